@@ -1,0 +1,341 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	imsregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ims/v2/region"
+)
+
+// Version is the tool's version, reported in User-Agent; set by main.
+var Version = "dev"
+
+// DefaultTimeout bounds each call unless configured otherwise.
+const DefaultTimeout = 30 * time.Second
+
+// Response bodies are read with a cap: an image is a few KiB, an error less.
+const (
+	maxSuccessBody = 8 << 20
+	maxErrorBody   = 64 << 10
+)
+
+// Config is everything a Client needs; the CLI builds it once.
+type Config struct {
+	Endpoint   string        // base URL, e.g. https://ims.cn-north-4.myhuaweicloud.com
+	Timeout    time.Duration // per call; 0 means DefaultTimeout
+	CACertFile string        // extra CA to trust
+	Insecure   bool          // skip TLS verification (test servers only)
+	Auth       Authenticator // nil means NoAuth
+	Debug      io.Writer     // HTTP trace, secrets redacted; nil for none
+	// Proxy picks the proxy per request; nil means HTTP(S)_PROXY/NO_PROXY.
+	Proxy func(*http.Request) (*url.URL, error)
+}
+
+// Client speaks IMS's native OpenStack API.
+type Client struct {
+	cfg  Config
+	base *url.URL
+	hc   *http.Client
+}
+
+// New checks the configuration and builds the HTTP client.
+func New(cfg Config) (*Client, error) {
+	base, err := url.Parse(strings.TrimRight(cfg.Endpoint, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("endpoint %q is not an http(s) URL, e.g. https://ims.cn-north-4.myhuaweicloud.com", cfg.Endpoint)
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Auth == nil {
+		cfg.Auth = NoAuth{}
+	}
+	if cfg.Proxy == nil {
+		cfg.Proxy = http.ProxyFromEnvironment
+	}
+	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.Insecure} //nolint:gosec // only when the user asks, and then said
+	if cfg.CACertFile != "" {
+		pem, err := os.ReadFile(cfg.CACertFile)
+		if err != nil {
+			return nil, fmt.Errorf("--cacert: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--cacert %s: no PEM certificate found in the file", cfg.CACertFile)
+		}
+		tlsConf.RootCAs = pool
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.Proxy = cfg.Proxy
+	transport.TLSClientConfig = tlsConf
+	return &Client{cfg: cfg, base: base, hc: &http.Client{Transport: transport}}, nil
+}
+
+// Endpoint is the base URL requests go to.
+func (c *Client) Endpoint() string { return c.base.String() }
+
+// AuthInfo describes the credentials in use.
+func (c *Client) AuthInfo() AuthInfo { return c.cfg.Auth.Info() }
+
+// Timeout is the per-call timeout.
+func (c *Client) Timeout() time.Duration { return c.cfg.Timeout }
+
+// EndpointForRegion is IMS's endpoint in a region, from the SDK's region table.
+func EndpointForRegion(region string) (string, error) {
+	r, err := imsregion.SafeValueOf(region)
+	if err != nil || r == nil || len(r.Endpoints) == 0 {
+		return "", fmt.Errorf("unknown region %q: IMS serves %s", region, strings.Join(Regions(), ", "))
+	}
+	return r.Endpoints[0], nil
+}
+
+// Regions lists the region ids IMS serves, per the SDK.
+func Regions() []string { return imsRegionIDs }
+
+// Result is a successful answer with what the user needs to quote it.
+type Result struct {
+	Image      *Image
+	StatusCode int
+	RequestID  string
+	Latency    time.Duration
+}
+
+// Create sends POST /v2/images with the request's body. It is never
+// retried: a lost answer does not mean a lost image.
+func (c *Client) Create(ctx context.Context, r Request) (*Result, error) {
+	return c.CreateBody(ctx, r.Body())
+}
+
+// CreateBody sends an already-encoded body (used by --no-validate paths and tests).
+func (c *Client) CreateBody(ctx context.Context, body []byte) (*Result, error) {
+	resp, err := c.do(ctx, http.MethodPost, "/v2/images", nil, body, http.StatusCreated)
+	if err != nil {
+		return nil, err
+	}
+	return resp.image()
+}
+
+// Get reads one image.
+func (c *Client) Get(ctx context.Context, id string) (*Result, error) {
+	resp, err := c.do(ctx, http.MethodGet, "/v2/images/"+url.PathEscape(id), nil, nil, http.StatusOK)
+	if err != nil {
+		return nil, err
+	}
+	return resp.image()
+}
+
+// ListByName returns the images called name (GET /v2/images?name=…), newest
+// first as the server orders them.
+func (c *Client) ListByName(ctx context.Context, name string) ([]*Image, error) {
+	q := url.Values{"name": {name}, "limit": {"50"}}
+	resp, err := c.do(ctx, http.MethodGet, "/v2/images", q, nil, http.StatusOK)
+	if err != nil {
+		return nil, err
+	}
+	var page struct {
+		Images []json.RawMessage `json:"images"`
+	}
+	if err := json.Unmarshal(resp.body, &page); err != nil {
+		return nil, resp.badBody(err)
+	}
+	imgs := make([]*Image, 0, len(page.Images))
+	for _, raw := range page.Images {
+		img, err := ParseImage(raw)
+		if err != nil {
+			return nil, resp.badBody(err)
+		}
+		imgs = append(imgs, img)
+	}
+	return imgs, nil
+}
+
+// ListOSVersions reads the live catalogue (GET /v1/cloudimages/os_version).
+func (c *Client) ListOSVersions(ctx context.Context) (*Catalog, error) {
+	resp, err := c.do(ctx, http.MethodGet, "/v1/cloudimages/os_version", nil, nil, http.StatusOK)
+	if err != nil {
+		return nil, err
+	}
+	var groups []struct {
+		Platform    string `json:"platform"`
+		VersionList []struct {
+			Platform  string  `json:"platform"`
+			OSVersion string  `json:"os_version"`
+			OSBit     FlexInt `json:"os_bit"`
+			OSType    string  `json:"os_type"`
+		} `json:"version_list"`
+	}
+	if err := json.Unmarshal(resp.body, &groups); err != nil {
+		return nil, resp.badBody(err)
+	}
+	var versions []OSVersion
+	for _, g := range groups {
+		for _, v := range g.VersionList {
+			p := v.Platform
+			if p == "" {
+				p = g.Platform
+			}
+			versions = append(versions, OSVersion{Platform: p, Type: v.OSType, Bits: int(v.OSBit.Value), Version: v.OSVersion})
+		}
+	}
+	return NewCatalog(versions), nil
+}
+
+type response struct {
+	method, url string
+	status      int
+	requestID   string
+	latency     time.Duration
+	body        []byte
+}
+
+func (r *response) image() (*Result, error) {
+	img, err := ParseImage(r.body)
+	if err != nil {
+		return nil, r.badBody(err)
+	}
+	return &Result{Image: img, StatusCode: r.status, RequestID: r.requestID, Latency: r.latency}, nil
+}
+
+// badBody reports a success status whose body is not what the API promises.
+func (r *response) badBody(err error) error {
+	msg := "the body is empty"
+	if len(bytes.TrimSpace(r.body)) > 0 {
+		msg = "the body is not the expected JSON (" + err.Error() + ")"
+	}
+	return &APIError{
+		Method: r.method, URL: r.url, StatusCode: r.status, Meaning: StatusText(r.status),
+		Message: fmt.Sprintf("the server answered %d but %s", r.status, msg), RequestID: r.requestID,
+		Hint: "the call may have succeeded: look the image up by name before trying again",
+		Body: r.body,
+	}
+}
+
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, body []byte, want int) (*response, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	u := *c.base
+	u.Path = strings.TrimRight(u.Path, "/") + path
+	if query != nil {
+		u.RawQuery = query.Encode()
+	}
+	full := u.String()
+
+	var reader io.Reader
+	if body != nil {
+		reader = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, full, reader)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "ims-wizard/"+Version)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if err := c.cfg.Auth.Authorize(ctx, c.hc, req, body); err != nil {
+		return nil, err
+	}
+
+	// wrote marks that the request left this machine, which makes a later
+	// failure ambiguous: the server may have acted on it.
+	var wrote bool
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { wrote = true },
+	}))
+	c.traceRequest(req, body)
+	start := time.Now()
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, classifyNetworkError(method, full, err, wrote, c.cfg.Timeout)
+	}
+	defer resp.Body.Close()
+	limit := int64(maxErrorBody)
+	if resp.StatusCode == want {
+		limit = maxSuccessBody
+	}
+	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	latency := time.Since(start)
+	c.traceResponse(resp, raw, latency)
+	if readErr != nil {
+		return nil, classifyNetworkError(method, full, readErr, true, c.cfg.Timeout)
+	}
+	truncated := int64(len(raw)) > limit
+	if truncated {
+		raw = raw[:limit]
+	}
+	r := &response{method: method, url: full, status: resp.StatusCode, requestID: requestID(resp.Header), latency: latency, body: raw}
+	if resp.StatusCode != want {
+		e := newAPIError(method, full, resp, raw, c.cfg.Auth.Info().Kind)
+		if truncated {
+			e.Message += fmt.Sprintf(" (body cut at %d KiB)", limit>>10)
+		}
+		return nil, e
+	}
+	if truncated {
+		return nil, r.badBody(fmt.Errorf("larger than %d MiB", limit>>20))
+	}
+	return r, nil
+}
+
+func requestID(h http.Header) string {
+	for _, k := range []string{"X-Request-Id", "X-Openstack-Request-Id", "X-Compute-Request-Id"} {
+		if v := h.Get(k); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func newAPIError(method, url string, resp *http.Response, body []byte, auth AuthKind) *APIError {
+	code, msg := ParseErrorBody(resp.Header.Get("Content-Type"), body)
+	e := &APIError{
+		Method: method, URL: url, StatusCode: resp.StatusCode, Meaning: StatusText(resp.StatusCode),
+		Code: code, Message: msg, RequestID: requestID(resp.Header), Hint: hintFor(resp.StatusCode, auth),
+		RetryAfter: resp.Header.Get("Retry-After"), Body: body,
+	}
+	if e.RequestID == "" {
+		var gw struct {
+			RequestID string `json:"request_id"`
+		}
+		if json.Unmarshal(body, &gw) == nil {
+			e.RequestID = gw.RequestID
+		}
+	}
+	if e.RetryAfter != "" {
+		if secs, err := strconv.Atoi(e.RetryAfter); err == nil {
+			e.Hint = fmt.Sprintf("you are being throttled; the server asks to wait %d s before trying again", secs)
+		}
+	}
+	return e
+}
+
+// IsAmbiguous reports an error after which the image may or may not exist:
+// the request was sent but no answer came, or a gateway failed (502/503/504).
+func IsAmbiguous(err error) bool {
+	var ne *NetworkError
+	if errors.As(err, &ne) {
+		return ne.Ambiguous
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.StatusCode == 502 || ae.StatusCode == 503 || ae.StatusCode == 504
+	}
+	return false
+}
