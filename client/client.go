@@ -15,6 +15,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	imsregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ims/v2/region"
@@ -255,15 +256,15 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 
 	// wrote marks that the request left this machine, which makes a later
 	// failure ambiguous: the server may have acted on it.
-	var wrote bool
+	var wrote atomic.Bool
 	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		WroteRequest: func(httptrace.WroteRequestInfo) { wrote = true },
+		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
 	}))
 	c.traceRequest(req, body)
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, classifyNetworkError(method, full, err, wrote, c.cfg.Timeout)
+		return nil, classifyNetworkError(method, full, err, wrote.Load(), c.cfg.Timeout)
 	}
 	defer resp.Body.Close()
 	limit := int64(maxErrorBody)

@@ -109,10 +109,7 @@ func ParseErrorBody(contentType string, body []byte) (code, message string) {
 	}
 	if strings.HasPrefix(trimmed, "{") {
 		var shape struct {
-			Error *struct {
-				Code    string `json:"code"`
-				Message string `json:"message"`
-			} `json:"error"`
+			Error     json.RawMessage `json:"error"`
 			ErrorCode string          `json:"error_code"`
 			ErrorMsg  string          `json:"error_msg"`
 			Code      json.RawMessage `json:"code"`
@@ -120,9 +117,16 @@ func ParseErrorBody(contentType string, body []byte) (code, message string) {
 			Message   string          `json:"message"`
 		}
 		if json.Unmarshal([]byte(trimmed), &shape) == nil {
+			var ims struct {
+				Code    string `json:"code"`
+				Message string `json:"message"`
+			}
+			var text string
 			switch {
-			case shape.Error != nil && (shape.Error.Code != "" || shape.Error.Message != ""):
-				return shape.Error.Code, cleanText(shape.Error.Message)
+			case json.Unmarshal(shape.Error, &ims) == nil && (ims.Code != "" || ims.Message != ""):
+				return ims.Code, cleanText(ims.Message)
+			case json.Unmarshal(shape.Error, &text) == nil && text != "":
+				return "", cleanText(text)
 			case shape.ErrorCode != "" || shape.ErrorMsg != "":
 				return shape.ErrorCode, cleanText(shape.ErrorMsg)
 			case shape.Message != "" || len(shape.Code) > 0:

@@ -22,6 +22,7 @@ func TestParseErrorBodyShapes(t *testing.T) {
 		{"html", "text/html", "<html>\n <head>\n  <title>404 Not Found</title>\n </head>\n <body>\n  <h1>404 Not Found</h1>\n  The resource could not be found.<br /><br />\n\n\n\n </body>\n</html>", "", "404 Not Found\nThe resource could not be found."},
 		{"html entities", "text/html", "<p>a &amp; b &lt;c&gt;</p>", "", "a & b <c>"},
 		{"text", "text/plain", "400 Bad Request\n\nProvided object does not match schema 'image'\n\n   ", "", "400 Bad Request\nProvided object does not match schema 'image'"},
+		{"error as string", "application/json", `{"error": "quota exceeded"}`, "", "quota exceeded"},
 		{"empty", "", "   ", "", ""},
 		{"json-looking text", "application/json", `{not json`, "", "{not json"},
 	}
