@@ -1,0 +1,48 @@
+# ims-wizard build and test entry points.
+#
+#   make test        go vet + go test against a real, private Glance (installed
+#                    with apt-get if missing, started on a free loopback port,
+#                    always stopped afterwards); tests read IMS_TEST_GLANCE_URL
+#   make test-short  go test without Glance (integration tests skip themselves)
+#   make vet         go vet
+#   make build       bin/ims-wizard
+#   make glance-up   start a long-lived Glance for manual work; prints its URL
+#   make glance-down stop it
+#
+# .ci/glance does the Glance work; `.ci/glance run -- CMD` starts an instance in
+# a fresh temporary directory, runs CMD with IMS_TEST_GLANCE_URL exported,
+# stops the instance whatever CMD did and exits with CMD's status. New targets
+# that need Glance (e.g. benchmarks) should wrap their command the same way.
+
+SHELL := /bin/bash
+GO ?= go
+GLANCE := .ci/glance
+# State directory of the long-lived glance-up instance.
+GLANCE_DIR ?= $(or $(TMPDIR),/tmp)/ims-wizard-glance
+GOTESTFLAGS ?=
+
+.PHONY: test test-short vet build glance-install glance-up glance-down clean
+
+test: glance-install
+	$(GLANCE) run -- bash -c '$(GO) vet ./... && $(GO) test -count=1 $(GOTESTFLAGS) ./...'
+
+test-short:
+	$(GO) test $(GOTESTFLAGS) ./...
+
+vet:
+	$(GO) vet ./...
+
+build:
+	$(GO) build -o bin/ims-wizard ./cmd/ims-wizard
+
+glance-install:
+	$(GLANCE) install
+
+glance-up: glance-install
+	@$(GLANCE) start "$(GLANCE_DIR)" | tail -n 1
+
+glance-down:
+	$(GLANCE) stop "$(GLANCE_DIR)"
+
+clean:
+	rm -rf bin
