@@ -38,6 +38,12 @@ type AuthInfo struct {
 }
 
 func (a AuthInfo) String() string {
+	if a.Kind == AuthNone {
+		if a.Source == "" {
+			return "none"
+		}
+		return "none (" + a.Source + ")"
+	}
 	s := string(a.Kind)
 	if a.Who != "" {
 		s += " (" + a.Who + ")"

@@ -1,0 +1,105 @@
+// Package create is the root command: the wizard on a terminal, or a
+// scripted create with --yes.
+package create
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/spf13/pflag"
+)
+
+// Flags are the request flags, named after the flags users type.
+type Flags struct {
+	Name            string
+	OSVersion       string
+	DiskFormat      string
+	ContainerFormat string
+	MinDisk         string
+	MinRAM          string
+	Tags            []string
+	Protected       bool
+	Visibility      string
+
+	Yes        bool
+	DryRun     bool
+	Output     string
+	NoValidate bool
+	Accessible bool
+
+	changed func(string) bool
+}
+
+func (f *Flags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.Name, "name", "", "image name (1–255 characters)")
+	fs.StringVar(&f.OSVersion, "os-version", "", `__os_version, e.g. "Ubuntu 14.04 server 64bit" (see: ims-wizard os-versions)`)
+	fs.StringVar(&f.DiskFormat, "disk-format", client.DefaultDiskFormat, "zvhd2, vhd, raw, iso or qcow2")
+	fs.StringVar(&f.ContainerFormat, "container-format", client.DefaultContainerFormat, "container format (only bare)")
+	fs.StringVar(&f.MinDisk, "min-disk", "", "minimum system disk in GB, 40–255")
+	fs.StringVar(&f.MinRAM, "min-ram", "", "minimum memory in MB (0 = no minimum)")
+	fs.StringArrayVar(&f.Tags, "tag", nil, "tag as key=value (repeatable)")
+	fs.BoolVar(&f.Protected, "protected", false, "protect the image from deletion")
+	fs.StringVar(&f.Visibility, "visibility", client.DefaultVisibility, "visibility (only private)")
+
+	fs.BoolVarP(&f.Yes, "yes", "y", false, "create from the flags without prompting")
+	fs.BoolVar(&f.DryRun, "dry-run", false, "validate and print the JSON body and an equivalent curl; send nothing")
+	fs.StringVarP(&f.Output, "output", "o", "text", "output format: text or json")
+	fs.BoolVar(&f.NoValidate, "no-validate", false, "send values as given, skipping local checks (to reproduce server errors)")
+	fs.BoolVar(&f.Accessible, "accessible", false, "screen-reader friendly prompts (also ACCESSIBLE=1)")
+	f.changed = func(name string) bool { return fs.Changed(name) }
+}
+
+// request builds the request from the flags. Integers that do not parse are
+// problems of their field, reported with the others.
+func (f *Flags) request() (client.Request, client.Problems) {
+	r := client.NewRequest()
+	r.Name = f.Name
+	r.OSVersion = client.NormalizeOSVersion(f.OSVersion)
+	r.DiskFormat = f.DiskFormat
+	r.ContainerFormat = f.ContainerFormat
+	r.Visibility = f.Visibility
+	r.Protected = f.Protected
+	r.Tags = f.Tags
+	var ps client.Problems
+	for _, p := range []struct {
+		field, text string
+		dst         **int64
+	}{{client.FieldMinDisk, f.MinDisk, &r.MinDisk}, {client.FieldMinRAM, f.MinRAM, &r.MinRAM}} {
+		v, err := client.ParseInt(p.field, p.text)
+		if err != nil {
+			ps = append(ps, *err.(*client.Problem))
+			continue
+		}
+		*p.dst = v
+	}
+	return r, ps
+}
+
+// missingForScript lists what a non-interactive run must be given.
+func (f *Flags) missingForScript() []string {
+	var missing []string
+	if !f.changed("name") {
+		missing = append(missing, "--name")
+	}
+	return missing
+}
+
+func (f *Flags) checkOutput() error {
+	switch f.Output {
+	case "text", "json":
+		return nil
+	}
+	return fmt.Errorf("-o/--output %q: use text or json", f.Output)
+}
+
+// flagFor maps an API field to the flag that sets it, for messages.
+func flagFor(field string) string {
+	switch field {
+	case client.FieldOSVersion:
+		return "--os-version"
+	case client.FieldTags:
+		return "--tag"
+	}
+	return "--" + strings.ReplaceAll(field, "_", "-")
+}

@@ -1,0 +1,102 @@
+package create
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/cmd/factory"
+)
+
+func printProblems(io *factory.IOStreams, errs client.Problems) {
+	fmt.Fprintf(io.ErrOut, "error: the request is invalid; nothing was sent (%d problem%s):\n", len(errs), plural(len(errs)))
+	for _, p := range errs {
+		fmt.Fprintf(io.ErrOut, "  %s (%s): %s\n", p.Field, flagFor(p.Field), p.Message)
+	}
+}
+
+func printDryRun(io *factory.IOStreams, output string, target factory.Target, auth client.AuthInfo, req client.Request) error {
+	body := req.Body()
+	if output == "json" {
+		fmt.Fprintf(io.Out, "%s\n", body)
+		return nil
+	}
+	fmt.Fprintf(io.Out, "Dry run: nothing is sent.\n\nPOST %s/v2/images  (%s, credentials: %s)\n\n%s\n\nEquivalent curl:\n\n%s\n",
+		strings.TrimRight(target.Endpoint, "/"), target.Label, auth, body, client.CurlCommand(target.Endpoint, auth, body))
+	return nil
+}
+
+func printCreated(io *factory.IOStreams, output string, conn *factory.Connection, res *client.Result) error {
+	img := res.Image
+	if output == "json" {
+		fmt.Fprintf(io.Out, "%s\n", img.Raw)
+		return nil
+	}
+	w := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(w, "Created image %q on %s\n\n", client.Inert(img.Name), conn.Target.Label)
+	fmt.Fprintf(w, "  id\t%s\n", client.Inert(img.ID))
+	fmt.Fprintf(w, "  status\t%s: %s\n", client.Inert(img.Status), client.StatusMeaning(img.Status))
+	for _, fld := range img.Fields() {
+		if fld.Key == "id" || fld.Key == "status" {
+			continue
+		}
+		fmt.Fprintf(w, "  %s\t%s\n", client.Inert(fld.Key), client.Inert(fld.Value))
+	}
+	if res.RequestID != "" {
+		fmt.Fprintf(w, "  request id\t%s\n", client.Inert(res.RequestID))
+	}
+	fmt.Fprintf(w, "  latency\t%s\n", res.Latency.Round(100_000))
+	_ = w.Flush()
+	if img.Status == "queued" {
+		fmt.Fprintf(io.Out, "\nNext: upload the image file to %s%s:\n  ims-wizard upload %s FILE\n",
+			strings.TrimRight(conn.Target.Endpoint, "/"), client.Inert(img.File), client.Inert(img.ID))
+	}
+	return nil
+}
+
+// printFailure explains an API or network error on stderr: what happened,
+// the server's words, the request id and what to do.
+func printFailure(io *factory.IOStreams, err error, req client.Request, conn *factory.Connection) {
+	w := io.ErrOut
+	var ae *client.APIError
+	var ne *client.NetworkError
+	switch {
+	case errors.As(err, &ae):
+		fmt.Fprintf(w, "error: %s %s answered HTTP %d (%s)\n", ae.Method, ae.URL, ae.StatusCode, ae.Meaning)
+		if ae.Code != "" {
+			fmt.Fprintf(w, "  code:       %s\n", client.Inert(ae.Code))
+		}
+		if ae.Message != "" {
+			fmt.Fprintf(w, "  message:    %s\n", indent(client.InertMultiline(ae.Message)))
+		}
+		if ae.RequestID != "" {
+			fmt.Fprintf(w, "  request id: %s\n", client.Inert(ae.RequestID))
+		}
+		if ae.Hint != "" {
+			fmt.Fprintf(w, "  what to do: %s\n", ae.Hint)
+		}
+	case errors.As(err, &ne):
+		fmt.Fprintf(w, "error: %s %s: %s\n  cause:      %v\n", ne.Method, ne.URL, ne.Kind, ne.Err)
+		if ne.Hint != "" {
+			fmt.Fprintf(w, "  what to do: %s\n", ne.Hint)
+		}
+	default:
+		fmt.Fprintf(w, "error: %v\n", err)
+	}
+	if client.IsAmbiguous(err) {
+		fmt.Fprintf(w, "  The request was sent but its outcome is unknown: the image may exist. Look it up before creating it again:\n    curl -sS -H 'Accept: application/json' '%s/v2/images?name=%s'\n",
+			strings.TrimRight(conn.Target.Endpoint, "/"), url.QueryEscape(req.Name))
+	}
+}
+
+func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n              ") }
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

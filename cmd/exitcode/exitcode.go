@@ -1,0 +1,75 @@
+// Package exitcode maps the errors of every command to the documented exit
+// codes, in one place.
+package exitcode
+
+import (
+	"context"
+	"errors"
+
+	"github.com/ims-wizard/ims-wizard/client"
+)
+
+// The documented exit codes.
+const (
+	OK          = 0
+	Failure     = 1 // anything not classified below
+	Invalid     = 2 // invalid input or usage; nothing was sent
+	API         = 3 // the server answered with an error
+	Network     = 4 // no answer: network error, timeout, or an ambiguous outcome
+	Interrupted = 130
+)
+
+// Error carries an exit code for an error that has already been explained
+// to the user, or that should be printed as is.
+type Error struct {
+	Code int
+	Err  error
+	// Reported is true when the command already printed its explanation.
+	Reported bool
+}
+
+func (e *Error) Error() string {
+	if e.Err == nil {
+		return "exit status"
+	}
+	return e.Err.Error()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// ErrInterrupted is the error of a run stopped by Ctrl+C or SIGINT.
+var ErrInterrupted = errors.New("interrupted")
+
+// Usage wraps a usage or input error (exit 2).
+func Usage(err error) error { return &Error{Code: Invalid, Err: err} }
+
+// Reported wraps an error already explained on stderr.
+func Reported(code int, err error) error { return &Error{Code: code, Err: err, Reported: true} }
+
+// Of returns the exit code for err.
+func Of(err error) int {
+	var e *Error
+	var ve *client.ValidationError
+	var ae *client.APIError
+	var ne *client.NetworkError
+	switch {
+	case err == nil:
+		return OK
+	case errors.As(err, &e):
+		return e.Code
+	case errors.Is(err, ErrInterrupted):
+		return Interrupted
+	case errors.As(err, &ve):
+		return Invalid
+	case errors.As(err, &ae):
+		return API
+	case errors.As(err, &ne):
+		if ne.Kind == client.NetCanceled {
+			return Interrupted
+		}
+		return Network
+	case errors.Is(err, context.Canceled):
+		return Interrupted
+	}
+	return Failure
+}

@@ -1,0 +1,174 @@
+package factory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/sandbox"
+	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
+	"github.com/spf13/pflag"
+)
+
+// ConnFlags are the connection flags shared by every command that talks to IMS.
+type ConnFlags struct {
+	Region   string
+	Endpoint string
+	Sandbox  bool
+	Timeout  time.Duration
+	CACert   string
+	Insecure bool
+	Debug    bool
+}
+
+// Register adds the connection flags to a flag set.
+func (f *ConnFlags) Register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.Region, "region", "", "Huawei Cloud region id, e.g. cn-north-4 (default $OS_REGION_NAME)")
+	fs.StringVar(&f.Endpoint, "endpoint", "", "API base URL, e.g. https://ims.cn-north-4.myhuaweicloud.com or a Glance URL")
+	fs.BoolVar(&f.Sandbox, "sandbox", false, "use the built-in IMS sandbox (the default when nothing is configured)")
+	fs.DurationVar(&f.Timeout, "timeout", client.DefaultTimeout, "time limit for each API call")
+	fs.StringVar(&f.CACert, "cacert", "", "PEM file of a CA to trust for the endpoint's certificate")
+	fs.BoolVar(&f.Insecure, "insecure", false, "skip TLS certificate verification (test servers only)")
+	fs.BoolVar(&f.Debug, "debug", false, "trace HTTP requests and responses on stderr (secrets redacted)")
+}
+
+// Env is the process environment and home directory; tests replace them.
+type Env struct {
+	Getenv  func(string) string
+	HomeDir string
+}
+
+// SystemEnv is the real environment.
+func SystemEnv() Env {
+	home, _ := os.UserHomeDir()
+	return Env{Getenv: os.Getenv, HomeDir: home}
+}
+
+// Target says where requests go, for the user.
+type Target struct {
+	Kind     string // "sandbox", "region" or "endpoint"
+	Label    string
+	Endpoint string
+	Region   string
+}
+
+// Connection is a ready client with what the user must be told about it.
+type Connection struct {
+	Client *client.Client
+	Target Target
+	Auth   client.AuthInfo
+	// Notices are said once on stderr before any request: the sandbox in
+	// use, TLS verification off.
+	Notices []string
+	close   func()
+}
+
+// Close stops the embedded sandbox, if one was started.
+func (c *Connection) Close() {
+	if c.close != nil {
+		c.close()
+	}
+}
+
+// Plan resolves target and credentials without any network I/O: it is what
+// --dry-run shows and what Connect acts on.
+func (f *ConnFlags) Plan(env Env) (Target, client.Authenticator, []string, error) {
+	if f.Sandbox {
+		if f.Endpoint != "" || f.Region != "" {
+			return Target{}, nil, nil, exitcode.Usage(errors.New("--sandbox cannot be combined with --endpoint or --region"))
+		}
+		return sandboxTarget(), client.NoAuth{Source: "sandbox"}, []string{"Using the built-in IMS sandbox (--sandbox): nothing is sent to Huawei Cloud."}, nil
+	}
+	region := f.Region
+	regionSource := "--region"
+	if region == "" {
+		region = env.Getenv("OS_REGION_NAME")
+		regionSource = "OS_REGION_NAME"
+	}
+	auth, authErr := client.ResolveAuth(client.AuthEnv{Getenv: env.Getenv, HomeDir: env.HomeDir, Region: region})
+	noCreds := errors.Is(authErr, client.ErrNoCredentials)
+	if authErr != nil && !noCreds {
+		return Target{}, nil, nil, exitcode.Usage(fmt.Errorf("credentials: %w", authErr))
+	}
+	var notices []string
+	if f.Insecure {
+		notices = append(notices, "TLS certificate verification is OFF (--insecure): use this only with a test server.")
+	}
+	switch {
+	case f.Endpoint != "":
+		if noCreds {
+			auth = client.NoAuth{Source: "no credentials configured"}
+		}
+		return Target{Kind: "endpoint", Label: "endpoint " + f.Endpoint, Endpoint: f.Endpoint, Region: region}, auth, notices, nil
+	case noCreds:
+		msg := "Using the built-in IMS sandbox: no credentials and no --endpoint are configured, so nothing is sent to Huawei Cloud."
+		if region != "" {
+			msg += fmt.Sprintf(" (Region %s from %s needs credentials: see README, Configuration.)", region, regionSource)
+		}
+		return sandboxTarget(), client.NoAuth{Source: "sandbox"}, append(notices, msg), nil
+	case region == "":
+		return Target{}, nil, nil, exitcode.Usage(fmt.Errorf("%s credentials found (%s) but no region: pass --region (e.g. cn-north-4) or set OS_REGION_NAME, or give --endpoint", auth.Info().Kind, auth.Info().Source))
+	}
+	endpoint, err := client.EndpointForRegion(region)
+	if err != nil {
+		return Target{}, nil, nil, exitcode.Usage(fmt.Errorf("%s: %w", regionSource, err))
+	}
+	return Target{Kind: "region", Label: "region " + region, Endpoint: endpoint, Region: region}, auth, notices, nil
+}
+
+// SandboxAddr is where a dry run says the sandbox would listen; the embedded
+// one takes any free loopback port.
+const SandboxAddr = "127.0.0.1:9292"
+
+func sandboxTarget() Target {
+	return Target{Kind: "sandbox", Label: "built-in sandbox", Endpoint: "http://" + SandboxAddr}
+}
+
+// Connect resolves the plan and builds the client, starting the embedded
+// sandbox when that is the target.
+func (f *ConnFlags) Connect(env Env, debug io.Writer) (*Connection, error) {
+	target, auth, notices, err := f.Plan(env)
+	if err != nil {
+		return nil, err
+	}
+	conn := &Connection{Target: target, Auth: auth.Info(), Notices: notices}
+	if target.Kind == "sandbox" {
+		srv := sandbox.New(sandbox.Options{})
+		url, err := srv.Start("127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("starting the built-in sandbox: %w", err)
+		}
+		conn.Target.Endpoint = url
+		conn.Target.Label = "built-in sandbox (" + url + ")"
+		conn.close = func() { _ = srv.Close() }
+	}
+	cfg := client.Config{Endpoint: conn.Target.Endpoint, Timeout: f.Timeout, CACertFile: f.CACert, Insecure: f.Insecure, Auth: auth}
+	if f.Debug {
+		cfg.Debug = debug
+	}
+	c, err := client.New(cfg)
+	if err != nil {
+		conn.Close()
+		return nil, exitcode.Usage(err)
+	}
+	conn.Client = c
+	return conn, nil
+}
+
+// Catalog is the OS catalogue for pickers and checks: the live list on real
+// IMS (falling back to the embedded one, with a notice), the embedded one
+// elsewhere.
+func (c *Connection) Catalog(ctx context.Context) (*client.Catalog, string) {
+	if c.Target.Kind != "region" {
+		return client.EmbeddedCatalog(), ""
+	}
+	cat, err := c.Client.ListOSVersions(ctx)
+	if err != nil || len(cat.Versions) == 0 {
+		return client.EmbeddedCatalog(), fmt.Sprintf("Could not read the live OS list (%v); using the built-in catalogue.", err)
+	}
+	return cat, ""
+}

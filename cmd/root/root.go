@@ -1,0 +1,68 @@
+// Package root assembles the command tree and turns errors into exit codes.
+package root
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/cmd/create"
+	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
+	"github.com/ims-wizard/ims-wizard/cmd/factory"
+	"github.com/ims-wizard/ims-wizard/cmd/osversions"
+	"github.com/ims-wizard/ims-wizard/cmd/sandboxcmd"
+	"github.com/ims-wizard/ims-wizard/ui"
+	"github.com/spf13/cobra"
+)
+
+// NewCmd builds the whole command tree from its dependencies.
+func NewCmd(deps create.Deps) *cobra.Command {
+	root := create.NewCmd(deps)
+	root.Version = client.Version
+	deps.Conn.Register(root.PersistentFlags())
+	root.AddCommand(
+		sandboxcmd.NewCmd(deps.IO),
+		osversions.NewCmd(deps.IO, deps.Env, deps.Conn),
+	)
+	root.SetIn(deps.IO.In)
+	root.SetOut(deps.IO.Out)
+	root.SetErr(deps.IO.ErrOut)
+	// Flag errors are usage errors: exit 2, like invalid input.
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return exitcode.Usage(err) })
+	return root
+}
+
+// Main runs the program with the real world and returns the exit code.
+func Main(version string, args []string) int {
+	client.Version = version
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	io := factory.System()
+	deps := create.Deps{IO: io, Env: factory.SystemEnv(), Conn: &factory.ConnFlags{}, Wizard: ui.Run}
+	cmd := NewCmd(deps)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	if err != nil && ctx.Err() != nil {
+		// The signal, not the symptom it caused, decides the exit code.
+		err = exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
+	}
+	return report(io, err)
+}
+
+func report(io *factory.IOStreams, err error) int {
+	if err == nil {
+		return exitcode.OK
+	}
+	var e *exitcode.Error
+	if !errors.As(err, &e) || !e.Reported {
+		fmt.Fprintf(io.ErrOut, "error: %v\n", err)
+	}
+	if errors.Is(err, exitcode.ErrInterrupted) {
+		fmt.Fprintln(io.ErrOut, "interrupted")
+	}
+	return exitcode.Of(err)
+}
