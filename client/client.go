@@ -141,29 +141,67 @@ func (c *Client) Get(ctx context.Context, id string) (*Result, error) {
 	return resp.image()
 }
 
-// ListByName returns the images called name (GET /v2/images?name=…), newest
-// first as the server orders them.
+// ListByName returns the images called name (GET /v2/images?name=…),
+// following the server's next links up to maxListPages pages.
 func (c *Client) ListByName(ctx context.Context, name string) ([]*Image, error) {
-	q := url.Values{"name": {name}, "limit": {"50"}}
-	resp, err := c.do(ctx, http.MethodGet, "/v2/images", q, nil, http.StatusOK)
+	q := url.Values{"name": {name}, "limit": {"100"}}
+	var imgs []*Image
+	for page := 0; page < maxListPages; page++ {
+		resp, err := c.do(ctx, http.MethodGet, "/v2/images", q, nil, http.StatusOK)
+		if err != nil {
+			return nil, err
+		}
+		var body struct {
+			Images []json.RawMessage `json:"images"`
+			Next   string            `json:"next"`
+		}
+		if err := json.Unmarshal(resp.body, &body); err != nil {
+			return nil, resp.badBody(err)
+		}
+		for _, raw := range body.Images {
+			img, err := ParseImage(raw)
+			if err != nil {
+				return nil, resp.badBody(err)
+			}
+			imgs = append(imgs, img)
+		}
+		next, err := url.Parse(body.Next)
+		if body.Next == "" || err != nil || next.Query().Get("marker") == "" {
+			break
+		}
+		q.Set("marker", next.Query().Get("marker"))
+	}
+	return imgs, nil
+}
+
+// maxListPages bounds a listing: a duplicate check needs recent images only.
+const maxListPages = 10
+
+// FindRecent returns the images called name created at or after since: the
+// candidates for "did my lost create actually happen?".
+func (c *Client) FindRecent(ctx context.Context, name string, since time.Time) ([]*Image, error) {
+	imgs, err := c.ListByName(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	var page struct {
-		Images []json.RawMessage `json:"images"`
-	}
-	if err := json.Unmarshal(resp.body, &page); err != nil {
-		return nil, resp.badBody(err)
-	}
-	imgs := make([]*Image, 0, len(page.Images))
-	for _, raw := range page.Images {
-		img, err := ParseImage(raw)
-		if err != nil {
-			return nil, resp.badBody(err)
+	var recent []*Image
+	for _, img := range imgs {
+		created, err := time.Parse(time.RFC3339, img.CreatedAt)
+		if err == nil && !created.Before(since.Truncate(time.Second)) {
+			recent = append(recent, img)
 		}
-		imgs = append(imgs, img)
 	}
-	return imgs, nil
+	return recent, nil
+}
+
+// LookupCommand is a curl command listing the images called name, for a
+// user whose create had an unknown outcome.
+func LookupCommand(endpoint string, auth AuthInfo, name string) string {
+	cmd := "curl -sS -H 'Accept: application/json' "
+	if auth.Kind != AuthNone {
+		cmd += `-H "X-Auth-Token: $OS_AUTH_TOKEN" `
+	}
+	return cmd + shellQuote(strings.TrimRight(endpoint, "/")+"/v2/images?name="+url.QueryEscape(name))
 }
 
 // ListOSVersions reads the live catalogue (GET /v1/cloudimages/os_version).
@@ -228,7 +266,19 @@ func (r *response) badBody(err error) error {
 }
 
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, body []byte, want int) (*response, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	r, err := c.attempt(ctx, method, path, query, body, want)
+	// An expired IAM token is refused before anything is processed, so one
+	// retry with a fresh login is safe even for a POST.
+	var ae *APIError
+	if re, ok := c.cfg.Auth.(Reauthenticator); ok && errors.As(err, &ae) && ae.StatusCode == http.StatusUnauthorized {
+		re.Invalidate()
+		return c.attempt(ctx, method, path, query, body, want)
+	}
+	return r, err
+}
+
+func (c *Client) attempt(parent context.Context, method, path string, query url.Values, body []byte, want int) (*response, error) {
+	ctx, cancel := context.WithTimeout(parent, c.cfg.Timeout)
 	defer cancel()
 	u := *c.base
 	u.Path = strings.TrimRight(u.Path, "/") + path
@@ -251,7 +301,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if err := c.cfg.Auth.Authorize(ctx, c.hc, req, body); err != nil {
-		return nil, err
+		return nil, c.failed(parent, method, full, err, false)
 	}
 
 	// wrote marks that the request left this machine, which makes a later
@@ -264,7 +314,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, classifyNetworkError(method, full, err, wrote.Load(), c.cfg.Timeout)
+		return nil, c.failed(parent, method, full, err, wrote.Load())
 	}
 	defer resp.Body.Close()
 	limit := int64(maxErrorBody)
@@ -275,7 +325,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	latency := time.Since(start)
 	c.traceResponse(resp, raw, latency)
 	if readErr != nil {
-		return nil, classifyNetworkError(method, full, readErr, true, c.cfg.Timeout)
+		return nil, c.failed(parent, method, full, readErr, true)
 	}
 	truncated := int64(len(raw)) > limit
 	if truncated {
@@ -293,6 +343,21 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		return nil, r.badBody(fmt.Errorf("larger than %d MiB", limit>>20))
 	}
 	return r, nil
+}
+
+// failed classifies a transport error. Errors that are already ours (an
+// IAM refusal during login) pass through. A canceled parent context means
+// the user stopped the call, whatever the transport reported.
+func (c *Client) failed(parent context.Context, method, url string, err error, sent bool) error {
+	var ae *APIError
+	var ne *NetworkError
+	if errors.As(err, &ae) || errors.As(err, &ne) {
+		return err
+	}
+	if parent.Err() != nil {
+		err = fmt.Errorf("%w (%v)", context.Canceled, err)
+	}
+	return classifyNetworkError(method, url, err, sent, c.cfg.Timeout)
 }
 
 func requestID(h http.Header) string {
@@ -319,6 +384,11 @@ func newAPIError(method, url string, resp *http.Response, body []byte, auth Auth
 			e.RequestID = gw.RequestID
 		}
 	}
+	if resp.StatusCode == http.StatusUnauthorized && auth == AuthAKSK {
+		if skew, ok := clockSkew(resp.Header.Get("Date"), time.Now()); ok {
+			e.Hint = fmt.Sprintf("this machine's clock is %s off the server's; AK/SK signatures more than 15 minutes off are refused: set the clock right (NTP) and try again", skew.Round(time.Second))
+		}
+	}
 	if e.RetryAfter != "" {
 		if secs, err := strconv.Atoi(e.RetryAfter); err == nil {
 			e.Hint = fmt.Sprintf("you are being throttled; the server asks to wait %d s before trying again", secs)
@@ -339,4 +409,21 @@ func IsAmbiguous(err error) bool {
 		return ae.StatusCode == 502 || ae.StatusCode == 503 || ae.StatusCode == 504
 	}
 	return false
+}
+
+// MaxClockSkew is how far AK/SK signing tolerates the local clock being off.
+const MaxClockSkew = 15 * time.Minute
+
+// clockSkew reports how far now is from the server's Date header, when that
+// is more than MaxClockSkew.
+func clockSkew(date string, now time.Time) (time.Duration, bool) {
+	server, err := http.ParseTime(date)
+	if err != nil {
+		return 0, false
+	}
+	d := now.Sub(server)
+	if d < 0 {
+		d = -d
+	}
+	return d, d > MaxClockSkew
 }

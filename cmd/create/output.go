@@ -3,7 +3,6 @@ package create
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"text/tabwriter"
 
@@ -87,8 +86,8 @@ func printFailure(io *factory.IOStreams, err error, req client.Request, conn *fa
 		fmt.Fprintf(w, "error: %v\n", err)
 	}
 	if client.IsAmbiguous(err) {
-		fmt.Fprintf(w, "  The request was sent but its outcome is unknown: the image may exist. Look it up before creating it again:\n    curl -sS -H 'Accept: application/json' '%s/v2/images?name=%s'\n",
-			strings.TrimRight(conn.Target.Endpoint, "/"), url.QueryEscape(req.Name))
+		fmt.Fprintf(w, "  The request was sent but its outcome is unknown: the image may exist. Look it up before creating it again:\n    %s\n",
+			client.LookupCommand(conn.Target.Endpoint, conn.Auth, req.Name))
 	}
 }
 

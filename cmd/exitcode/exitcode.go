@@ -15,7 +15,7 @@ const (
 	Failure     = 1 // anything not classified below
 	Invalid     = 2 // invalid input or usage; nothing was sent
 	API         = 3 // the server answered with an error
-	Network     = 4 // no answer: network error, timeout, or an ambiguous outcome
+	Network     = 4 // no answer (network error, timeout) or an ambiguous outcome (502/503/504)
 	Interrupted = 130
 )
 
@@ -57,19 +57,17 @@ func Of(err error) int {
 		return OK
 	case errors.As(err, &e):
 		return e.Code
-	case errors.Is(err, ErrInterrupted):
+	case errors.Is(err, ErrInterrupted) || errors.Is(err, context.Canceled):
 		return Interrupted
+	case client.IsAmbiguous(err):
+		// The image may or may not exist: scripts must look before retrying.
+		return Network
 	case errors.As(err, &ve):
 		return Invalid
 	case errors.As(err, &ae):
 		return API
 	case errors.As(err, &ne):
-		if ne.Kind == client.NetCanceled {
-			return Interrupted
-		}
 		return Network
-	case errors.Is(err, context.Canceled):
-		return Interrupted
 	}
 	return Failure
 }

@@ -1,0 +1,38 @@
+package exitcode
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/ims-wizard/ims-wizard/client"
+)
+
+func TestOf(t *testing.T) {
+	canceled := &client.NetworkError{Kind: client.NetCanceled, Ambiguous: true, Err: fmt.Errorf("%w", context.Canceled)}
+	cases := []struct {
+		err  error
+		want int
+	}{
+		{nil, OK},
+		{errors.New("boom"), Failure},
+		{Usage(errors.New("bad flag")), Invalid},
+		{&client.ValidationError{}, Invalid},
+		{&client.APIError{StatusCode: 400}, API},
+		{&client.APIError{StatusCode: 500}, API},
+		{&client.APIError{StatusCode: 503}, Network}, // ambiguous: the image may exist
+		{&client.APIError{StatusCode: 502}, Network},
+		{&client.NetworkError{Kind: client.NetRefused}, Network},
+		{&client.NetworkError{Kind: client.NetTimeout, Ambiguous: true}, Network},
+		{canceled, Interrupted},
+		{ErrInterrupted, Interrupted},
+		{fmt.Errorf("wrapped: %w", &client.APIError{StatusCode: 404}), API},
+		{Reported(API, errors.New("x")), API},
+	}
+	for _, tc := range cases {
+		if got := Of(tc.err); got != tc.want {
+			t.Errorf("Of(%v) = %d, want %d", tc.err, got, tc.want)
+		}
+	}
+}

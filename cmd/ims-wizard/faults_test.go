@@ -1,0 +1,293 @@
+package main
+
+import (
+	"context"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/sandbox"
+)
+
+// noPanic fails when the program crashed instead of explaining itself.
+func noPanic(t *testing.T, r run) {
+	t.Helper()
+	if strings.Contains(r.stderr, "panic:") || strings.Contains(r.stderr, "goroutine ") {
+		t.Fatalf("crashed:\n%s", r.stderr)
+	}
+}
+
+// Each of the seed's error statuses (and 409, 413, 429) in each body shape
+// seen in the field: the user gets the status, its meaning, the server's
+// code and message without markup, the request id and what to do.
+func TestErrorStatusesInEveryBodyShape(t *testing.T) {
+	shapes := []struct {
+		name, ctype string
+		body        func(code int) string
+		serverCode  string
+	}{
+		{"ims", "application/json", func(int) string { return `{"error":{"code":"IMG.0001","message":"the server says no"}}` }, "IMG.0001"},
+		{"gateway", "application/json", func(int) string {
+			return `{"error_code":"APIG.0308","error_msg":"the server says no","request_id":"gw-rid"}`
+		}, "APIG.0308"},
+		{"glance", "application/json", func(code int) string {
+			return fmt.Sprintf(`{"message": "the server says no<br /><br />\n\n\n", "code": "%d %s", "title": "%s"}`, code, http.StatusText(code), http.StatusText(code))
+		}, ""},
+		{"html", "text/html", func(code int) string {
+			return fmt.Sprintf("<html><head><title>%d %s</title></head><body><h1>%d %s</h1>the server says no<br /><br /></body></html>", code, http.StatusText(code), code, http.StatusText(code))
+		}, ""},
+		{"text", "text/plain", func(int) string { return "the server says no\n" }, ""},
+		{"empty", "", func(int) string { return "" }, ""},
+	}
+	for _, code := range []int{400, 401, 403, 404, 409, 413, 429, 500, 503} {
+		for _, shape := range shapes {
+			t.Run(fmt.Sprintf("%d %s", code, shape.name), func(t *testing.T) {
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if shape.ctype != "" {
+						w.Header().Set("Content-Type", shape.ctype)
+					}
+					if shape.name != "gateway" {
+						w.Header().Set("X-Request-Id", "rid-42")
+					}
+					if code == 429 {
+						w.Header().Set("Retry-After", "7")
+					}
+					w.WriteHeader(code)
+					io.WriteString(w, shape.body(code))
+				}))
+				defer srv.Close()
+				r := runCLI(t, cleanEnv(t), "--yes", "--name", "x", "--endpoint", srv.URL)
+				noPanic(t, r)
+				want := 3
+				if code == 503 {
+					want = 4 // the image may or may not exist
+				}
+				if r.code != want {
+					t.Fatalf("exit %d, want %d\n%s", r.code, want, r.stderr)
+				}
+				musts := []string{fmt.Sprintf("HTTP %d (%s)", code, client.StatusText(code)), "what to do: "}
+				if shape.name != "empty" {
+					musts = append(musts, "the server says no")
+				}
+				if shape.serverCode != "" {
+					musts = append(musts, "code:       "+shape.serverCode)
+				}
+				if shape.name == "gateway" {
+					musts = append(musts, "request id: gw-rid")
+				} else {
+					musts = append(musts, "request id: rid-42")
+				}
+				if code == 429 {
+					musts = append(musts, "wait 7 s")
+				}
+				for _, m := range musts {
+					if !strings.Contains(r.stderr, m) {
+						t.Errorf("stderr lacks %q:\n%s", m, r.stderr)
+					}
+				}
+				if strings.Contains(r.stderr, "<br") || strings.Contains(r.stderr, "<h1>") {
+					t.Errorf("markup shown:\n%s", r.stderr)
+				}
+				if r.stdout != "" {
+					t.Errorf("stdout should be empty on error: %q", r.stdout)
+				}
+			})
+		}
+	}
+}
+
+func TestCreatedWithUnreadableBody(t *testing.T) {
+	for name, body := range map[string]string{"empty": "", "truncated": `{"id": "abc", "name": "x", "sta`, "not json": "<html>Created</html>",
+		"oversized": `{"id": "abc", "pad": "` + strings.Repeat("x", 9<<20) + `"}`} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("X-Openstack-Request-Id", "req-201")
+				w.WriteHeader(201)
+				io.WriteString(w, body)
+			}))
+			defer srv.Close()
+			r := runCLI(t, cleanEnv(t), "--yes", "--name", "x", "--endpoint", srv.URL, "-o", "json")
+			noPanic(t, r)
+			if r.code != 3 || !strings.Contains(r.stderr, "the server answered 201 but") || !strings.Contains(r.stderr, "look the image up") ||
+				!strings.Contains(r.stderr, "req-201") || r.stdout != "" {
+				t.Fatalf("exit %d\nstdout %q\nstderr %s", r.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
+func TestOversizedErrorBodyIsCappedAndClear(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(500)
+		io.WriteString(w, "disk on fire "+strings.Repeat("z", 5<<20))
+	}))
+	defer srv.Close()
+	r := runCLI(t, cleanEnv(t), "--yes", "--name", "x", "--endpoint", srv.URL)
+	noPanic(t, r)
+	if r.code != 3 || !strings.Contains(r.stderr, "disk on fire") || !strings.Contains(r.stderr, "body cut at 64 KiB") || len(r.stderr) > 80<<10 {
+		t.Fatalf("exit %d, %d bytes of stderr", r.code, len(r.stderr))
+	}
+}
+
+func TestServerThatNeverAnswersTimesOut(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // accept, read nothing, answer nothing
+		}
+	}()
+	start := time.Now()
+	r := runCLI(t, cleanEnv(t), "--yes", "--name", "hang", "--endpoint", "http://"+l.Addr().String(), "--timeout", "1s")
+	elapsed := time.Since(start)
+	noPanic(t, r)
+	if r.code != 4 || !strings.Contains(r.stderr, "timed out") || !strings.Contains(r.stderr, "--timeout") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	// The timeout must fire within a second of --timeout (process start included).
+	if elapsed > 2*time.Second {
+		t.Fatalf("took %s for --timeout 1s", elapsed)
+	}
+	if !strings.Contains(r.stderr, "outcome is unknown") || !strings.Contains(r.stderr, "/v2/images?name=hang") {
+		t.Fatalf("a timeout after sending is ambiguous and must print the look-up:\n%s", r.stderr)
+	}
+}
+
+// The worst case for duplicates: the server creates the image, then the
+// connection drops before the answer. The CLI says the outcome is unknown
+// (exit 4) and prints the look-up that finds exactly that image.
+func TestCreatedThenConnectionDropped(t *testing.T) {
+	sb := sandbox.New(sandbox.Options{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			sb.ServeHTTP(w, r)
+			return
+		}
+		sb.ServeHTTP(httptest.NewRecorder(), r) // the image is created...
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.(*net.TCPConn).SetLinger(0) // ...and the answer is lost (RST)
+			conn.Close()
+		}
+	}))
+	defer srv.Close()
+	name := uniqueName("dropped")
+	r := runCLI(t, cleanEnv(t), "--yes", "--name", name, "--endpoint", srv.URL)
+	noPanic(t, r)
+	if r.code != 4 || !strings.Contains(r.stderr, "connection lost") || !strings.Contains(r.stderr, "outcome is unknown") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	lookup := client.LookupCommand(srv.URL, client.AuthInfo{Kind: client.AuthNone}, name)
+	if !strings.Contains(r.stderr, lookup) {
+		t.Fatalf("stderr lacks the look-up %q:\n%s", lookup, r.stderr)
+	}
+	c, _ := client.New(client.Config{Endpoint: srv.URL})
+	found, err := c.FindRecent(context.Background(), name, time.Now().Add(-time.Minute))
+	if err != nil || len(found) != 1 {
+		t.Fatalf("want exactly the one created image, got %d (%v)", len(found), err)
+	}
+}
+
+func TestDNSFailure(t *testing.T) {
+	r := runCLI(t, cleanEnv(t), "--yes", "--name", "x", "--endpoint", "https://ims.nowhere.invalid")
+	noPanic(t, r)
+	if r.code != 4 || !strings.Contains(r.stderr, "DNS lookup failed") || strings.Contains(r.stderr, "outcome is unknown") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+func TestSelfSignedTLS(t *testing.T) {
+	srv := httptest.NewTLSServer(sandbox.New(sandbox.Options{}))
+	defer srv.Close()
+	r := runCLI(t, cleanEnv(t), "--yes", "--name", "tls", "--endpoint", srv.URL)
+	noPanic(t, r)
+	if r.code != 4 || !strings.Contains(r.stderr, "TLS handshake failed") || !strings.Contains(r.stderr, "--cacert") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if err := os.WriteFile(ca, pemBytes, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = runCLI(t, cleanEnv(t), "--yes", "--name", "tls", "--endpoint", srv.URL, "--cacert", ca, "-o", "json")
+	if r.code != 0 || decode(t, r.stdout)["status"] != "queued" {
+		t.Fatalf("with --cacert: exit %d\n%s", r.code, r.stderr)
+	}
+
+	r = runCLI(t, cleanEnv(t), "--yes", "--name", "tls", "--endpoint", srv.URL, "--insecure", "-o", "json")
+	if r.code != 0 || !strings.Contains(r.stderr, "verification is OFF") {
+		t.Fatalf("with --insecure: exit %d\n%s", r.code, r.stderr)
+	}
+
+	r = runCLI(t, cleanEnv(t), "--yes", "--name", "tls", "--endpoint", srv.URL, "--cacert", "/nonexistent.pem")
+	if r.code != 2 || !strings.Contains(r.stderr, "--cacert") {
+		t.Fatalf("missing CA file: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// Go never proxies loopback addresses, so the endpoint is a name that only
+// the proxy knows; the proxy forwards to the sandbox.
+func TestProxyFromEnvironment(t *testing.T) {
+	sb := sandbox.New(sandbox.Options{})
+	tlsSandbox := httptest.NewTLSServer(sb)
+	defer tlsSandbox.Close()
+	var proxied atomic.Int32
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		proxied.Add(1)
+		if r.Method == http.MethodConnect { // HTTPS: tunnel to the TLS sandbox
+			upstream, err := net.Dial("tcp", tlsSandbox.Listener.Addr().String())
+			if err != nil {
+				w.WriteHeader(502)
+				return
+			}
+			conn, buf, _ := w.(http.Hijacker).Hijack()
+			io.WriteString(conn, "HTTP/1.1 200 Connection established\r\n\r\n")
+			go io.Copy(upstream, buf)
+			io.Copy(conn, upstream)
+			conn.Close()
+			upstream.Close()
+			return
+		}
+		// plain HTTP: the request line carries the absolute URL
+		rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {}, Transport: roundTripFunc(func(req *http.Request) (*http.Response, error) {
+			rec := httptest.NewRecorder()
+			sb.ServeHTTP(rec, req)
+			return rec.Result(), nil
+		})}
+		rp.ServeHTTP(w, r)
+	}))
+	defer proxy.Close()
+
+	r := runCLI(t, cleanEnv(t, "HTTP_PROXY="+proxy.URL), "--yes", "--name", "via-proxy", "--endpoint", "http://ims.behind-proxy.test", "-o", "json")
+	if r.code != 0 || decode(t, r.stdout)["name"] != "via-proxy" || proxied.Load() != 1 {
+		t.Fatalf("HTTP_PROXY: exit %d proxied %d\n%s", r.code, proxied.Load(), r.stderr)
+	}
+	r = runCLI(t, cleanEnv(t, "HTTPS_PROXY="+proxy.URL), "--yes", "--name", "via-proxy-tls", "--endpoint", "https://ims.behind-proxy.test", "--insecure", "-o", "json")
+	if r.code != 0 || decode(t, r.stdout)["name"] != "via-proxy-tls" || proxied.Load() != 2 {
+		t.Fatalf("HTTPS_PROXY: exit %d proxied %d\n%s", r.code, proxied.Load(), r.stderr)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
