@@ -21,10 +21,20 @@ GLANCE := .ci/glance
 GLANCE_DIR ?= $(or $(TMPDIR),/tmp)/ims-wizard-glance
 GOTESTFLAGS ?=
 
-.PHONY: test test-short vet build glance-install glance-up glance-down clean
+.PHONY: test fuzz test-short vet build glance-install glance-up glance-down clean
 
 test: glance-install
 	$(GLANCE) run -- bash -c '$(GO) vet ./... && $(GO) test -count=1 $(GOTESTFLAGS) ./...'
+	$(MAKE) --no-print-directory fuzz
+
+# Each fuzz target briefly, from the committed seed corpora (client/testdata/fuzz).
+FUZZTIME ?= 5s
+FUZZ_TARGETS := FuzzValidate FuzzParseTags FuzzParseErrorBody FuzzInert
+fuzz:
+	@for f in $(FUZZ_TARGETS); do \
+		echo "fuzz $$f ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./client || exit 1; \
+	done
 
 test-short:
 	$(GO) test $(GOTESTFLAGS) ./...
