@@ -250,6 +250,11 @@ type AuthEnv struct {
 // ErrNoCredentials means nothing is configured.
 var ErrNoCredentials = errors.New("no credentials configured")
 
+// ErrPasswordMissing means OS_USERNAME is set without OS_PASSWORD: on a
+// terminal the password is asked for, masked, rather than put in the
+// environment.
+var ErrPasswordMissing = errors.New("IAM password login: OS_USERNAME is set but OS_PASSWORD is not")
+
 // ResolveAuth picks the credentials from what is configured, in this order:
 // AK/SK from HUAWEICLOUD_SDK_* variables, AK/SK from
 // ~/.huaweicloud/credentials, OS_AUTH_TOKEN, IAM password (OS_USERNAME +
@@ -285,8 +290,11 @@ func ResolveAuth(env AuthEnv) (Authenticator, error) {
 	}
 	user, pass := get("OS_USERNAME"), get("OS_PASSWORD")
 	if user != "" || pass != "" {
-		if user == "" || pass == "" {
-			return nil, errors.New("IAM password login needs both OS_USERNAME and OS_PASSWORD")
+		switch {
+		case user == "":
+			return nil, errors.New("IAM password login needs OS_USERNAME as well as OS_PASSWORD")
+		case pass == "":
+			return nil, ErrPasswordMissing
 		}
 		domain := get("OS_USER_DOMAIN_NAME")
 		if domain == "" {

@@ -107,6 +107,7 @@ func TestResolveAuthOrderAndSources(t *testing.T) {
 		{"password", map[string]string{"OS_USERNAME": "u", "OS_PASSWORD": "p", "OS_USER_DOMAIN_NAME": "acct", "OS_REGION_NAME": "cn-north-4"}, "", AuthPassword, "OS_USERNAME/OS_PASSWORD", ""},
 		{"password without domain", map[string]string{"OS_USERNAME": "u", "OS_PASSWORD": "p"}, "", "", "", "OS_USER_DOMAIN_NAME"},
 		{"password without user", map[string]string{"OS_PASSWORD": "p"}, "", "", "", "OS_USERNAME"},
+		{"user without password", map[string]string{"OS_USERNAME": "u"}, "", "", "", "OS_PASSWORD is not"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -40,6 +40,9 @@ func (f *ConnFlags) Register(fs *pflag.FlagSet) {
 type Env struct {
 	Getenv  func(string) string
 	HomeDir string
+	// AskPassword asks for the IAM password, masked, when OS_USERNAME is set
+	// without OS_PASSWORD; nil when there is no terminal to ask on.
+	AskPassword func(user string) (string, error)
 }
 
 // SystemEnv is the real environment.
@@ -89,7 +92,11 @@ func (f *ConnFlags) Plan(env Env) (Target, client.Authenticator, []string, error
 		region = env.Getenv("OS_REGION_NAME")
 		regionSource = "OS_REGION_NAME"
 	}
-	auth, authErr := client.ResolveAuth(client.AuthEnv{Getenv: env.Getenv, HomeDir: env.HomeDir, Region: region})
+	authEnv := client.AuthEnv{Getenv: env.Getenv, HomeDir: env.HomeDir, Region: region}
+	auth, authErr := client.ResolveAuth(authEnv)
+	if errors.Is(authErr, client.ErrPasswordMissing) && env.AskPassword != nil {
+		auth, authErr = resolveWithAskedPassword(env, authEnv)
+	}
 	noCreds := errors.Is(authErr, client.ErrNoCredentials)
 	if authErr != nil && !noCreds {
 		return Target{}, nil, nil, exitcode.Usage(fmt.Errorf("credentials: %w", authErr))
@@ -118,6 +125,27 @@ func (f *ConnFlags) Plan(env Env) (Target, client.Authenticator, []string, error
 		return Target{}, nil, nil, exitcode.Usage(fmt.Errorf("%s: %w", regionSource, err))
 	}
 	return Target{Kind: "region", Label: "region " + region, Endpoint: endpoint, Region: region}, auth, notices, nil
+}
+
+func resolveWithAskedPassword(env Env, authEnv client.AuthEnv) (client.Authenticator, error) {
+	password, err := env.AskPassword(env.Getenv("OS_USERNAME"))
+	if err != nil {
+		return nil, err
+	}
+	if password == "" {
+		return nil, client.ErrPasswordMissing
+	}
+	authEnv.Getenv = func(k string) string {
+		if k == "OS_PASSWORD" {
+			return password
+		}
+		return env.Getenv(k)
+	}
+	a, err := client.ResolveAuth(authEnv)
+	if p, ok := a.(*client.PasswordAuth); ok {
+		p.Source = "OS_USERNAME, password typed at the prompt"
+	}
+	return a, err
 }
 
 // SandboxAddr is where a dry run says the sandbox would listen; the embedded

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/ims-wizard/ims-wizard/client"
@@ -15,6 +16,7 @@ import (
 	"github.com/ims-wizard/ims-wizard/cmd/factory"
 	"github.com/ims-wizard/ims-wizard/cmd/osversions"
 	"github.com/ims-wizard/ims-wizard/cmd/sandboxcmd"
+	"github.com/ims-wizard/ims-wizard/cmd/upload"
 	"github.com/ims-wizard/ims-wizard/ui"
 	"github.com/spf13/cobra"
 )
@@ -27,6 +29,7 @@ func NewCmd(deps create.Deps) *cobra.Command {
 	root.AddCommand(
 		sandboxcmd.NewCmd(deps.IO),
 		osversions.NewCmd(deps.IO, deps.Env, deps.Conn),
+		upload.NewCmd(deps.IO, deps.Env, deps.Conn),
 	)
 	root.SetIn(deps.IO.In)
 	root.SetOut(deps.IO.Out)
@@ -42,9 +45,21 @@ func Main(version string, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	io := factory.System()
-	deps := create.Deps{IO: io, Env: factory.SystemEnv(), Conn: &factory.ConnFlags{}, Wizard: ui.Run}
+	env := factory.SystemEnv()
+	if io.CanPrompt() {
+		env.AskPassword = func(user string) (string, error) { return ui.AskPassword(io.In, io.ErrOut, user) }
+	}
+	deps := create.Deps{IO: io, Env: env, Conn: &factory.ConnFlags{}, Wizard: ui.Run}
 	cmd := NewCmd(deps)
 	cmd.SetArgs(args)
+	defer func() {
+		// A crash still ends with a message and exit code; the stack trace
+		// carries no secret (credentials live in the environment only).
+		if r := recover(); r != nil {
+			fmt.Fprintf(io.ErrOut, "internal error: %v\nplease report this with the output of --debug (credentials are redacted)\n%s", r, debug.Stack())
+			os.Exit(exitcode.Failure)
+		}
+	}()
 	err := cmd.ExecuteContext(ctx)
 	if err != nil && ctx.Err() != nil {
 		// The signal, not the symptom it caused, decides the exit code.
