@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/ims-wizard/ims-wizard/client"
+)
+
+type submitPage struct {
+	spin   spinner.Model
+	start  time.Time
+	cancel context.CancelFunc
+	seq    int
+	req    client.Request
+}
+
+// startSubmit validates the whole request once more (the same rules as the
+// CLI) and sends it; the answer arrives as createdMsg or failedMsg.
+func (m *model) startSubmit() tea.Cmd {
+	req, ps := m.a.Request()
+	ps = append(ps, req.Validate(m.c.cat)...)
+	if len(ps.Errors()) > 0 {
+		m.enterReview()
+		return nil
+	}
+	m.seq++
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.submit = submitPage{
+		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(m.c.st.accent)),
+		start:  time.Now(),
+		cancel: cancel,
+		seq:    m.seq,
+		req:    req,
+	}
+	m.page = pageSubmitting
+	creator, seq := m.c.opts.Creator, m.seq
+	send := func() tea.Msg {
+		res, err := creator.Create(ctx, req)
+		switch {
+		case err != nil:
+			return failedMsg{seq: seq, err: err}
+		case res == nil || res.Image == nil:
+			return failedMsg{seq: seq, err: errors.New("the server's answer holds no image")}
+		}
+		return createdMsg{seq: seq, result: res}
+	}
+	return tea.Batch(send, m.submit.spin.Tick)
+}
+
+func (s *submitPage) tick(msg spinner.TickMsg) tea.Cmd {
+	var cmd tea.Cmd
+	s.spin, cmd = s.spin.Update(msg)
+	return cmd
+}
+
+func (m *model) submitKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if k.Type != tea.KeyEsc && k.Type != tea.KeyCtrlC {
+		return m, nil
+	}
+	m.submit.cancel()
+	m.cancelledSeq = m.submit.seq
+	return m, m.enterReview(notice{warn: true, text: "Request cancelled; every answer is kept. Submit again when ready."})
+}
+
+func (m *model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
+	if msg.seq != m.seq || m.page != pageSubmitting {
+		if msg.seq == m.cancelledSeq && msg.result != nil && msg.result.Image != nil {
+			// The answer beat the cancel: the image exists.
+			m.lastCreated = msg.result
+			if m.page == pageReview {
+				m.review.notice = []notice{{warn: true, text: fmt.Sprintf(
+					"The server answered before the cancel took effect: image %s was created.", client.Inert(msg.result.Image.ID))}}
+				m.review.layout(m)
+			}
+		}
+		return m, nil
+	}
+	m.submit.cancel()
+	m.lastCreated = msg.result
+	m.page = pageResult
+	m.result = newResultPage(m, msg.result)
+	return m, nil
+}
+
+func (m *model) onFailed(msg failedMsg) (tea.Model, tea.Cmd) {
+	if msg.seq != m.seq || m.page != pageSubmitting {
+		if msg.seq == m.cancelledSeq && client.IsAmbiguous(msg.err) && m.page == pageReview {
+			m.review.notice = append(m.review.notice, notice{warn: true,
+				text: "The request had already been sent: the image may exist. Look it up by name before submitting again."})
+			m.review.layout(m)
+		}
+		return m, nil
+	}
+	m.submit.cancel()
+	m.page = pageError
+	m.failure = newErrorPage(m, msg.err)
+	return m, nil
+}
+
+func (s *submitPage) view(m *model) string {
+	st := m.c.st
+	elapsed := time.Since(s.start).Truncate(100 * time.Millisecond)
+	endpoint := strings.TrimRight(m.c.opts.Target.Endpoint, "/")
+	lines := []string{
+		st.stepTitle.Render("Submitting"),
+		"",
+		s.spin.View() + " " + st.bold.Render("Creating image metadata") + st.subtle.Render(fmt.Sprintf("  %.1fs", elapsed.Seconds())),
+		"",
+		st.label.Render("POST ") + client.Inert(endpoint) + "/v2/images",
+		st.label.Render("name ") + client.Inert(s.req.Name),
+		"",
+		st.subtle.Render("esc or ctrl+c cancels the request and returns to the review; nothing you typed is lost."),
+	}
+	return indent(strings.Join(lines, "\n"))
+}
