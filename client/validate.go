@@ -108,6 +108,8 @@ func ValidateName(name string) Problems {
 		return Problems{refuse(FieldName, "a name is required (1–%d characters): without one, creating a server from this image fails", NameMaxLen)}
 	case n > NameMaxLen:
 		return Problems{refuse(FieldName, "is %d characters long; the maximum is %d", n, NameMaxLen)}
+	case hasControl(name):
+		return Problems{refuse(FieldName, "contains control characters (shown as %q); remove them", Inert(name))}
 	}
 	var ps Problems
 	if n > NameAdviseLen {
@@ -219,6 +221,9 @@ func ValidateTags(tags []string) Problems {
 		case n > TagMaxLen:
 			ps = append(ps, refuse(FieldTags, "%s is %d characters long; the maximum is %d", pos, n, TagMaxLen))
 		}
+		if hasControl(t) {
+			ps = append(ps, refuse(FieldTags, "%s %q contains control characters; remove them", pos, Inert(t)))
+		}
 		key, _, ok := strings.Cut(t, "=")
 		switch {
 		case !ok:
@@ -260,4 +265,15 @@ func ValidateMinDisk(v *int64) Problems {
 		return nil
 	}
 	return Problems{refuse(FieldMinDisk, "%d GB is outside %d–%d GB; it must also be larger than the image's system disk", *v, MinDiskLow, MinDiskHigh)}
+}
+
+// hasControl reports characters a terminal would act on: never part of a
+// name or tag anyone meant to type.
+func hasControl(s string) bool {
+	for _, r := range s {
+		if needsEscape(r, false) {
+			return true
+		}
+	}
+	return false
 }
