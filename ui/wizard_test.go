@@ -263,10 +263,10 @@ func TestServerStringsShownInert(t *testing.T) {
 	evil := "evil\x1b]52;c;cHduZWQ=\x07\x1b[2J\u009b31m"
 	t.Run("result", func(t *testing.T) {
 		c := startSandbox(t, deterministic())
-		// The wizard's own input drops control characters, so the body is
+		// Validation refuses control characters in names and tags, so the body is
 		// changed on its way out; the sandbox echoes what it was sent.
 		withExtra := rawBody{c: c, change: func(b map[string]any) {
-			b["name"] = evil
+			b["x_evil"] = evil // names with controls are refused; extra properties are not
 			b["x_note\x1b[1m"] = "bell\x07"
 		}}
 		o := testOptions(stable{withExtra})
