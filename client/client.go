@@ -125,7 +125,7 @@ func (c *Client) Create(ctx context.Context, r Request) (*Result, error) {
 
 // CreateBody sends an already-encoded body (used by --no-validate paths and tests).
 func (c *Client) CreateBody(ctx context.Context, body []byte) (*Result, error) {
-	resp, err := c.do(ctx, http.MethodPost, "/v2/images", nil, body, http.StatusCreated)
+	resp, err := c.do(ctx, http.MethodPost, []string{"v2", "images"}, nil, body, http.StatusCreated)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func (c *Client) CreateBody(ctx context.Context, body []byte) (*Result, error) {
 
 // Get reads one image.
 func (c *Client) Get(ctx context.Context, id string) (*Result, error) {
-	resp, err := c.do(ctx, http.MethodGet, "/v2/images/"+url.PathEscape(id), nil, nil, http.StatusOK)
+	resp, err := c.do(ctx, http.MethodGet, []string{"v2", "images", id}, nil, nil, http.StatusOK)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +147,7 @@ func (c *Client) ListByName(ctx context.Context, name string) ([]*Image, error) 
 	q := url.Values{"name": {name}, "limit": {"100"}}
 	var imgs []*Image
 	for page := 0; page < maxListPages; page++ {
-		resp, err := c.do(ctx, http.MethodGet, "/v2/images", q, nil, http.StatusOK)
+		resp, err := c.do(ctx, http.MethodGet, []string{"v2", "images"}, q, nil, http.StatusOK)
 		if err != nil {
 			return nil, err
 		}
@@ -206,7 +206,7 @@ func LookupCommand(endpoint string, auth AuthInfo, name string) string {
 
 // ListOSVersions reads the live catalogue (GET /v1/cloudimages/os_version).
 func (c *Client) ListOSVersions(ctx context.Context) (*Catalog, error) {
-	resp, err := c.do(ctx, http.MethodGet, "/v1/cloudimages/os_version", nil, nil, http.StatusOK)
+	resp, err := c.do(ctx, http.MethodGet, []string{"v1", "cloudimages", "os_version"}, nil, nil, http.StatusOK)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +265,7 @@ func (r *response) badBody(err error) error {
 	}
 }
 
-func (c *Client) do(ctx context.Context, method, path string, query url.Values, body []byte, want int) (*response, error) {
+func (c *Client) do(ctx context.Context, method string, path []string, query url.Values, body []byte, want int) (*response, error) {
 	r, err := c.attempt(ctx, method, path, query, body, want)
 	// An expired IAM token is refused before anything is processed, so one
 	// retry with a fresh login is safe even for a POST.
@@ -277,15 +277,10 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	return r, err
 }
 
-func (c *Client) attempt(parent context.Context, method, path string, query url.Values, body []byte, want int) (*response, error) {
+func (c *Client) attempt(parent context.Context, method string, path []string, query url.Values, body []byte, want int) (*response, error) {
 	ctx, cancel := context.WithTimeout(parent, c.cfg.Timeout)
 	defer cancel()
-	u := *c.base
-	u.Path = strings.TrimRight(u.Path, "/") + path
-	if query != nil {
-		u.RawQuery = query.Encode()
-	}
-	full := u.String()
+	full := c.endpointURL(query, path...).String()
 
 	var reader io.Reader
 	if body != nil {
@@ -343,6 +338,23 @@ func (c *Client) attempt(parent context.Context, method, path string, query url.
 		return nil, r.badBody(fmt.Errorf("larger than %d MiB", limit>>20))
 	}
 	return r, nil
+}
+
+// endpointURL is the base URL plus path segments, each escaped once, so an
+// id with a space or a slash stays one segment.
+func (c *Client) endpointURL(query url.Values, segments ...string) *url.URL {
+	u := *c.base
+	plain := strings.TrimRight(c.base.Path, "/")
+	raw := strings.TrimRight(c.base.EscapedPath(), "/")
+	for _, s := range segments {
+		plain += "/" + s
+		raw += "/" + url.PathEscape(s)
+	}
+	u.Path, u.RawPath = plain, raw
+	if query != nil {
+		u.RawQuery = query.Encode()
+	}
+	return &u
 }
 
 // failed classifies a transport error. Errors that are already ours (an

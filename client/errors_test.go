@@ -119,3 +119,18 @@ func TestSuccessWithBadBody(t *testing.T) {
 		}
 	}
 }
+
+// An id is one path segment, escaped exactly once, whatever it holds.
+func TestIDIsEscapedOnce(t *testing.T) {
+	var seen string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = r.RequestURI
+		w.WriteHeader(404)
+	}))
+	defer srv.Close()
+	c, _ := New(Config{Endpoint: srv.URL + "/base"})
+	c.Get(context.Background(), "a b/c%")
+	if seen != "/base/v2/images/a%20b%2Fc%25" {
+		t.Fatalf("request URI %q", seen)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ims-wizard/ims-wizard/client/sandbox"
@@ -24,9 +25,9 @@ func secret(t *testing.T) string {
 // generated secrets. The server echoes credentials back in headers, as a
 // careless proxy might.
 func TestNoSecretInAnyOutput(t *testing.T) {
-	var issued string
+	var issued atomic.Value // the token IAM hands out, new each round
 	iam := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Subject-Token", issued)
+		w.Header().Set("X-Subject-Token", issued.Load().(string))
 		w.WriteHeader(201)
 	}))
 	defer iam.Close()
@@ -44,8 +45,9 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 
 	for i := 0; i < 8; i++ {
 		sk, token, password, secTok := secret(t), secret(t), secret(t), secret(t)
-		issued = secret(t)
-		secrets := []string{sk, token, password, secTok, issued}
+		issuedToken := secret(t)
+		issued.Store(issuedToken)
+		secrets := []string{sk, token, password, secTok, issuedToken}
 		envs := map[string][]string{
 			"aksk":     {"HUAWEICLOUD_SDK_AK=AKTEST" + sk[6:12], "HUAWEICLOUD_SDK_SK=" + sk, "HUAWEICLOUD_SDK_SECURITY_TOKEN=" + secTok, "HUAWEICLOUD_SDK_PROJECT_ID=p"},
 			"token":    {"OS_AUTH_TOKEN=" + token},
