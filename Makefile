@@ -56,3 +56,17 @@ glance-down:
 
 clean:
 	rm -rf bin
+
+# make bench     the Go benchmarks (bench-go), then bench/run.sh under a private
+#                Glance: scripted create vs curl vs the openstack CLI, peak RSS,
+#                upload throughput vs curl -T; prints each figure with its
+#                budget and PASS/FAIL, fails on a budget failure
+# make bench-go  the Go benchmarks only (BenchmarkUploadMemory, …)
+.PHONY: bench bench-go
+
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+bench: bench-go
+	$(GLANCE) install --with-client
+	$(GLANCE) run -- bench/run.sh

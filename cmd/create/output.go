@@ -1,7 +1,6 @@
 package create
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -56,42 +55,15 @@ func printCreated(io *factory.IOStreams, output string, conn *factory.Connection
 	return nil
 }
 
-// printFailure explains an API or network error on stderr: what happened,
-// the server's words, the request id and what to do.
+// printFailure explains an API or network error on stderr and, when the
+// outcome is unknown, how to look for the image before trying again.
 func printFailure(io *factory.IOStreams, err error, req client.Request, conn *factory.Connection) {
-	w := io.ErrOut
-	var ae *client.APIError
-	var ne *client.NetworkError
-	switch {
-	case errors.As(err, &ae):
-		fmt.Fprintf(w, "error: %s %s answered HTTP %d (%s)\n", ae.Method, ae.URL, ae.StatusCode, ae.Meaning)
-		if ae.Code != "" {
-			fmt.Fprintf(w, "  code:       %s\n", client.Inert(ae.Code))
-		}
-		if ae.Message != "" {
-			fmt.Fprintf(w, "  message:    %s\n", indent(client.InertMultiline(ae.Message)))
-		}
-		if ae.RequestID != "" {
-			fmt.Fprintf(w, "  request id: %s\n", client.Inert(ae.RequestID))
-		}
-		if ae.Hint != "" {
-			fmt.Fprintf(w, "  what to do: %s\n", ae.Hint)
-		}
-	case errors.As(err, &ne):
-		fmt.Fprintf(w, "error: %s %s: %s\n  cause:      %v\n", ne.Method, ne.URL, ne.Kind, ne.Err)
-		if ne.Hint != "" {
-			fmt.Fprintf(w, "  what to do: %s\n", ne.Hint)
-		}
-	default:
-		fmt.Fprintf(w, "error: %v\n", err)
-	}
+	factory.ExplainError(io.ErrOut, err)
 	if client.IsAmbiguous(err) {
-		fmt.Fprintf(w, "  The request was sent but its outcome is unknown: the image may exist. Look it up before creating it again:\n    %s\n",
+		fmt.Fprintf(io.ErrOut, "  The request was sent but its outcome is unknown: the image may exist. Look it up before creating it again:\n    %s\n",
 			client.LookupCommand(conn.Target.Endpoint, conn.Auth, req.Name))
 	}
 }
-
-func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n              ") }
 
 func plural(n int) string {
 	if n == 1 {

@@ -52,6 +52,7 @@ func Of(err error) int {
 	var ve *client.ValidationError
 	var ae *client.APIError
 	var ne *client.NetworkError
+	var ue *client.UploadError
 	switch {
 	case err == nil:
 		return OK
@@ -62,6 +63,13 @@ func Of(err error) int {
 	case client.IsAmbiguous(err):
 		// The image may or may not exist: scripts must look before retrying.
 		return Network
+	case errors.As(err, &ue):
+		// Refusing the input is invalid input; a wrong outcome on the
+		// server (checksum, killed image) is an API error.
+		if ue.Reason == client.RefusedChecksum || ue.Reason == client.RefusedFailed {
+			return API
+		}
+		return Invalid
 	case errors.As(err, &ve):
 		return Invalid
 	case errors.As(err, &ae):

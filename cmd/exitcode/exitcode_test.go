@@ -29,6 +29,10 @@ func TestOf(t *testing.T) {
 		{ErrInterrupted, Interrupted},
 		{fmt.Errorf("wrapped: %w", &client.APIError{StatusCode: 404}), API},
 		{Reported(API, errors.New("x")), API},
+		{&client.UploadError{Reason: client.RefusedStatus}, Invalid},
+		{&client.UploadError{Reason: client.RefusedAKSKSize}, Invalid},
+		{&client.UploadError{Reason: client.RefusedChecksum}, API},
+		{&client.UploadError{Reason: client.RefusedFailed}, API},
 	}
 	for _, tc := range cases {
 		if got := Of(tc.err); got != tc.want {

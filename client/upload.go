@@ -1,0 +1,580 @@
+package client
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Upload limits (ims-api.md, "Upload" and "Authentication").
+const (
+	// HuaweiUploadLimit: Huawei's PUT /v2/images/{id}/file takes files
+	// under 2 GB; bigger ones go to OBS and are registered from there.
+	HuaweiUploadLimit int64 = 2 << 30
+	// AKSKBodyLimit: AK/SK signing covers request bodies up to 12 MB.
+	AKSKBodyLimit int64 = 12 << 20
+)
+
+// progressInterval is the least time between two progress reports.
+const progressInterval = 100 * time.Millisecond
+
+// UploadProgress is a snapshot of an upload in progress.
+type UploadProgress struct {
+	Sent    int64         // bytes handed to the connection so far
+	Total   int64         // the file's size
+	Elapsed time.Duration // since the upload started
+	Rate    float64       // bytes per second, averaged since the start
+}
+
+// ETA is the estimated time left at the current rate; 0 when unknown or done.
+func (p UploadProgress) ETA() time.Duration {
+	if p.Rate <= 0 || p.Sent >= p.Total {
+		return 0
+	}
+	return time.Duration(float64(p.Total-p.Sent) / p.Rate * float64(time.Second))
+}
+
+// Fraction is Sent/Total in [0, 1] (1 for an empty file).
+func (p UploadProgress) Fraction() float64 {
+	if p.Total <= 0 {
+		return 1
+	}
+	return float64(p.Sent) / float64(p.Total)
+}
+
+// UploadResult is a successful PUT /v2/images/{id}/file.
+type UploadResult struct {
+	MD5        string        // hex MD5 of the bytes sent, computed while streaming
+	Bytes      int64         // bytes sent
+	StatusCode int           // 204 from Glance and IMS
+	RequestID  string        // the server's request id, to quote
+	Latency    time.Duration // from the first byte sent to the answer
+}
+
+// Rate is the average throughput in bytes per second.
+func (r *UploadResult) Rate() float64 {
+	if r.Latency <= 0 {
+		return 0
+	}
+	return float64(r.Bytes) / r.Latency.Seconds()
+}
+
+// UploadRefusal names why CheckUpload refused an upload.
+type UploadRefusal string
+
+const (
+	RefusedFile       UploadRefusal = "file"         // missing, not a regular file, unreadable, empty
+	RefusedStatus     UploadRefusal = "status"       // the image is not queued
+	RefusedHuaweiSize UploadRefusal = "huawei-size"  // 2 GB and more on a Huawei endpoint
+	RefusedAKSKSize   UploadRefusal = "aksk-size"    // over 12 MB with AK/SK signing
+	RefusedChecksum   UploadRefusal = "checksum"     // the server's checksum is not the local MD5
+	RefusedFailed     UploadRefusal = "upload-state" // the server ended the image killed (or deleted)
+)
+
+// UploadError is an upload that must not be sent (or, for RefusedChecksum
+// and RefusedFailed, whose outcome is wrong): the user's input or the
+// image's state, worded for the user, with what to do next.
+type UploadError struct {
+	Reason  UploadRefusal
+	Message string
+	Hint    string
+	Status  string // the image's status, for RefusedStatus and RefusedFailed
+	Err     error  // the underlying error, if any (os.ErrNotExist…)
+}
+
+func (e *UploadError) Error() string {
+	if e.Hint == "" {
+		return e.Message
+	}
+	return e.Message + "; " + e.Hint
+}
+
+func (e *UploadError) Unwrap() error { return e.Err }
+
+// IsHuaweiEndpoint reports whether an endpoint URL is Huawei Cloud's (its
+// host ends with .myhuaweicloud.com), where Huawei's upload limits apply.
+func IsHuaweiEndpoint(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return false
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	return host == "myhuaweicloud.com" || strings.HasSuffix(host, ".myhuaweicloud.com")
+}
+
+// CheckUploadSize applies the size rules of an upload of size bytes to
+// endpoint with auth: on a Huawei endpoint files of 2 GB (HuaweiUploadLimit)
+// and more go through OBS instead; with AK/SK signing the body may not
+// exceed 12 MB (AKSKBodyLimit). It returns nil or an *UploadError.
+func CheckUploadSize(endpoint string, auth AuthKind, size int64) error {
+	if IsHuaweiEndpoint(endpoint) && size >= HuaweiUploadLimit {
+		return &UploadError{
+			Reason:  RefusedHuaweiSize,
+			Message: fmt.Sprintf("the file is %s: Huawei Cloud IMS accepts uploads through this API only under 2 GB", FormatBytes(size)),
+			Hint: "upload the file to an OBS bucket and register it with IMS instead (IMS console or API: " +
+				"\"Registering an Image File as a Private Image\", POST /v2/cloudimages/action with image_url bucket:file)",
+		}
+	}
+	if auth == AuthAKSK && size > AKSKBodyLimit {
+		return &UploadError{
+			Reason:  RefusedAKSKSize,
+			Message: fmt.Sprintf("the file is %s: AK/SK request signing covers bodies up to 12 MB only", FormatBytes(size)),
+			Hint: "use token authentication for the upload: set OS_AUTH_TOKEN, or OS_USERNAME/OS_PASSWORD/OS_USER_DOMAIN_NAME " +
+				"for an IAM password login, and unset HUAWEICLOUD_SDK_AK/SK (or move ~/.huaweicloud/credentials aside)",
+		}
+	}
+	return nil
+}
+
+// checkFile checks that path is a regular, readable, non-empty file and
+// returns its size.
+func checkFile(path string) (int64, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		msg := fmt.Sprintf("cannot read %s: %v", path, errors.Unwrap(err))
+		if errors.Is(err, os.ErrNotExist) {
+			msg = fmt.Sprintf("file %s does not exist", path)
+		}
+		return 0, &UploadError{Reason: RefusedFile, Message: msg, Err: err}
+	}
+	switch {
+	case fi.IsDir():
+		return 0, &UploadError{Reason: RefusedFile, Message: fmt.Sprintf("%s is a directory, not an image file", path)}
+	case !fi.Mode().IsRegular():
+		return 0, &UploadError{Reason: RefusedFile, Message: fmt.Sprintf("%s is not a regular file (%s)", path, fi.Mode().Type()),
+			Hint: "the size must be known before sending: copy the data to a file first"}
+	case fi.Size() == 0:
+		return 0, &UploadError{Reason: RefusedFile, Message: fmt.Sprintf("%s is empty", path)}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, &UploadError{Reason: RefusedFile, Message: fmt.Sprintf("cannot read %s: %v", path, errors.Unwrap(err)), Err: err}
+	}
+	f.Close()
+	return fi.Size(), nil
+}
+
+// UploadCheck is what CheckUpload found.
+type UploadCheck struct {
+	Path  string
+	Size  int64
+	Image *Result // the image as read just now (queued)
+}
+
+// CheckUpload is the pre-flight of an upload, in this order, stopping at
+// the first refusal: path is a regular, readable, non-empty file; its size
+// passes CheckUploadSize for this client's endpoint and credentials; the
+// image exists (GET) and is queued. Refusals are *UploadError; a failed GET
+// is an *APIError (404: no such image) or a *NetworkError.
+func (c *Client) CheckUpload(ctx context.Context, id, path string) (*UploadCheck, error) {
+	size, err := checkFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckUploadSize(c.Endpoint(), c.AuthInfo().Kind, size); err != nil {
+		return nil, err
+	}
+	res, err := c.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if st := res.Image.Status; st != "queued" {
+		return nil, &UploadError{
+			Reason:  RefusedStatus,
+			Status:  st,
+			Message: fmt.Sprintf("image %s is %s (%s); only a queued image accepts a file", Inert(id), Inert(st), StatusMeaning(st)),
+			Hint:    statusHint(st),
+		}
+	}
+	return &UploadCheck{Path: path, Size: size, Image: res}, nil
+}
+
+func statusHint(status string) string {
+	switch status {
+	case "active":
+		return "its file is already uploaded; an image's file cannot be replaced: create a new image for another file"
+	case "saving":
+		return "another upload is in progress; wait for it to end (the image becomes active or killed)"
+	case "killed":
+		return "an earlier upload failed and the image cannot take another one: delete it and create a new image"
+	case "deleted":
+		return "create a new image"
+	}
+	return "create a new image and upload to it"
+}
+
+// UploadFile uploads the file at path to image id: it opens the file, takes
+// its size, and calls Upload. It does not run CheckUpload.
+func (c *Client) UploadFile(ctx context.Context, id, path string, progress func(UploadProgress)) (*UploadResult, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &UploadError{Reason: RefusedFile, Message: fmt.Sprintf("cannot read %s: %v", path, errors.Unwrap(err)), Err: err}
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &UploadError{Reason: RefusedFile, Message: fmt.Sprintf("%s is not a regular file", path)}
+	}
+	return c.Upload(ctx, id, f, fi.Size(), progress)
+}
+
+// Upload sends PUT /v2/images/{id}/file with the size bytes read from body,
+// as application/octet-stream with a Content-Length (not chunked). The body
+// is streamed: memory stays flat whatever the size. Its MD5 is computed
+// while streaming (io.TeeReader into crypto/md5).
+//
+// Timeout: the client's per-call timeout would kill any upload that takes
+// longer than it, so here it bounds the time without progress instead: an
+// idle timer, reset each time the connection takes more of the body (and
+// when the answer arrives), ends the upload only when nothing moved for
+// Timeout. The whole transfer is bounded by ctx alone.
+//
+// progress, if not nil, is called at most every 100 ms and once when the
+// last byte is sent, from the goroutine that sends the body, never
+// concurrently with itself and never after Upload returns.
+//
+// AK/SK credentials sign the request with an unsigned payload
+// (X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD): the body is not hashed for the
+// signature. With IAM password credentials, a 401 (expired token) is
+// retried once with a fresh login when body is an io.Seeker (sent again
+// from the offset it had when Upload was called).
+//
+// Errors: *APIError (the server answered otherwise than 2xx),
+// *NetworkError (no answer; NetCanceled when ctx was canceled, NetTimeout
+// when nothing moved for Timeout).
+func (c *Client) Upload(ctx context.Context, id string, body io.Reader, size int64, progress func(UploadProgress)) (*UploadResult, error) {
+	if size < 0 {
+		return nil, fmt.Errorf("upload: negative size %d", size)
+	}
+	// Where the body starts, to send it again after a fresh login.
+	seeker, seekable := body.(io.Seeker)
+	var offset int64
+	if seekable {
+		var err error
+		if offset, err = seeker.Seek(0, io.SeekCurrent); err != nil {
+			seekable = false
+		}
+	}
+	res, bodyClosed, err := c.uploadOnce(ctx, id, body, size, progress)
+	var ae *APIError
+	if re, ok := c.cfg.Auth.(Reauthenticator); ok && seekable && errors.As(err, &ae) && ae.StatusCode == http.StatusUnauthorized {
+		// Rewind only once the transport is done with the body: it may
+		// still be reading it after the answer arrived.
+		select {
+		case <-bodyClosed:
+		case <-time.After(5 * time.Second):
+			seekable = false
+		}
+		if seekable {
+			if _, serr := seeker.Seek(offset, io.SeekStart); serr == nil {
+				re.Invalidate()
+				res, _, err = c.uploadOnce(ctx, id, body, size, progress)
+			}
+		}
+	}
+	return res, err
+}
+
+// uploadOnce is one PUT. bodyClosed is closed when the transport has
+// finished with the body (it may read on after the answer arrived).
+func (c *Client) uploadOnce(parent context.Context, id string, body io.Reader, size int64, progress func(UploadProgress)) (_ *UploadResult, bodyClosed <-chan struct{}, _ error) {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	// The idle timer: see Upload's comment. It cancels the request when it
+	// fires; stalled records that it did, to report a timeout, not a
+	// cancellation.
+	timeout := c.cfg.Timeout
+	var stalled atomic.Bool
+	idle := time.AfterFunc(timeout, func() {
+		stalled.Store(true)
+		cancel()
+	})
+	defer idle.Stop()
+
+	full := c.endpointURL(nil, "v2", "images", id, "file").String()
+	method := http.MethodPut
+
+	pr := &progressReader{
+		total: size, hash: md5.New(), idle: idle, timeout: timeout, progress: progress,
+		closed: make(chan struct{}),
+	}
+	pr.tee = io.TeeReader(body, (*lockedHash)(pr))
+	req, err := http.NewRequestWithContext(ctx, method, full, nil)
+	if err != nil {
+		return nil, closedChan, err
+	}
+	req.ContentLength = size
+	req.Body = pr
+	if size == 0 {
+		req.Body = http.NoBody
+		pr.Close() // the transport never sees pr
+	}
+	req.Header.Set("Content-Type", "application/octet-stream")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "ims-wizard/"+Version)
+	// nil body: AK/SK signs an unsigned payload for octet-stream.
+	if err := c.cfg.Auth.Authorize(ctx, c.hc, req, nil); err != nil {
+		if stalled.Load() {
+			return nil, closedChan, stallError(method, full, false, timeout)
+		}
+		return nil, closedChan, err
+	}
+
+	var wrote atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
+	}))
+	c.traceRequest(req, nil)
+	if c.cfg.Debug != nil {
+		fmt.Fprintf(c.cfg.Debug, ">\n> (%d bytes of application/octet-stream, streamed)\n", size)
+	}
+	idle.Reset(timeout)
+	start := time.Now()
+	pr.start(start)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		pr.stop()
+		if stalled.Load() {
+			return nil, pr.closed, stallError(method, full, pr.sentBytes() > 0, timeout)
+		}
+		return nil, pr.closed, classifyNetworkError(method, full, err, wrote.Load() || pr.sentBytes() > 0, timeout)
+	}
+	defer resp.Body.Close()
+	idle.Reset(timeout)
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	limit := int64(maxErrorBody)
+	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, limit))
+	latency := time.Since(start)
+	sent, sum := pr.stop()
+	c.traceResponse(resp, raw, latency)
+	if !ok {
+		e := newAPIError(method, full, resp, raw, c.cfg.Auth.Info().Kind)
+		e.Hint = uploadHint(resp.StatusCode, e.Hint)
+		return nil, pr.closed, e
+	}
+	if readErr != nil && stalled.Load() {
+		return nil, pr.closed, stallError(method, full, true, timeout)
+	}
+	// A success without the whole body sent cannot happen with a correct
+	// server; say so rather than report a wrong MD5.
+	if sent != size {
+		return nil, pr.closed, &APIError{Method: method, URL: full, StatusCode: resp.StatusCode, Meaning: StatusText(resp.StatusCode),
+			Message:   fmt.Sprintf("the server answered %d after %d of %d bytes", resp.StatusCode, sent, size),
+			RequestID: requestID(resp.Header), Hint: "read the image back and check its size and checksum", Body: raw}
+	}
+	return &UploadResult{MD5: sum, Bytes: sent, StatusCode: resp.StatusCode, RequestID: requestID(resp.Header), Latency: latency}, pr.closed, nil
+}
+
+// stallError reports an upload ended by the idle timer.
+func stallError(method, full string, sent bool, timeout time.Duration) *NetworkError {
+	ne := classifyNetworkError(method, full, fmt.Errorf("no progress for %s: %w", timeout, context.DeadlineExceeded), sent, timeout)
+	ne.Kind = NetTimeout
+	ne.Hint = fmt.Sprintf("nothing moved for %s (for an upload the timeout bounds stalls, not the whole transfer); raise --timeout or check the network path", timeout)
+	return ne
+}
+
+func uploadHint(code int, fallback string) string {
+	switch code {
+	case http.StatusConflict:
+		return "the image does not accept a file in its current status (only queued does); read it back with its id"
+	case http.StatusRequestEntityTooLarge:
+		return "the file is too large for this endpoint: on Huawei Cloud, upload it to OBS and register it with IMS"
+	case http.StatusUnsupportedMediaType:
+		return "the server refused the content type application/octet-stream"
+	}
+	return fallback
+}
+
+// progressReader is the request body: it feeds the MD5 (the io.TeeReader
+// of the issue, written out so that the hash is read under the same lock),
+// counts bytes, resets the idle timer and reports progress. The lock makes
+// the hash safe to read after Do returns, even if the transport's writer
+// goroutine has not closed the body yet.
+type progressReader struct {
+	tee      io.Reader // the body teed into hash, built once: no allocation per read
+	total    int64
+	idle     *time.Timer
+	timeout  time.Duration
+	progress func(UploadProgress)
+
+	mu       sync.Mutex
+	hash     hash.Hash
+	sent     int64
+	began    time.Time
+	reported time.Time
+	stopped  bool
+
+	closed    chan struct{} // closed by Close
+	closeOnce sync.Once
+}
+
+func (p *progressReader) start(t time.Time) {
+	p.mu.Lock()
+	p.began, p.reported = t, t
+	p.mu.Unlock()
+	p.report(true)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	p.mu.Lock()
+	if p.stopped {
+		p.mu.Unlock()
+		return 0, errors.New("upload ended")
+	}
+	p.mu.Unlock()
+	n, err := p.tee.Read(b)
+	if n > 0 {
+		p.idle.Reset(p.timeout)
+		p.mu.Lock()
+		p.sent += int64(n)
+		p.mu.Unlock()
+		p.report(false)
+	}
+	return n, err
+}
+
+// lockedHash writes into the reader's hash under its lock.
+type lockedHash progressReader
+
+func (l *lockedHash) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.stopped {
+		return 0, errors.New("upload ended")
+	}
+	return l.hash.Write(b)
+}
+
+func (p *progressReader) report(first bool) {
+	if p.progress == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if p.stopped || (!first && p.sent < p.total && now.Sub(p.reported) < progressInterval) {
+		return
+	}
+	p.reported = now
+	elapsed := now.Sub(p.began)
+	var rate float64
+	if elapsed > 0 {
+		rate = float64(p.sent) / elapsed.Seconds()
+	}
+	p.progress(UploadProgress{Sent: p.sent, Total: p.total, Elapsed: elapsed, Rate: rate})
+}
+
+func (p *progressReader) sentBytes() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.sent
+}
+
+// stop ends reporting and returns the bytes read and their MD5.
+func (p *progressReader) stop() (int64, string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stopped = true
+	return p.sent, hex.EncodeToString(p.hash.Sum(nil))
+}
+
+// Close is called by the transport when it is done with the body.
+func (p *progressReader) Close() error {
+	p.closeOnce.Do(func() { close(p.closed) })
+	return nil
+}
+
+// closedChan is an already closed channel, for errors before the request
+// had a body.
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+// WaitForStatus polls GET /v2/images/{id} every interval until the image is
+// active, killed or deleted (a status it does not leave), or ctx is done.
+// onStatus, if not nil, is called with the first status read and with each
+// change. The last image read is returned with a nil error for any final
+// status: the caller checks Image.Status. When ctx ends first it returns the
+// last image read (nil if none) and ctx's error; a failed GET ends the wait
+// with that error.
+func (c *Client) WaitForStatus(ctx context.Context, id string, interval time.Duration, onStatus func(status string)) (*Result, error) {
+	if interval <= 0 {
+		interval = time.Second
+	}
+	var last *Result
+	seen := ""
+	for {
+		res, err := c.Get(ctx, id)
+		if err != nil {
+			if ctx.Err() != nil {
+				return last, ctx.Err()
+			}
+			return last, err
+		}
+		last = res
+		if st := res.Image.Status; st != seen {
+			seen = st
+			if onStatus != nil {
+				onStatus(st)
+			}
+		}
+		switch res.Image.Status {
+		case "active", "killed", "deleted":
+			return res, nil
+		}
+		t := time.NewTimer(interval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return last, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// VerifyChecksum compares the server's checksum of an uploaded image with
+// the local MD5. It returns nil when they match, an *UploadError
+// (RefusedChecksum) when they differ, and nil with checked=false when the
+// server reports no checksum.
+func VerifyChecksum(img *Image, localMD5 string) (checked bool, err error) {
+	if img.Checksum == "" {
+		return false, nil
+	}
+	if strings.EqualFold(img.Checksum, localMD5) {
+		return true, nil
+	}
+	return true, &UploadError{
+		Reason: RefusedChecksum,
+		Status: img.Status,
+		Message: fmt.Sprintf("checksum mismatch: the server's checksum of image %s is %s but the file sent has MD5 %s",
+			Inert(img.ID), Inert(img.Checksum), localMD5),
+		Hint: "the file changed during the upload or was damaged in transit: do not use this image; delete it, create a new one and upload again",
+	}
+}
+
+// FormatBytes is a size in binary units for people: 512 B, 40.0 MiB, 2.0 GiB.
+func FormatBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 5; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

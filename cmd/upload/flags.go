@@ -1,0 +1,39 @@
+package upload
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// DefaultWait bounds the wait for the image to become active after the
+// file is sent. Glance is active at once; IMS may take minutes.
+const DefaultWait = 30 * time.Minute
+
+// pollInterval is how often the image is read back while waiting.
+const pollInterval = time.Second
+
+// Flags are the upload command's own flags; the connection flags are the
+// root command's persistent flags.
+type Flags struct {
+	Output string
+	Wait   time.Duration
+}
+
+func (f *Flags) register(fs *pflag.FlagSet) {
+	fs.StringVarP(&f.Output, "output", "o", "text", "output format: text or json (json: the final image as the server sent it, alone on stdout)")
+	fs.DurationVar(&f.Wait, "wait", DefaultWait, "how long to wait for the image to become active after the upload (0: do not wait; the checksum is then not verified)")
+}
+
+func (f *Flags) check() error {
+	switch f.Output {
+	case "text", "json":
+	default:
+		return fmt.Errorf("-o/--output %q: use text or json", f.Output)
+	}
+	if f.Wait < 0 {
+		return fmt.Errorf("--wait %s: must be 0 or more", f.Wait)
+	}
+	return nil
+}

@@ -1,0 +1,175 @@
+// Package upload is `ims-wizard upload <image-id> <file>`: the image file
+// sent with PUT /v2/images/{id}/file, then the image read back until active
+// and its checksum compared with the file's MD5.
+package upload
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
+	"github.com/ims-wizard/ims-wizard/cmd/factory"
+	"github.com/spf13/cobra"
+)
+
+// afterInterruptTimeout bounds the GET that reports the image's status
+// after an interrupted or failed upload.
+const afterInterruptTimeout = 5 * time.Second
+
+// NewCmd returns the upload command.
+func NewCmd(io *factory.IOStreams, env factory.Env, conn *factory.ConnFlags) *cobra.Command {
+	f := &Flags{}
+	cmd := &cobra.Command{
+		Use:   "upload <image-id> <file>",
+		Short: "Upload the image file to a queued image (PUT /v2/images/{id}/file)",
+		Long: `Uploads a local file as the image file of a queued image (PUT /v2/images/{id}/file,
+application/octet-stream, streamed from disk), waits until the image is active and checks that
+the server's checksum equals the file's MD5.
+
+Before sending it checks that the file is a regular, readable file and that the image exists and
+is queued. On Huawei Cloud, files of 2 GB and more must go through OBS (register the image from
+OBS instead), and AK/SK signing covers bodies up to 12 MB only: larger uploads need a token
+(OS_AUTH_TOKEN or an IAM password login).
+
+--timeout bounds each call; for the upload itself it bounds the time without progress, not the
+whole transfer. Ctrl+C stops the upload and reports the image's status afterwards.`,
+		Example: `  ims-wizard upload 4ca4c2d1-8b64-4d0c-9e67-7d3b0c7d1f3e ./disk.qcow2 --region cn-north-4
+  ims-wizard upload "$ID" ./disk.raw --endpoint http://127.0.0.1:9292 -o json`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return exitcode.Usage(fmt.Errorf("upload takes 2 arguments, <image-id> <file>; got %d", len(args)))
+			}
+			if args[0] == "" || args[1] == "" {
+				return exitcode.Usage(errors.New("upload: <image-id> and <file> must not be empty"))
+			}
+			return nil
+		},
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return run(cmd.Context(), io, env, conn, f, args[0], args[1])
+		},
+	}
+	f.register(cmd.Flags())
+	return cmd
+}
+
+func run(ctx context.Context, io *factory.IOStreams, env factory.Env, cf *factory.ConnFlags, f *Flags, id, path string) error {
+	if err := f.check(); err != nil {
+		return exitcode.Usage(err)
+	}
+	conn, err := cf.Connect(env, io.ErrOut)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	for _, n := range conn.Notices {
+		fmt.Fprintln(io.ErrOut, n)
+	}
+	c := conn.Client
+	out := newOutput(io, f.Output, conn)
+
+	check, err := c.CheckUpload(ctx, id, path)
+	if err != nil {
+		return out.failure(err, "")
+	}
+	out.started(check)
+
+	res, err := c.UploadFile(ctx, id, path, out.progress)
+	out.endProgress()
+	if err != nil {
+		// Say truthfully what the server did with the image.
+		after := statusAfter(ctx, c, id)
+		if ctx.Err() != nil {
+			out.interrupted(after)
+			return exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
+		}
+		return out.failure(err, after)
+	}
+	out.uploaded(res)
+
+	final, err := wait(ctx, c, id, f.Wait, out.status)
+	out.endStatus()
+	if err != nil {
+		if ctx.Err() != nil {
+			return exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
+		}
+		return out.failure(err, "")
+	}
+	img := final.Image
+	var verified bool
+	switch img.Status {
+	case "active":
+		checked, err := client.VerifyChecksum(img, res.MD5)
+		if err != nil {
+			return out.failure(err, "")
+		}
+		verified = checked
+	case "killed", "deleted":
+		return out.failure(&client.UploadError{
+			Reason: client.RefusedFailed, Status: img.Status,
+			Message: fmt.Sprintf("the file was sent but image %s is %s (%s)", client.Inert(img.ID), img.Status, client.StatusMeaning(img.Status)),
+			Hint:    "the server could not store or process the file: check the disk format, delete the image, create a new one and upload again",
+		}, "")
+	default:
+		if f.Wait > 0 {
+			return out.failure(&waitTimeout{status: img.Status, wait: f.Wait}, "")
+		}
+	}
+	return out.done(final, res, verified)
+}
+
+// wait reads the image back until it is active, killed or deleted, for at
+// most max (0: read it once).
+func wait(ctx context.Context, c *client.Client, id string, max time.Duration, onStatus func(string)) (*client.Result, error) {
+	if max == 0 {
+		res, err := c.Get(ctx, id)
+		if err == nil {
+			onStatus(res.Image.Status)
+		}
+		return res, err
+	}
+	wctx, cancel := context.WithTimeout(ctx, max)
+	defer cancel()
+	res, err := c.WaitForStatus(wctx, id, pollInterval, onStatus)
+	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) && res != nil {
+		return res, nil // still saving: reported as a wait timeout by the caller
+	}
+	return res, err
+}
+
+// statusAfter reads the image once after a failed upload and says what its
+// status is now, even when ctx was interrupted; "" if it cannot be read.
+func statusAfter(ctx context.Context, c *client.Client, id string) string {
+	gctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterInterruptTimeout)
+	defer cancel()
+	res, err := c.Get(gctx, id)
+	if err != nil {
+		return fmt.Sprintf("its status could not be read afterwards (%v)", err)
+	}
+	st := res.Image.Status
+	return fmt.Sprintf("image %s is now %s: %s", client.Inert(id), client.Inert(st), client.StatusMeaning(st))
+}
+
+// waitTimeout is an image still not active when --wait ran out.
+type waitTimeout struct {
+	status string
+	wait   time.Duration
+}
+
+func (w *waitTimeout) Error() string {
+	return fmt.Sprintf("the file was sent but the image is still %s (%s) after --wait %s", w.status, client.StatusMeaning(w.status), w.wait)
+}
+
+// exitFor is the exit code of an upload failure; a wait that ran out
+// means no answer in time (4).
+func exitFor(err error) int {
+	var wt *waitTimeout
+	if errors.As(err, &wt) {
+		return exitcode.Network
+	}
+	return exitcode.Of(err)
+}
