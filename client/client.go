@@ -144,7 +144,9 @@ func (c *Client) Get(ctx context.Context, id string) (*Result, error) {
 // ListByName returns the images called name (GET /v2/images?name=…),
 // following the server's next links up to maxListPages pages.
 func (c *Client) ListByName(ctx context.Context, name string) ([]*Image, error) {
-	q := url.Values{"name": {name}, "limit": {"100"}}
+	// Newest first, said explicitly: the bounded listing must hold the
+	// recent images a duplicate check looks for.
+	q := url.Values{"name": {name}, "limit": {"100"}, "sort_key": {"created_at"}, "sort_dir": {"desc"}}
 	var imgs []*Image
 	for page := 0; page < maxListPages; page++ {
 		resp, err := c.do(ctx, http.MethodGet, []string{"v2", "images"}, q, nil, http.StatusOK)
@@ -186,8 +188,10 @@ func (c *Client) FindRecent(ctx context.Context, name string, since time.Time) (
 	}
 	var recent []*Image
 	for _, img := range imgs {
+		// An unreadable time keeps the image as a candidate: missing the
+		// lost image is what would create a duplicate.
 		created, err := time.Parse(time.RFC3339, img.CreatedAt)
-		if err == nil && !created.Before(since.Truncate(time.Second)) {
+		if err != nil || !created.Before(since.Truncate(time.Second)) {
 			recent = append(recent, img)
 		}
 	}

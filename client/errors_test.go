@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -132,5 +133,31 @@ func TestIDIsEscapedOnce(t *testing.T) {
 	c.Get(context.Background(), "a b/c%")
 	if seen != "/base/v2/images/a%20b%2Fc%25" {
 		t.Fatalf("request URI %q", seen)
+	}
+}
+
+func TestFindRecentKeepsNewAndUnreadableTimes(t *testing.T) {
+	now := time.Now().UTC()
+	var query string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		query = r.URL.RawQuery
+		fmt.Fprintf(w, `{"images":[{"id":"new","created_at":%q},{"id":"old","created_at":%q},{"id":"odd","created_at":"yesterday-ish"}]}`,
+			now.Format(time.RFC3339), now.Add(-time.Hour).Format(time.RFC3339))
+	}))
+	defer srv.Close()
+	c, _ := New(Config{Endpoint: srv.URL})
+	found, err := c.FindRecent(context.Background(), "x y", now.Add(-time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, img := range found {
+		ids = append(ids, img.ID)
+	}
+	if strings.Join(ids, ",") != "new,odd" {
+		t.Fatalf("found %v", ids)
+	}
+	if !strings.Contains(query, "name=x+y") || !strings.Contains(query, "sort_dir=desc") {
+		t.Fatalf("query %q", query)
 	}
 }
