@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/huh"
 	"github.com/ims-wizard/ims-wizard/client"
@@ -28,11 +30,17 @@ type accessibleRun struct {
 	intr <-chan struct{}
 	a    Answers
 	last *client.Result // the last image created in this session
+
+	drafts   *drafts
+	initial  Answers // what the run started from
+	cur      string  // where the user is, for the draft
+	firstTry map[string]time.Time
+	unknown  map[string]time.Time // names whose create had no clear answer
 }
 
 // runAccessible runs the accessible wizard. intr delivers interrupts (Ctrl+C
 // in a cooked terminal); nil means SIGINT.
-func runAccessible(ctx context.Context, o Options, intr <-chan struct{}) (*client.Result, error) {
+func runAccessible(ctx context.Context, o Options, intr <-chan struct{}) (res *client.Result, err error) {
 	if intr == nil {
 		sig := make(chan os.Signal, 1)
 		signal.Notify(sig, os.Interrupt)
@@ -55,32 +63,105 @@ func runAccessible(ctx context.Context, o Options, intr <-chan struct{}) (*clien
 		}()
 		intr = ch
 	}
-	m := newModel(ctx, o) // for the shared content builders and the catalogue
-	m.c.width, m.c.height, m.c.plain = 100, 40, true
-	ar := &accessibleRun{ctx: ctx, c: m.c, w: o.Out, intr: intr, a: AnswersFromRequest(o.Initial, m.c.cat)}
+	c := newCommon(o) // the shared content builders and the catalogue
+	c.width, c.height, c.plain = 100, 40, true
+	ar := newAccessibleRun(ctx, c, intr)
+	start, d := openDraft(o, c.cat, time.Now)
+	ar.drafts = d
+	defer func() {
+		if r := recover(); r != nil {
+			stack := debug.Stack()
+			if cm, ok := r.(crashMsg); ok {
+				r, stack = cm.value, cm.stack
+			}
+			res, err = ar.last, ar.crashError(r, stack)
+		}
+	}()
 	ar.in = newLineReader(ctx, o.In, intr)
 	defer ar.in.Close()
-	return ar.run()
+	return ar.run(start)
+}
+
+func newAccessibleRun(ctx context.Context, c *common, intr <-chan struct{}) *accessibleRun {
+	a := AnswersFromRequest(c.opts.Initial, c.cat)
+	return &accessibleRun{ctx: ctx, c: c, w: c.opts.Out, intr: intr, a: a, initial: a, cur: stepKey(stepName),
+		drafts: &drafts{}, firstTry: map[string]time.Time{}, unknown: map[string]time.Time{}}
+}
+
+// persist saves the answers as a draft (not while nothing beyond the
+// command line was given).
+func (ar *accessibleRun) persist() {
+	if !ar.drafts.wrote && ar.a == ar.initial && ar.cur == stepKey(stepName) && len(ar.unknown) == 0 {
+		return
+	}
+	ar.drafts.save(ar.a, ar.cur, ar.unknown)
+	if n := ar.drafts.notice(); n != "" {
+		ar.printf("Warning: %s\n", n)
+	}
+}
+
+func (ar *accessibleRun) crashError(value any, stack []byte) *CrashError {
+	ar.persist()
+	ce := &CrashError{Value: value, Stack: stack, Saved: ar.drafts.err}
+	if ar.drafts.on() {
+		ce.Draft = ar.drafts.path
+	}
+	return ce
+}
+
+// created: the answers made an image (or found the lost one); the draft goes.
+func (ar *accessibleRun) created(res *client.Result, name string) {
+	ar.last = res
+	delete(ar.unknown, name)
+	delete(ar.firstTry, name)
+	ar.drafts.clear()
+	ar.initial, ar.cur, ar.drafts.wrote = ar.a, stepKey(stepName), false
 }
 
 func (ar *accessibleRun) printf(format string, args ...any) { fmt.Fprintf(ar.w, format, args...) }
 
-func (ar *accessibleRun) run() (*client.Result, error) {
+func (ar *accessibleRun) run(start draftStart) (*client.Result, error) {
 	ar.printf("ims-wizard: create image metadata (POST /v2/images)\n")
 	ar.printf("Requests go to: %s\n", client.Inert(ar.c.opts.Target.Label))
 	ar.printf("Credentials: %s\n\n", client.Inert(authText(ar.c.opts.Auth)))
-	for {
-		if err := ar.allSteps(); err != nil {
-			return ar.last, err
+	if start.notice != "" {
+		ar.printf("Warning: %s\n\n", start.notice)
+	}
+	from, review := stepName, false
+	if d := start.found; d != nil {
+		ar.printf("A draft of your answers was saved at %s.\n", describeDraft(d))
+		for _, l := range draftDetails(start, ar.c.opts.Target) {
+			ar.printf("%s\n", l)
 		}
-		res, err := ar.reviewAndSubmit()
-		if errors.Is(err, ErrInterrupted) {
-			return ar.last, err
-		}
+		choice, err := ar.choose("Resume the draft?", resumeChoices, 0)
 		if err != nil {
-			return nil, err
+			return nil, err // the draft stays as it was
 		}
-		ar.last = res
+		if choice == 0 {
+			ar.a = start.resumed
+			ar.unknown = unknownFrom(d.Unknown)
+			for name, since := range ar.unknown {
+				ar.firstTry[name] = since
+			}
+			from, review, _ = stepFromKey(d.Step)
+			ar.cur = d.Step
+		} else {
+			ar.drafts.clear()
+		}
+	}
+	for {
+		if !review {
+			if err := ar.stepsFrom(from); err != nil {
+				ar.persist()
+				return ar.last, err
+			}
+		}
+		from, review = stepName, false
+		res, err := ar.reviewAndSubmit()
+		if err != nil {
+			ar.persist()
+			return ar.last, err
+		}
 		choice, err := ar.choose("What next?", []string{"Quit", "Create another image (answers kept)"}, 0)
 		if err == errInputEnded || err == nil && choice == 0 {
 			return res, nil
@@ -98,8 +179,9 @@ func authText(a client.AuthInfo) string {
 	return a.String()
 }
 
-func (ar *accessibleRun) allSteps() error {
-	for id := stepName; id < numSteps; id++ {
+// stepsFrom asks the steps from id to the last.
+func (ar *accessibleRun) stepsFrom(id stepID) error {
+	for ; id < numSteps; id++ {
 		if err := ar.step(id); err != nil {
 			return err
 		}
@@ -110,6 +192,7 @@ func (ar *accessibleRun) allSteps() error {
 // step asks a step's fields until the client's validators accept them.
 func (ar *accessibleRun) step(id stepID) error {
 	info := steps[id]
+	ar.cur = stepKey(id)
 	for {
 		ar.printf("Step %d of %d: %s\n%s\n", info.number, reviewNumber, info.title, info.help)
 		for _, l := range fixedLines(id, ar.c) {
@@ -139,6 +222,11 @@ func (ar *accessibleRun) step(id stepID) error {
 			if len(ps) > 0 {
 				ar.printf("\n")
 			}
+			ar.cur = reviewKey
+			if id+1 < numSteps {
+				ar.cur = stepKey(id + 1)
+			}
+			ar.persist()
 			return nil
 		}
 		if ar.in.eof {
@@ -205,6 +293,7 @@ func (ar *accessibleRun) reviewAndSubmit() (*client.Result, error) {
 			}
 			continue
 		}
+		ar.cur = reviewKey
 		content, _ := reviewContent(ar.c, ar.a)
 		ar.printf("Step %d of %d: %s\n\n", reviewNumber, reviewNumber, content)
 		ar.printf("\n\n")
@@ -222,18 +311,27 @@ func (ar *accessibleRun) reviewAndSubmit() (*client.Result, error) {
 			return nil, ErrInterrupted
 		}
 		for {
-			res, err := ar.create()
+			req, _ := ar.a.Request()
+			res, found, err := ar.submit(req)
 			if err == errCancelledRequest {
 				break // back to the review
 			}
 			if err == nil {
-				ar.printf("%s\n\n", resultContent(ar.c, res, false, true))
+				ar.printf("%s\n\n", resultContent(ar.c, res, false, found, true))
+				ar.created(res, req.Name)
 				return res, nil
 			}
+			if errors.Is(err, ErrInterrupted) {
+				return nil, err
+			}
+			if client.IsAmbiguous(err) {
+				ar.markUnknown(req.Name)
+			}
+			ar.persist()
 			ar.printf("%s\n\n", errorContent(ar.c, err, true))
 			choice, cerr := ar.choose("What next?", []string{"Edit answers", "Retry", "Quit"}, 0)
 			if cerr == errInputEnded || cerr == nil && choice == 2 {
-				return nil, err
+				return nil, &SubmitError{Request: req, Err: err}
 			}
 			if cerr != nil {
 				return nil, cerr
@@ -288,46 +386,138 @@ func (ar *accessibleRun) editStep() error {
 	return nil
 }
 
+// markUnknown records that a create of name may have made an image.
+func (ar *accessibleRun) markUnknown(name string) {
+	if _, ok := ar.unknown[name]; ok {
+		return
+	}
+	since, ok := ar.firstTry[name]
+	if !ok {
+		since = time.Now()
+	}
+	ar.unknown[name] = since
+}
+
+// submit sends req, first looking for the image of an earlier create of
+// the same name that had no clear answer. found: the result is an image
+// the look-up found, not one created now. errCancelledRequest goes back to
+// the review.
+func (ar *accessibleRun) submit(req client.Request) (res *client.Result, found bool, err error) {
+	since, unsure := ar.unknown[req.Name]
+	if !unsure {
+		res, err := ar.create(req)
+		return res, false, err
+	}
+	ar.printf("The earlier request for %q (first sent %s) got no clear answer: the image may exist. Looking for images of that name created since then. Press Ctrl+C to stop.\n",
+		client.Inert(req.Name), since.Local().Format("15:04:05"))
+	o, interrupted := ar.await(func(ctx context.Context) outcome {
+		imgs, err := ar.c.opts.Creator.FindRecent(ctx, req.Name, since.Add(-lookBack))
+		return outcome{imgs: imgs, err: err}
+	})
+	switch {
+	case interrupted:
+		ar.printf("Look-up stopped; nothing was sent.\n\n")
+		return nil, false, errCancelledRequest
+	case o.err != nil:
+		ar.printf("%s\n\n", foundContent(ar.c, req.Name, since, nil, o.err))
+		choice, err := ar.choose("Send the request anyway?", []string{"Create anyway", "Back"}, 1)
+		if err != nil {
+			return nil, false, err
+		}
+		if choice == 1 {
+			return nil, false, errCancelledRequest
+		}
+	case len(o.imgs) > 0:
+		ar.printf("%s\n\n", foundContent(ar.c, req.Name, since, o.imgs, nil))
+		var opts []string
+		for _, img := range o.imgs {
+			opts = append(opts, "Use the existing image "+client.Inert(img.ID)+" (created "+client.Inert(img.CreatedAt)+")")
+		}
+		opts = append(opts, "Create another anyway", "Back")
+		choice, err := ar.choose("Use it?", opts, 0)
+		switch {
+		case err != nil:
+			return nil, false, err
+		case choice < len(o.imgs):
+			return &client.Result{Image: o.imgs[choice]}, true, nil
+		case choice == len(o.imgs)+1:
+			return nil, false, errCancelledRequest
+		}
+	default:
+		ar.printf("No image named %q was created since the first attempt: sending the request again.\n", client.Inert(req.Name))
+	}
+	res, err = ar.create(req)
+	return res, false, err
+}
+
+// outcome is what a call running on its own goroutine returned, or its panic.
+type outcome struct {
+	res   *client.Result
+	imgs  []*client.Image
+	err   error
+	crash *crashMsg
+}
+
+// await runs call on a goroutine; an interrupt cancels it (and waits for
+// it to return). A panic of the call is raised again here, where the
+// wizard's recover saves the answers.
+func (ar *accessibleRun) await(call func(context.Context) outcome) (o outcome, interrupted bool) {
+	ctx, cancel := context.WithCancel(ar.ctx)
+	defer cancel()
+	done := make(chan outcome, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- outcome{crash: &crashMsg{value: r, stack: debug.Stack()}}
+			}
+		}()
+		done <- call(ctx)
+	}()
+	select {
+	case o = <-done:
+	case <-ar.intr:
+		cancel()
+		o, interrupted = <-done, true
+	case <-ar.ctx.Done():
+		cancel()
+		o, interrupted = <-done, true
+	}
+	if o.crash != nil {
+		panic(*o.crash)
+	}
+	return o, interrupted
+}
+
 var errCancelledRequest = fmt.Errorf("request cancelled")
 
 // create sends the request; an interrupt cancels it and returns to the review.
-func (ar *accessibleRun) create() (*client.Result, error) {
-	req, _ := ar.a.Request()
+func (ar *accessibleRun) create(req client.Request) (*client.Result, error) {
 	endpoint := strings.TrimRight(ar.c.opts.Target.Endpoint, "/")
 	ar.printf("Sending POST %s/v2/images. Press Ctrl+C to cancel.\n", client.Inert(endpoint))
-	ctx, cancel := context.WithCancel(ar.ctx)
-	defer cancel()
-	type answer struct {
-		res *client.Result
-		err error
+	if _, ok := ar.firstTry[req.Name]; !ok {
+		ar.firstTry[req.Name] = time.Now()
 	}
-	done := make(chan answer, 1)
-	go func() {
+	o, interrupted := ar.await(func(ctx context.Context) outcome {
 		res, err := ar.c.opts.Creator.Create(ctx, req)
 		if err == nil && (res == nil || res.Image == nil) {
 			err = fmt.Errorf("the server's answer holds no image")
 		}
-		done <- answer{res, err}
-	}()
-	select {
-	case a := <-done:
-		return a.res, a.err
-	case <-ar.intr:
-		cancel()
-		a := <-done
-		if a.err == nil {
-			ar.printf("The server answered before the cancel took effect.\n")
-			return a.res, nil
-		}
-		ar.printf("Request cancelled; every answer is kept.\n")
-		if client.IsAmbiguous(a.err) {
-			ar.printf("The request had already been sent: the image may exist. Look it up by name before submitting again.\n")
-		}
-		ar.printf("\n")
-		return nil, errCancelledRequest
-	case <-ar.ctx.Done():
-		cancel()
-		<-done
+		return outcome{res: res, err: err}
+	})
+	switch {
+	case !interrupted:
+		return o.res, o.err
+	case ar.ctx.Err() != nil:
 		return nil, ErrInterrupted
+	case o.err == nil:
+		ar.printf("The server answered before the cancel took effect.\n")
+		return o.res, nil
 	}
+	ar.printf("Request cancelled; every answer is kept.\n")
+	if client.IsAmbiguous(o.err) {
+		ar.markUnknown(req.Name)
+		ar.printf("The request had already been sent: the image may exist. Submitting again first looks for it by name.\n")
+	}
+	ar.printf("\n")
+	return nil, errCancelledRequest
 }

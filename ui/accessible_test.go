@@ -114,8 +114,9 @@ func TestAccessibleRevalidatesBeforeSubmit(t *testing.T) {
 	c := startSandbox(t, sandbox.Options{})
 	var out syncBuffer
 	o := accessibleOptions(c, "-\n\n\n\n", &out) // min_disk: "-" leaves it out; min_ram: keep; review: submit; result: quit
-	m := newModel(context.Background(), o)
-	ar := &accessibleRun{ctx: context.Background(), c: m.c, w: &out, a: m.a}
+	com := newCommon(o)
+	com.width, com.height, com.plain = 100, 40, true
+	ar := newAccessibleRun(context.Background(), com, nil)
 	ar.in = newLineReader(context.Background(), o.In, nil)
 	defer ar.in.Close()
 	ar.a.Name, ar.a.OSVersion, ar.a.MinDisk, ar.a.MinRAM = "late", "CentOS 7.6 64bit", "9000", "512"

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/ims-wizard/ims-wizard/client"
 	"github.com/ims-wizard/ims-wizard/client/sandbox"
+	"github.com/ims-wizard/ims-wizard/ui/draft"
 	"github.com/muesli/termenv"
 )
 
@@ -228,6 +230,42 @@ func TestPagesFitAndFollowResizes(t *testing.T) {
 	m.page = pageError
 	m.failure = newErrorPage(m, &client.APIError{StatusCode: 503, Meaning: "the service is unavailable", Message: strings.Repeat("long message ", 30)})
 	check("error")
+	// The look-up before a retry: in flight, found (several), failed; the
+	// choices stay on screen.
+	m.startLookup(client.Request{Name: "sizes"}, time.Now())
+	check("looking up")
+	var imgs []*client.Image
+	for i := 0; i < 4; i++ {
+		imgs = append(imgs, res.Image)
+	}
+	m.onFound(foundMsg{seq: m.seq, imgs: imgs})
+	check("found")
+	for _, sz := range sizes {
+		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		m.Update(tea.KeyMsg{Type: tea.KeyUp}) // the last choice: Back
+		if v := m.View(); !strings.Contains(v, "› Back") {
+			t.Errorf("found at %dx%d: the chosen line is off screen:\n%s", sz[0], sz[1], v)
+		}
+		m.Update(tea.KeyMsg{Type: tea.KeyDown})
+		if v := m.View(); !strings.Contains(v, "› Use the existing image") {
+			t.Errorf("found at %dx%d: the chosen line is off screen:\n%s", sz[0], sz[1], v)
+		}
+	}
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.startLookup(client.Request{Name: "sizes"}, time.Now())
+	m.onFound(foundMsg{seq: m.seq, err: &client.APIError{StatusCode: 500, Meaning: "internal service error", Message: strings.Repeat("long message ", 30)}})
+	check("look-up failed")
+	// The resume screen.
+	m.start = draftStart{found: &draft.Draft[Answers]{SavedAt: time.Now(), Target: "region x", Step: "tags", Answers: Answers{Name: strings.Repeat("long-name-", 20)},
+		Unknown: []draft.Attempt{{Name: "n", Since: time.Now()}}}, overridden: []string{"--name", "--tag"}}
+	m.page = pageResume
+	check("resume")
+	for _, sz := range sizes {
+		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		if v := m.View(); !strings.Contains(v, "› Resume the draft") || !strings.Contains(v, "Start fresh") {
+			t.Errorf("resume at %dx%d: the choices are off screen:\n%s", sz[0], sz[1], v)
+		}
+	}
 }
 
 // Colours come from the output the UI draws on: NO_COLOR wins, and a
@@ -354,6 +392,11 @@ func TestReviewBlocksInvalidAnswers(t *testing.T) {
 type countingCreator struct{ n *int }
 
 func (c countingCreator) Create(context.Context, client.Request) (*client.Result, error) {
+	*c.n++
+	return nil, errors.New("should not be called")
+}
+
+func (c countingCreator) FindRecent(context.Context, string, time.Time) ([]*client.Image, error) {
 	*c.n++
 	return nil, errors.New("should not be called")
 }

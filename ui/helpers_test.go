@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -88,6 +89,10 @@ func (r rawBody) Create(ctx context.Context, req client.Request) (*client.Result
 	r.change(body)
 	data, _ := json.Marshal(body)
 	return r.c.CreateBody(ctx, data)
+}
+
+func (r rawBody) FindRecent(ctx context.Context, name string, since time.Time) ([]*client.Image, error) {
+	return r.c.FindRecent(ctx, name, since)
 }
 
 // probe wraps the wizard so a test can read its view while it runs.
@@ -181,6 +186,36 @@ func (w *wizard) waitView(want ...string) string {
 		ok := true
 		for _, s := range want {
 			if !strings.Contains(v, s) {
+				ok = false
+			}
+		}
+		if ok {
+			return v
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	w.t.Fatalf("the view never showed %q; last view:\n%s", want, v)
+	return ""
+}
+
+// flat folds every run of white space to one blank (and joins words
+// wrapped at a hyphen), so text can be found whatever the wrapping.
+func flat(s string) string {
+	return strings.Join(strings.Fields(hyphenBreak.ReplaceAllString(s, "-")), " ")
+}
+
+var hyphenBreak = regexp.MustCompile(`-[ \t]*\n[ \t]*`)
+
+// waitFlat waits until the view, wrapping ignored, contains every one of want.
+func (w *wizard) waitFlat(want ...string) string {
+	w.t.Helper()
+	deadline := time.Now().Add(waitLong)
+	var v string
+	for time.Now().Before(deadline) {
+		v = w.view()
+		ok := true
+		for _, s := range want {
+			if !strings.Contains(flat(v), flat(s)) {
 				ok = false
 			}
 		}

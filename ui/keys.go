@@ -31,4 +31,8 @@ var (
 	keyQuitQ   = key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))
 	keyEditErr = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit answers"))
 	keyRetry   = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry"))
+
+	keyPageScroll   = key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll"))
+	keyLookRetry    = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "look up, then retry"))
+	keyCancelLookup = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back, send nothing"))
 )

@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -21,6 +22,9 @@ const (
 	pageSubmitting
 	pageResult
 	pageError
+	pageResume // the first screen when a draft was found: resume or start fresh
+	pageLookup // looking for the image of a create whose outcome is unknown
+	pageFound  // what the look-up found: use it, create another, or back
 )
 
 // Messages. Errors travel as messages; every form message is tagged with
@@ -36,8 +40,14 @@ type (
 		result *client.Result
 	}
 	failedMsg struct {
-		seq int
-		err error
+		seq  int
+		name string
+		err  error
+	}
+	foundMsg struct {
+		seq  int
+		imgs []*client.Image
+		err  error
 	}
 	copiedMsg struct{ err error }
 )
@@ -59,13 +69,27 @@ type model struct {
 	initCmd    tea.Cmd
 
 	page    page
+	resume  resumePage
 	review  reviewPage
 	submit  submitPage
 	result  resultPage
 	failure errorPage
+	lookup  lookupPage
 
-	seq          int // submissions; answers of cancelled ones are recognised by it
+	seq          int // submissions and look-ups; answers of cancelled ones are recognised by it
 	cancelledSeq int // the last cancelled submission, whose late answer goes to the review
+	cancelMarked bool
+
+	// Duplicate safety, by image name: when the first attempt since the
+	// last success was sent, and the names whose create had no clear answer
+	// (sending one again first looks for the image).
+	firstTry map[string]time.Time
+	unknown  map[string]time.Time
+
+	drafts      *drafts
+	initial     Answers // what the run started from (the command line's values)
+	start       draftStart
+	startNotice string // a damaged draft, said on the first step until it is left
 
 	// What Run returns, set when the program is asked to quit.
 	finalResult *client.Result
@@ -73,21 +97,44 @@ type model struct {
 	lastCreated *client.Result
 }
 
-func newModel(ctx context.Context, o Options) *model {
+func newCommon(o Options) *common {
 	cat := o.Catalog
 	if cat == nil {
 		cat = client.EmbeddedCatalog()
 	}
-	c := &common{width: 80, height: 24, st: newStyles(), opts: o, cat: cat, menu: newOSMenu(cat), out: o.Out}
-	m := &model{c: c, ctx: ctx, a: AnswersFromRequest(o.Initial, cat)}
+	return &common{width: 80, height: 24, st: newStyles(), opts: o, cat: cat, menu: newOSMenu(cat), out: o.Out}
+}
+
+// newModel builds the wizard; it reads the draft (setting a damaged one
+// aside), so the first screen offers to resume it.
+func newModel(ctx context.Context, o Options) *model {
+	c := newCommon(o)
+	m := &model{c: c, ctx: ctx, a: AnswersFromRequest(o.Initial, c.cat),
+		firstTry: map[string]time.Time{}, unknown: map[string]time.Time{}}
+	m.initial = m.a
+	m.start, m.drafts = openDraft(o, c.cat, time.Now)
+	m.startNotice = m.start.notice
+	if m.start.found != nil {
+		m.page = pageResume
+		return m
+	}
 	m.initCmd = m.enterStep(stepName)
 	return m
 }
 
-func (m *model) Init() tea.Cmd { return m.initCmd }
+func (m *model) Init() tea.Cmd { return guard(m.initCmd) }
 
+// Update handles a message; every command it returns runs under guard, so
+// a panic anywhere ends the wizard with the answers saved.
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	mm, cmd := m.update(msg)
+	return mm, guard(cmd)
+}
+
+func (m *model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case crashMsg:
+		return m.crashed(msg.value, msg.stack)
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
 		return m, m.layout()
@@ -100,12 +147,17 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onCreated(msg)
 	case failedMsg:
 		return m.onFailed(msg)
+	case foundMsg:
+		return m.onFound(msg)
 	case copiedMsg:
 		m.result.copied(msg.err)
 		return m, nil
 	case spinner.TickMsg:
-		if m.page == pageSubmitting {
+		switch m.page {
+		case pageSubmitting:
 			return m, m.submit.tick(msg)
+		case pageLookup:
+			return m, m.lookup.tick(msg)
 		}
 		return m, nil
 	case tea.KeyMsg:
@@ -123,15 +175,71 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.resultKey(msg)
 		case pageError:
 			return m.errorKey(msg)
+		case pageResume:
+			return m.resumeKey(msg)
+		case pageLookup:
+			return m.lookupKey(msg)
+		case pageFound:
+			return m.foundKey(msg)
 		}
 	}
 	return m, nil
 }
 
-// finish ends the program; Run returns res and err.
+// finish ends the program; Run returns res and err. Ending without an
+// image keeps the answers as a draft.
 func (m *model) finish(res *client.Result, err error) (tea.Model, tea.Cmd) {
+	m.cancelInFlight()
 	m.finalResult, m.finalErr = res, err
+	if err != nil {
+		m.persist()
+	}
 	return m, tea.Quit
+}
+
+// crashed ends the program after a panic, the answers saved.
+func (m *model) crashed(value any, stack []byte) (tea.Model, tea.Cmd) {
+	return m.finish(m.lastCreated, m.crashError(value, stack))
+}
+
+func (m *model) crashError(value any, stack []byte) *CrashError {
+	m.persist()
+	ce := &CrashError{Value: value, Stack: stack, Saved: m.drafts.err}
+	if m.drafts.on() {
+		ce.Draft = m.drafts.path
+	}
+	return ce
+}
+
+// cancelInFlight cancels a request or look-up that is running.
+func (m *model) cancelInFlight() {
+	if m.page == pageSubmitting && m.submit.cancel != nil {
+		m.submit.cancel()
+	}
+	if m.page == pageLookup && m.lookup.cancel != nil {
+		m.lookup.cancel()
+	}
+}
+
+// draftStep is where the user is, for the draft.
+func (m *model) draftStep() string {
+	if m.page == pageForm {
+		return stepKey(m.step)
+	}
+	return reviewKey
+}
+
+// persist saves the answers as a draft, unless they already made the image
+// shown, or the user has not yet chosen whether to resume one.
+func (m *model) persist() {
+	if m.page == pageResult || m.page == pageResume {
+		return
+	}
+	// Nothing given yet beyond the command line: no draft worth offering.
+	if !m.drafts.wrote && m.a == m.initial && m.draftStep() == stepKey(stepName) && len(m.unknown) == 0 {
+		return
+	}
+	m.drafts.save(m.a, m.draftStep(), m.unknown)
 }
 
 // layout follows a new terminal size.
@@ -145,6 +253,8 @@ func (m *model) layout() tea.Cmd {
 		m.result.layout(m)
 	case pageError:
 		m.failure.layout(m)
+	case pageFound:
+		m.lookup.layout(m)
 	}
 	return nil
 }
@@ -255,6 +365,7 @@ func (m *model) back() tea.Cmd {
 // been reached, back to it (by way of any step still holding an error:
 // the user may have gone back from it).
 func (m *model) advance() tea.Cmd {
+	m.startNotice = ""
 	switch {
 	case m.step == stepPlatform:
 		return m.enterStep(stepVersion)
@@ -287,6 +398,7 @@ func (m *model) enterStep(id stepID) tea.Cmd {
 	m.touched[id] = len(stepProblems(id, &m.a, m.c.cat).Errors()) > 0 &&
 		!(id == stepName && strings.TrimSpace(m.a.Name) == "")
 	init := m.wrap(m.sf.form.Init())
+	m.persist()
 	return tea.Batch(init, m.sizeForm())
 }
 
@@ -303,7 +415,13 @@ func (m *model) stepHead() string {
 // the user was refused or the value came in invalid).
 func (m *model) notes() []string {
 	c := m.c
-	notes := fixedLines(m.step, c)
+	var notes []string
+	for _, n := range []string{m.startNotice, m.drafts.notice()} {
+		if n != "" {
+			notes = append(notes, strings.Split(renderLines(c.st.warn, wrapText("! "+n, c.contentWidth())), "\n")...)
+		}
+	}
+	notes = append(notes, fixedLines(m.step, c)...)
 	ps := stepProblems(m.step, &m.a, c.cat)
 	if m.step == stepPlatform {
 		ps = ps.Errors() // the hovered platform's versions are judged on the next step
@@ -399,9 +517,19 @@ func (m *model) View() string {
 	case pageSubmitting:
 		return m.c.frame(m.progress(reviewNumber), m.submit.view(m), []key.Binding{keyCancelReq})
 	case pageResult:
-		return m.c.frame(m.c.st.ok.Render("created"), m.result.view(m), m.result.keys())
+		right := "created"
+		if m.result.found {
+			right = "found"
+		}
+		return m.c.frame(m.c.st.ok.Render(right), m.result.view(m), m.result.keys())
 	case pageError:
 		return m.c.frame(m.c.st.err.Render("failed"), m.failure.view(m), m.failure.keys())
+	case pageResume:
+		return m.c.frame(m.c.st.accent.Render("draft"), m.resume.view(m), m.resume.keys())
+	case pageLookup:
+		return m.c.frame(m.c.st.warn.Render("looking up"), m.lookup.viewLooking(m), []key.Binding{keyCancelLookup, keyQuit})
+	case pageFound:
+		return m.c.frame(m.c.st.warn.Render("outcome unknown"), m.lookup.viewFound(m), m.lookup.keys())
 	}
 	return m.c.frame(m.progress(steps[m.step].number), m.viewForm(), m.stepKeys())
 }

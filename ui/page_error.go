@@ -29,7 +29,11 @@ func (e *errorPage) layout(m *model) {
 }
 
 func (e *errorPage) keys() []key.Binding {
-	return []key.Binding{keyEditErr, keyRetry, keyQuitQ, keyScroll}
+	retry := keyRetry
+	if client.IsAmbiguous(e.err) {
+		retry = keyLookRetry
+	}
+	return []key.Binding{keyEditErr, retry, keyQuitQ, keyScroll}
 }
 
 // errorContent explains an error: the status and its meaning, the server's
@@ -78,7 +82,7 @@ func errorContent(c *common, err error, plain bool) string {
 		)
 	}
 	if client.IsAmbiguous(err) {
-		lines = append(lines, "", renderLines(st.warn, wrapText("! The request was sent but no clear answer came back: the image may exist. Look it up by name before you retry.", cw)))
+		lines = append(lines, "", renderLines(st.warn, wrapText("! "+ambiguousText(err), cw)))
 	}
 	var out []string
 	for i, l := range lines {
@@ -87,9 +91,23 @@ func errorContent(c *common, err error, plain bool) string {
 		}
 	}
 	if !plain {
-		out = append(out, "", renderLines(st.subtle, wrapText("e edits the answers (nothing is lost), r sends the same request again, q quits.", cw)))
+		r := "r sends the same request again"
+		if client.IsAmbiguous(err) {
+			r = "r first looks for the image, then offers to use it or send again"
+		}
+		out = append(out, "", renderLines(st.subtle, wrapText("e edits the answers (nothing is lost), "+r+", q quits.", cw)))
 	}
 	return strings.Join(out, "\n")
+}
+
+// ambiguousText says plainly what an ambiguous outcome means.
+func ambiguousText(err error) string {
+	var apiErr *client.APIError
+	head := "The request was sent but no answer came: the image may exist."
+	if errors.As(err, &apiErr) {
+		head = fmt.Sprintf("The request was sent but only a gateway answered (HTTP %d), not IMS: the image may exist.", apiErr.StatusCode)
+	}
+	return head + " Retrying first looks for an image of this name created since the first attempt, and offers to use it instead of creating a second one."
 }
 
 func (e *errorPage) view(m *model) string {
@@ -105,7 +123,7 @@ func (m *model) errorKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case "r":
 		return m, m.startSubmit()
 	case "q":
-		return m.finish(nil, m.failure.err)
+		return m.finish(m.lastCreated, &SubmitError{Request: m.submit.req, Err: m.failure.err})
 	}
 	var cmd tea.Cmd
 	m.failure.vp, cmd = m.failure.vp.Update(k)

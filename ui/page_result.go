@@ -20,6 +20,7 @@ type resultPage struct {
 	res    *client.Result
 	vp     viewport.Model
 	raw    bool
+	found  bool // the image was found by the look-up, not created by this request
 	notice string
 }
 
@@ -32,7 +33,7 @@ func newResultPage(m *model, res *client.Result) resultPage {
 func (r *resultPage) layout(m *model) {
 	r.vp.Width = m.c.contentWidth()
 	r.vp.Height = max(m.c.bodyHeight()-2, 1)
-	r.vp.SetContent(resultContent(m.c, r.res, r.raw, false))
+	r.vp.SetContent(resultContent(m.c, r.res, r.raw, r.found, false))
 }
 
 func (r *resultPage) keys() []key.Binding {
@@ -52,9 +53,10 @@ func absURL(endpoint, p string) string {
 }
 
 // resultContent is the result card, every field the server returned, the
-// URLs, request id and latency; or, raw, the server's JSON. plain leaves out
-// the card's border (accessible mode).
-func resultContent(c *common, res *client.Result, raw, plain bool) string {
+// URLs, request id and latency; or, raw, the server's JSON. found: the image
+// was found by the look-up after a lost answer, so there is no request id or
+// latency of a create. plain leaves out the card's border (accessible mode).
+func resultContent(c *common, res *client.Result, raw, found, plain bool) string {
 	st := c.st
 	cw := c.contentWidth()
 	img := res.Image
@@ -85,7 +87,12 @@ func resultContent(c *common, res *client.Result, raw, plain bool) string {
 		cardStyle = lipgloss.NewStyle()
 	}
 	var b strings.Builder
-	b.WriteString(st.ok.Render("✓ Image metadata created") + "\n")
+	if found {
+		b.WriteString(st.ok.Render("✓ Found the image the earlier request created") + "\n")
+		b.WriteString(renderLines(st.subtle, wrapText("Found by name, not created now: the earlier request's answer was lost, so there is no request id or latency of a create. Nothing was sent again.", cw)) + "\n")
+	} else {
+		b.WriteString(st.ok.Render("✓ Image metadata created") + "\n")
+	}
 	b.WriteString(cardStyle.Render(card) + "\n")
 	if img.Status == "queued" && img.File != "" {
 		b.WriteString(renderLines(st.subtle, wrapText("Next: upload the image file (PUT, Content-Type: application/octet-stream) to", cw)) + "\n")
@@ -111,6 +118,10 @@ func resultContent(c *common, res *client.Result, raw, plain bool) string {
 	b.WriteString("\n")
 	b.WriteString(c.kvURL("self", client.Inert(absURL(endpoint, img.Self)), 7, cw) + "\n")
 	b.WriteString(c.kvURL("file", client.Inert(absURL(endpoint, img.File)), 7, cw) + "\n")
+	if found {
+		b.WriteString(st.label.Render("request id ") + st.subtle.Render("(none: found by GET /v2/images?name=…, not created now)"))
+		return b.String()
+	}
 	rid := client.Inert(res.RequestID)
 	if rid == "" {
 		rid = st.subtle.Render("(none sent)")

@@ -63,6 +63,10 @@ func (m *model) enterReview(notices ...notice) tea.Cmd {
 	m.gen++ // messages of the last form are dropped
 	m.review = reviewPage{vp: viewport.New(0, 0)}
 	m.review.notice = notices
+	m.persist()
+	if n := m.drafts.notice(); n != "" {
+		m.review.notice = append(m.review.notice, notice{warn: true, text: n})
+	}
 	m.review.refresh(m)
 	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"io"
 	"os"
+	"runtime/debug"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -20,6 +22,9 @@ import (
 // Creator is what the wizard submits to (*client.Client satisfies it).
 type Creator interface {
 	Create(ctx context.Context, r client.Request) (*client.Result, error)
+	// FindRecent lists the images called name created at or after since:
+	// after a create with no clear answer, the image it may have made.
+	FindRecent(ctx context.Context, name string, since time.Time) ([]*client.Image, error)
 }
 
 // Target says where requests go, for the header and the curl equivalent.
@@ -31,31 +36,59 @@ type Target struct {
 
 // Options is everything the wizard needs from the CLI.
 type Options struct {
-	Creator    Creator
-	Catalog    *client.Catalog // live list (real IMS) or the embedded one; nil means the embedded one
-	Target     Target
-	Auth       client.AuthInfo // shown in the header: kind and source, never a secret
-	Initial    client.Request  // flags given on the command line prefill their steps (still editable)
-	Accessible bool            // --accessible or ACCESSIBLE=1: huh accessible mode
-	In         io.Reader       // normally os.Stdin
-	Out        io.Writer       // normally os.Stderr: the UI draws on stderr
+	Creator Creator
+	Catalog *client.Catalog // live list (real IMS) or the embedded one; nil means the embedded one
+	Target  Target
+	Auth    client.AuthInfo // shown in the header: kind and source, never a secret
+	Initial client.Request  // flags given on the command line prefill their steps (still editable)
+	// InitialFields are the API fields (client.FieldName, …) of Initial that
+	// were given on the command line: they win over a resumed draft's values.
+	InitialFields []string
+	// DraftPath is where the answers are saved as they are given, and
+	// offered back at the next start; "" turns drafts off.
+	DraftPath  string
+	Accessible bool      // --accessible or ACCESSIBLE=1: huh accessible mode
+	In         io.Reader // normally os.Stdin
+	Out        io.Writer // normally os.Stderr: the UI draws on stderr
 }
 
 // ErrInterrupted is returned when the user cancels or presses Ctrl+C.
 var ErrInterrupted = errors.New("interrupted")
 
+// SubmitError is the error Run returns when the user quits from the error
+// view: the server's or the network's error (errors.As reaches it), with
+// the request it answered, so the caller can say how to look the image up.
+type SubmitError struct {
+	Request client.Request
+	Err     error
+}
+
+func (e *SubmitError) Error() string { return e.Err.Error() }
+
+func (e *SubmitError) Unwrap() error { return e.Err }
+
+// WasFound reports a result that no create answered: the image was found
+// by the look-up after a create whose answer was lost (no request id, no
+// latency, no status of a create).
+func WasFound(res *client.Result) bool { return res != nil && res.Image != nil && res.StatusCode == 0 }
+
 // getenv is os.Getenv; tests replace it.
 var getenv = os.Getenv
 
 // Run runs the wizard until an image is created (returns its result, nil
-// error), or the user quits from the error view (returns that
-// *client.APIError / *client.NetworkError), or cancels / presses Ctrl+C
-// (returns ErrInterrupted, with the result of an image created earlier in
-// the session, if any).
+// error), or the user quits from the error view (returns a *SubmitError
+// wrapping the *client.APIError / *client.NetworkError), or cancels /
+// presses Ctrl+C (returns ErrInterrupted, with the result of an image
+// created earlier in the session, if any). A panic restores the terminal,
+// saves the answers and returns a *CrashError.
+//
+// With Options.DraftPath set, the answers are saved there after every step,
+// on an error, on quitting and on a crash, and cleared once they made an
+// image; the next run offers to resume them.
 //
 // On a terminal with TERM=dumb the wizard runs in accessible mode, as huh
 // does: such a terminal cannot redraw a screen.
-func Run(ctx context.Context, o Options) (*client.Result, error) {
+func Run(ctx context.Context, o Options) (res *client.Result, err error) {
 	if o.Creator == nil {
 		return nil, errors.New("ui: Options.Creator is nil")
 	}
@@ -75,28 +108,46 @@ func Run(ctx context.Context, o Options) (*client.Result, error) {
 	}
 
 	m := newModel(ctx, o)
+	// Panics are the wizard's to handle: commands run under guard, and a
+	// panic in Update or View reaches the recover below, which restores
+	// the terminal and saves the answers before anything else.
 	p := tea.NewProgram(m,
 		tea.WithContext(ctx),
 		tea.WithInput(o.In),
 		tea.WithOutput(o.Out),
 		tea.WithAltScreen(),
+		tea.WithoutCatchPanics(),
 	)
+	defer func() {
+		if r := recover(); r != nil {
+			stack := debug.Stack()
+			_ = p.ReleaseTerminal()
+			p.Kill()
+			m.cancelInFlight()
+			res, err = m.lastCreated, m.crashError(r, stack)
+		}
+	}()
 	final, err := p.Run()
 	fm, ok := final.(*model)
 	if !ok {
 		fm = m
 	}
-	if fm.page == pageSubmitting && fm.submit.cancel != nil {
-		fm.submit.cancel()
-	}
+	fm.cancelInFlight()
 	switch {
 	case errors.Is(err, tea.ErrInterrupted), errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
+		fm.persist()
 		return fm.lastCreated, ErrInterrupted
 	case err != nil:
-		return nil, err
+		fm.persist()
+		return fm.lastCreated, err
 	case fm.finalResult == nil && fm.finalErr == nil:
 		// Ended from outside (SIGTERM): neither created nor refused.
+		fm.persist()
 		return fm.lastCreated, ErrInterrupted
+	}
+	var ce *CrashError
+	if errors.As(fm.finalErr, &ce) {
+		return fm.lastCreated, ce
 	}
 	return fm.finalResult, fm.finalErr
 }

@@ -322,6 +322,10 @@ type failing struct{ err error }
 
 func (f failing) Create(context.Context, client.Request) (*client.Result, error) { return nil, f.err }
 
+func (f failing) FindRecent(context.Context, string, time.Time) ([]*client.Image, error) {
+	return nil, nil
+}
+
 // recording reports when each Create returns, and with what error.
 type recording struct {
 	Creator

@@ -96,6 +96,7 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 	for _, n := range conn.Notices {
 		fmt.Fprintln(io.ErrOut, n)
 	}
+	fmt.Fprintf(io.ErrOut, "POST %s/v2/images, credentials: %s\n", strings.TrimRight(conn.Target.Endpoint, "/"), conn.Auth)
 	res, err := conn.Client.Create(ctx, req)
 	if err != nil {
 		printFailure(io, err, req, conn)
@@ -124,22 +125,59 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request)
 		fmt.Fprintln(deps.IO.ErrOut, notice)
 	}
 	res, err := deps.Wizard(ctx, ui.Options{
-		Creator:    conn.Client,
-		Catalog:    cat,
-		Target:     ui.Target{Kind: conn.Target.Kind, Label: conn.Target.Label, Endpoint: conn.Target.Endpoint},
-		Auth:       conn.Auth,
-		Initial:    initial,
-		Accessible: f.Accessible || deps.Env.Getenv("ACCESSIBLE") != "",
-		In:         deps.IO.In,
-		Out:        deps.IO.ErrOut,
+		Creator:       conn.Client,
+		Catalog:       cat,
+		Target:        ui.Target{Kind: conn.Target.Kind, Label: conn.Target.Label, Endpoint: conn.Target.Endpoint},
+		Auth:          conn.Auth,
+		Initial:       initial,
+		InitialFields: f.givenFields(),
+		DraftPath:     factory.DraftPath(deps.Env),
+		Accessible:    f.Accessible || deps.Env.Getenv("ACCESSIBLE") != "",
+		In:            deps.IO.In,
+		Out:           deps.IO.ErrOut,
 	})
+	// The last image of the session is said whatever ended it: an image
+	// created before a Ctrl+C (or an error) still exists.
+	if res != nil && res.Image != nil {
+		img := res.Image
+		verb := "Created"
+		if ui.WasFound(res) {
+			verb = "Found"
+		}
+		fmt.Fprintf(deps.IO.Out, "%s image %s %q (%s) on %s\n", verb, client.Inert(img.ID), client.Inert(img.Name), client.Inert(img.Status), conn.Target.Label)
+		if ui.WasFound(res) {
+			fmt.Fprintln(deps.IO.ErrOut, "(created by an earlier request whose answer was lost; found by name, not created again)")
+		}
+	}
+	var submitErr *ui.SubmitError
+	var crash *ui.CrashError
 	switch {
 	case errors.Is(err, ui.ErrInterrupted):
 		return exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
-	case err != nil:
+	case errors.As(err, &crash):
+		fmt.Fprintf(deps.IO.ErrOut, "error: %v\nplease report this with the output of --debug (credentials are redacted)\n%s", crash, crash.Stack)
+		return exitcode.Reported(exitcode.Failure, err)
+	case errors.As(err, &submitErr):
+		// The wizard's error view is gone with its screen: say it again.
+		printFailure(deps.IO, submitErr.Err, submitErr.Request, conn)
 		return exitcode.Reported(exitcode.Of(err), err)
+	case err != nil:
+		return &exitcode.Error{Code: exitcode.Of(err), Err: err} // not explained yet: printed by main
 	}
-	img := res.Image
-	fmt.Fprintf(deps.IO.Out, "Created image %s %q (%s) on %s\n", client.Inert(img.ID), client.Inert(img.Name), client.Inert(img.Status), conn.Target.Label)
 	return nil
+}
+
+// givenFields are the API fields set by flags on the command line: they win
+// over a resumed draft.
+func (f *Flags) givenFields() []string {
+	var out []string
+	for _, p := range []struct{ flag, field string }{
+		{"name", client.FieldName}, {"os-version", client.FieldOSVersion}, {"disk-format", client.FieldDiskFormat},
+		{"min-disk", client.FieldMinDisk}, {"min-ram", client.FieldMinRAM}, {"tag", client.FieldTags}, {"protected", client.FieldProtected},
+	} {
+		if f.changed != nil && f.changed(p.flag) {
+			out = append(out, p.field)
+		}
+	}
+	return out
 }

@@ -1,0 +1,234 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/ui/draft"
+)
+
+// stepKeys name the steps in a draft file ("review" for the review and
+// every page after it).
+var stepKeys = [numSteps]string{"name", "platform", "version", "disk", "sizes", "tags"}
+
+const reviewKey = "review"
+
+func stepKey(id stepID) string { return stepKeys[id] }
+
+// stepFromKey is the step a draft was saved at; review is (0, true, true).
+func stepFromKey(k string) (id stepID, review, ok bool) {
+	if k == reviewKey {
+		return 0, true, true
+	}
+	for i, s := range stepKeys {
+		if s == k {
+			return stepID(i), false, true
+		}
+	}
+	return 0, false, false
+}
+
+// stepNumberOf is the "step N of 6" of a draft's step.
+func stepNumberOf(k string) int {
+	id, review, ok := stepFromKey(k)
+	switch {
+	case review:
+		return reviewNumber
+	case ok:
+		return steps[id].number
+	}
+	return 1
+}
+
+// drafts saves the answers as they are given. A zero path means drafts
+// are off; every method is then a no-op.
+type drafts struct {
+	path   string
+	target string
+	err    error // the last save's error, shown to the user
+	wrote  bool  // a draft was saved in this run
+	now    func() time.Time
+}
+
+func (d *drafts) on() bool { return d != nil && d.path != "" }
+
+// save writes the answers and the creates whose outcome is unknown.
+func (d *drafts) save(a Answers, step string, unknown map[string]time.Time) {
+	if !d.on() {
+		return
+	}
+	d.err = draft.Save(d.path, draft.Draft[Answers]{
+		SavedAt: d.now(), Target: d.target, Step: step, Answers: a, Unknown: attempts(unknown),
+	})
+	d.wrote = d.wrote || d.err == nil
+}
+
+// clear removes the draft: its answers made an image.
+func (d *drafts) clear() {
+	if !d.on() {
+		return
+	}
+	d.err = draft.Clear(d.path)
+}
+
+// notice is what the user must know about saving: nothing while it works.
+func (d *drafts) notice() string {
+	if d == nil || d.err == nil {
+		return ""
+	}
+	return fmt.Sprintf("Could not save the draft (%v): the answers are kept only while the wizard runs.", d.err)
+}
+
+func attempts(m map[string]time.Time) []draft.Attempt {
+	var out []draft.Attempt
+	for name, since := range m {
+		out = append(out, draft.Attempt{Name: name, Since: since})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// draftStart is what a run starts from: a draft to offer, or a damaged one
+// to report.
+type draftStart struct {
+	found      *draft.Draft[Answers]
+	resumed    Answers  // the draft's answers with the command line's on top
+	overridden []string // flags that replaced a value of the draft
+	notice     string   // a damaged draft, set aside
+}
+
+// openDraft reads the draft at o.DraftPath. A damaged one is set aside and
+// reported; nothing about a draft is fatal.
+func openDraft(o Options, cat *client.Catalog, now func() time.Time) (draftStart, *drafts) {
+	d := &drafts{path: o.DraftPath, target: draftTarget(o.Target), now: now}
+	var s draftStart
+	if !d.on() {
+		return s, d
+	}
+	found, err := draft.Load[Answers](d.path)
+	var damaged *draft.DamagedError
+	switch {
+	case errors.As(err, &damaged):
+		aside, serr := draft.SetAside(d.path, now())
+		if serr != nil {
+			s.notice = fmt.Sprintf("The draft %s was damaged (%v) and could not be set aside (%v): drafts are off for this run.", d.path, damaged.Err, serr)
+			d.path = ""
+			return s, d
+		}
+		s.notice = fmt.Sprintf("The draft %s was damaged (%v) and was set aside as %s (same directory); starting fresh.", d.path, damaged.Err, filepath.Base(aside))
+		return s, d
+	case err != nil || found == nil:
+		return s, d
+	}
+	if _, _, ok := stepFromKey(found.Step); !ok {
+		found.Step = stepKey(stepName)
+	}
+	s.found = found
+	s.resumed, s.overridden = mergeFlags(found.Answers, o, cat)
+	return s, d
+}
+
+// flagOf names the command-line flag of each answer.
+var flagOf = []struct {
+	field string
+	flag  string
+	same  func(a, b Answers) bool
+	take  func(dst *Answers, src Answers)
+}{
+	{client.FieldName, "--name", func(a, b Answers) bool { return a.Name == b.Name }, func(d *Answers, s Answers) { d.Name = s.Name }},
+	{client.FieldOSVersion, "--os-version", func(a, b Answers) bool { return a.OSVersion == b.OSVersion },
+		func(d *Answers, s Answers) { d.OSVersion, d.Platform = s.OSVersion, s.Platform }},
+	{client.FieldDiskFormat, "--disk-format", func(a, b Answers) bool { return a.DiskFormat == b.DiskFormat }, func(d *Answers, s Answers) { d.DiskFormat = s.DiskFormat }},
+	{client.FieldMinDisk, "--min-disk", func(a, b Answers) bool { return a.MinDisk == b.MinDisk }, func(d *Answers, s Answers) { d.MinDisk = s.MinDisk }},
+	{client.FieldMinRAM, "--min-ram", func(a, b Answers) bool { return a.MinRAM == b.MinRAM }, func(d *Answers, s Answers) { d.MinRAM = s.MinRAM }},
+	{client.FieldTags, "--tag", func(a, b Answers) bool {
+		return strings.Join(client.ParseTags(a.Tags), "\n") == strings.Join(client.ParseTags(b.Tags), "\n")
+	}, func(d *Answers, s Answers) { d.Tags = s.Tags }},
+	{client.FieldProtected, "--protected", func(a, b Answers) bool { return a.Protected == b.Protected }, func(d *Answers, s Answers) { d.Protected = s.Protected }},
+}
+
+// mergeFlags puts the values given on the command line (o.InitialFields)
+// over a draft's answers, and names the flags that changed one.
+func mergeFlags(saved Answers, o Options, cat *client.Catalog) (Answers, []string) {
+	flags := AnswersFromRequest(o.Initial, cat)
+	set := map[string]bool{}
+	for _, f := range o.InitialFields {
+		set[f] = true
+	}
+	out := saved
+	var overridden []string
+	for _, f := range flagOf {
+		if !set[f.field] {
+			continue
+		}
+		if !f.same(saved, flags) {
+			overridden = append(overridden, f.flag)
+		}
+		f.take(&out, flags)
+	}
+	return out, overridden
+}
+
+// describeDraft is the draft in one line: when, which name, which step.
+func describeDraft(d *draft.Draft[Answers]) string {
+	name := strings.TrimSpace(d.Answers.Name)
+	if name == "" {
+		name = "no name yet"
+	} else {
+		name = fmt.Sprintf("name %q", client.Inert(name))
+	}
+	return fmt.Sprintf("%s (%s, at step %d of %d)", d.SavedAt.Local().Format("2006-01-02 15:04:05"), name, stepNumberOf(d.Step), reviewNumber)
+}
+
+// draftTarget names a target in a draft: its label, except the built-in
+// sandbox's, whose port changes with every run.
+func draftTarget(t Target) string {
+	if t.Kind == "sandbox" {
+		return "built-in sandbox"
+	}
+	return t.Label
+}
+
+// draftDetails are the lines under the resume question: another target,
+// flags that win, creates whose outcome is unknown.
+func draftDetails(s draftStart, now Target) []string {
+	var lines []string
+	if t, target := s.found.Target, draftTarget(now); t != "" && t != target {
+		lines = append(lines, fmt.Sprintf("It was made for %s; requests now go to %s.", client.Inert(t), client.Inert(target)))
+	}
+	if len(s.overridden) > 0 {
+		lines = append(lines, fmt.Sprintf("Given on the command line, %s win%s over the draft's value%s.",
+			joinAnd(s.overridden), map[bool]string{true: "s", false: ""}[len(s.overridden) == 1], plural(len(s.overridden))))
+	}
+	for _, u := range s.found.Unknown {
+		lines = append(lines, fmt.Sprintf("A create of %q sent at %s got no answer: the image may exist. Submitting %q again first looks for it.",
+			client.Inert(u.Name), u.Since.Local().Format("15:04:05"), client.Inert(u.Name)))
+	}
+	return lines
+}
+
+func joinAnd(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}
+
+// unknownFrom turns a draft's attempts back into the wizard's map.
+func unknownFrom(as []draft.Attempt) map[string]time.Time {
+	m := map[string]time.Time{}
+	for _, a := range as {
+		if a.Name != "" && !a.Since.IsZero() {
+			m[a.Name] = a.Since
+		}
+	}
+	return m
+}
