@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
 	sdkrequest "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
+	"gopkg.in/ini.v1"
 )
 
 // AuthKind names how requests are authenticated.
@@ -61,11 +61,28 @@ type Authenticator interface {
 	Authorize(ctx context.Context, hc *http.Client, req *http.Request, body []byte) error
 }
 
+// secretHolder is an Authenticator that can list the secrets it sends, so
+// that a server echoing one back (in a header, a message) is redacted too.
+type secretHolder interface {
+	secrets() []string
+}
+
+func (t TokenAuth) secrets() []string { return []string{t.Token} }
+func (a AKSKAuth) secrets() []string  { return []string{a.SK, a.SecurityToken} }
+func (p *PasswordAuth) secrets() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return []string{p.Password, p.token}
+}
+
 // Reauthenticator is an Authenticator that can drop a cached credential and
-// fetch a new one (IAM password: a token can expire mid-session).
+// fetch a new one (IAM password: a token can expire mid-session). Invalidate
+// reports whether there was a cached credential to drop: when the login
+// itself was refused there is none, and trying again would only risk
+// locking the account.
 type Reauthenticator interface {
 	Authenticator
-	Invalidate()
+	Invalidate() bool
 }
 
 // NoAuth sends no credentials: the sandbox, or a no-auth Glance.
@@ -164,10 +181,12 @@ func (p *PasswordAuth) Info() AuthInfo {
 }
 
 // Invalidate forgets the token so the next request logs in again.
-func (p *PasswordAuth) Invalidate() {
+func (p *PasswordAuth) Invalidate() bool {
 	p.mu.Lock()
+	defer p.mu.Unlock()
+	had := p.token != ""
 	p.token = ""
-	p.mu.Unlock()
+	return had
 }
 
 func (p *PasswordAuth) Authorize(ctx context.Context, hc *http.Client, req *http.Request, _ []byte) error {
@@ -219,12 +238,21 @@ func (p *PasswordAuth) login(ctx context.Context, hc *http.Client) (string, erro
 	req.Header.Set("Accept", "application/json")
 	resp, err := hc.Do(req)
 	if err != nil {
-		return "", classifyNetworkError(req.Method, p.TokenURL, err, true, 0)
+		// The create was never sent: a failed login is not an unknown outcome.
+		ne := classifyNetworkError(req.Method, p.TokenURL, err, false, 0)
+		if ne.Kind == NetTimeout {
+			ne.Hint = "IAM did not answer in time; check the network path to " + p.TokenURL
+		}
+		return "", ne
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
 		apiErr := newAPIError(req.Method, p.TokenURL, resp, raw, AuthPassword)
+		if len(p.Password) >= minSecretLen { // IAM has been seen echoing the request
+			apiErr.Message = strings.ReplaceAll(apiErr.Message, p.Password, Redacted)
+			apiErr.Body = []byte(strings.ReplaceAll(string(apiErr.Body), p.Password, Redacted))
+		}
 		apiErr.Hint = "IAM refused the login: check OS_USERNAME, OS_PASSWORD, OS_USER_DOMAIN_NAME (the account name) and OS_PROJECT_NAME"
 		return "", apiErr
 	}
@@ -275,9 +303,12 @@ func ResolveAuth(env AuthEnv) (Authenticator, error) {
 	case sk != "":
 		return nil, errors.New("HUAWEICLOUD_SDK_SK is set but HUAWEICLOUD_SDK_AK is not: set both")
 	}
-	if env.HomeDir != "" {
-		path := filepath.Join(env.HomeDir, ".huaweicloud", "credentials")
-		a, err := readCredentialsFile(path)
+	path, source := get("HUAWEICLOUD_SDK_CREDENTIALS_FILE"), "HUAWEICLOUD_SDK_CREDENTIALS_FILE"
+	if path == "" && env.HomeDir != "" {
+		path, source = filepath.Join(env.HomeDir, ".huaweicloud", "credentials"), "~/.huaweicloud/credentials"
+	}
+	if path != "" {
+		a, err := readCredentialsFile(path, source)
 		switch {
 		case err == nil:
 			return a, nil
@@ -323,37 +354,24 @@ func ResolveAuth(env AuthEnv) (Authenticator, error) {
 	return nil, ErrNoCredentials
 }
 
-// readCredentialsFile reads the SDK's INI file: section [basic], keys ak,
-// sk, project_id, security_token.
-func readCredentialsFile(path string) (Authenticator, error) {
-	f, err := os.Open(path)
-	if err != nil {
+// readCredentialsFile reads the SDK's INI file (section [basic]: ak, sk,
+// project_id, security_token) with the same INI library the SDK uses; the
+// SDK's own provider reads $HOME directly, which tests cannot redirect.
+func readCredentialsFile(path, source string) (Authenticator, error) {
+	if _, err := os.Stat(path); err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	values := map[string]string{}
-	section := ""
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		switch {
-		case line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, ";"):
-		case strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]"):
-			section = strings.ToLower(strings.TrimSpace(line[1 : len(line)-1]))
-		case section == "basic":
-			if k, v, ok := strings.Cut(line, "="); ok {
-				values[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(v)
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
+	file, err := ini.Load(path)
+	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
-	if values["ak"] == "" || values["sk"] == "" {
+	basic := file.Section("basic")
+	ak, sk := basic.Key("ak").String(), basic.Key("sk").String()
+	if ak == "" || sk == "" {
 		return nil, fmt.Errorf("%s: section [basic] needs both ak and sk", path)
 	}
-	return AKSKAuth{AK: values["ak"], SK: values["sk"], ProjectID: values["project_id"],
-		SecurityToken: values["security_token"], Source: "~/.huaweicloud/credentials"}, nil
+	return AKSKAuth{AK: ak, SK: sk, ProjectID: basic.Key("project_id").String(),
+		SecurityToken: basic.Key("security_token").String(), Source: source}, nil
 }
 
 // maskID shows the first four characters of an identifier, enough to tell

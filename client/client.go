@@ -94,9 +94,6 @@ func (c *Client) Endpoint() string { return c.base.String() }
 // AuthInfo describes the credentials in use.
 func (c *Client) AuthInfo() AuthInfo { return c.cfg.Auth.Info() }
 
-// Timeout is the per-call timeout.
-func (c *Client) Timeout() time.Duration { return c.cfg.Timeout }
-
 // EndpointForRegion is IMS's endpoint in a region, from the SDK's region table.
 func EndpointForRegion(region string) (string, error) {
 	r, err := imsregion.SafeValueOf(region)
@@ -123,7 +120,8 @@ func (c *Client) Create(ctx context.Context, r Request) (*Result, error) {
 	return c.CreateBody(ctx, r.Body())
 }
 
-// CreateBody sends an already-encoded body (used by --no-validate paths and tests).
+// CreateBody sends an already-encoded body, for tests that need a body
+// Request cannot express.
 func (c *Client) CreateBody(ctx context.Context, body []byte) (*Result, error) {
 	resp, err := c.do(ctx, http.MethodPost, []string{"v2", "images"}, nil, body, http.StatusCreated)
 	if err != nil {
@@ -274,8 +272,7 @@ func (c *Client) do(ctx context.Context, method string, path []string, query url
 	// An expired IAM token is refused before anything is processed, so one
 	// retry with a fresh login is safe even for a POST.
 	var ae *APIError
-	if re, ok := c.cfg.Auth.(Reauthenticator); ok && errors.As(err, &ae) && ae.StatusCode == http.StatusUnauthorized {
-		re.Invalidate()
+	if re, ok := c.cfg.Auth.(Reauthenticator); ok && errors.As(err, &ae) && ae.StatusCode == http.StatusUnauthorized && re.Invalidate() {
 		return c.attempt(ctx, method, path, query, body, want)
 	}
 	return r, err
@@ -333,6 +330,7 @@ func (c *Client) attempt(parent context.Context, method string, path []string, q
 	r := &response{method: method, url: full, status: resp.StatusCode, requestID: requestID(resp.Header), latency: latency, body: raw}
 	if resp.StatusCode != want {
 		e := newAPIError(method, full, resp, raw, c.cfg.Auth.Info().Kind)
+		c.scrubError(e)
 		if truncated {
 			e.Message += fmt.Sprintf(" (body cut at %d KiB)", limit>>10)
 		}
@@ -342,6 +340,12 @@ func (c *Client) attempt(parent context.Context, method string, path []string, q
 		return nil, r.badBody(fmt.Errorf("larger than %d MiB", limit>>20))
 	}
 	return r, nil
+}
+
+// scrubError removes from an error every secret the server echoed back.
+func (c *Client) scrubError(e *APIError) {
+	e.Code, e.Message, e.RequestID = c.scrub(e.Code), c.scrub(e.Message), c.scrub(e.RequestID)
+	e.Body = []byte(c.scrub(string(e.Body)))
 }
 
 // endpointURL is the base URL plus path segments, each escaped once, so an
@@ -405,10 +409,8 @@ func newAPIError(method, url string, resp *http.Response, body []byte, auth Auth
 			e.Hint = fmt.Sprintf("this machine's clock is %s off the server's; AK/SK signatures more than 15 minutes off are refused: set the clock right (NTP) and try again", skew.Round(time.Second))
 		}
 	}
-	if e.RetryAfter != "" {
-		if secs, err := strconv.Atoi(e.RetryAfter); err == nil {
-			e.Hint = fmt.Sprintf("you are being throttled; the server asks to wait %d s before trying again", secs)
-		}
+	if wait, ok := retryAfter(e.RetryAfter, time.Now()); ok {
+		e.Hint = fmt.Sprintf("you are being throttled; the server asks to wait %s before trying again", wait)
 	}
 	return e
 }
@@ -422,7 +424,9 @@ func IsAmbiguous(err error) bool {
 	}
 	var ae *APIError
 	if errors.As(err, &ae) {
-		return ae.StatusCode == 502 || ae.StatusCode == 503 || ae.StatusCode == 504
+		// A 2xx whose body is not an image probably created it.
+		return ae.StatusCode == 502 || ae.StatusCode == 503 || ae.StatusCode == 504 ||
+			(ae.StatusCode >= 200 && ae.StatusCode < 300)
 	}
 	return false
 }
@@ -442,4 +446,22 @@ func clockSkew(date string, now time.Time) (time.Duration, bool) {
 		d = -d
 	}
 	return d, d > MaxClockSkew
+}
+
+// retryAfter reads a Retry-After header: seconds, or an HTTP date.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second, true
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		wait := at.Sub(now).Round(time.Second)
+		if wait < 0 {
+			wait = 0
+		}
+		return wait, true
+	}
+	return 0, false
 }

@@ -31,12 +31,14 @@ type APIError struct {
 
 func (e *APIError) Error() string {
 	var b strings.Builder
+	// Inert: the code and message are the server's words, and an error
+	// may be printed with %v anywhere.
 	fmt.Fprintf(&b, "%s %s: HTTP %d %s", e.Method, e.URL, e.StatusCode, e.Meaning)
 	if e.Code != "" {
-		fmt.Fprintf(&b, " [%s]", e.Code)
+		fmt.Fprintf(&b, " [%s]", Inert(e.Code))
 	}
 	if e.Message != "" {
-		fmt.Fprintf(&b, ": %s", e.Message)
+		fmt.Fprintf(&b, ": %s", Inert(e.Message))
 	}
 	return b.String()
 }
@@ -117,14 +119,15 @@ func ParseErrorBody(contentType string, body []byte) (code, message string) {
 			Message   string          `json:"message"`
 		}
 		if json.Unmarshal([]byte(trimmed), &shape) == nil {
+			// IMS sends a string code; Keystone-style IAM errors a number.
 			var ims struct {
-				Code    string `json:"code"`
-				Message string `json:"message"`
+				Code    json.RawMessage `json:"code"`
+				Message string          `json:"message"`
 			}
 			var text string
 			switch {
-			case json.Unmarshal(shape.Error, &ims) == nil && (ims.Code != "" || ims.Message != ""):
-				return ims.Code, cleanText(ims.Message)
+			case json.Unmarshal(shape.Error, &ims) == nil && (len(ims.Code) > 0 || ims.Message != ""):
+				return displayValue(ims.Code), cleanText(ims.Message)
 			case json.Unmarshal(shape.Error, &text) == nil && text != "":
 				return "", cleanText(text)
 			case shape.ErrorCode != "" || shape.ErrorMsg != "":
@@ -191,7 +194,7 @@ type NetworkError struct {
 }
 
 func (e *NetworkError) Error() string {
-	return fmt.Sprintf("%s %s: %s: %v", e.Method, e.URL, e.Kind, e.Err)
+	return fmt.Sprintf("%s %s: %s: %s", e.Method, e.URL, e.Kind, Inert(fmt.Sprint(e.Err)))
 }
 
 func (e *NetworkError) Unwrap() error { return e.Err }
@@ -211,7 +214,10 @@ func classifyNetworkError(method, url string, err error, sent bool, timeout time
 		ne.Kind, ne.Hint = NetCanceled, "the request was canceled before an answer arrived"
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
 		ne.Kind = NetTimeout
-		ne.Hint = fmt.Sprintf("no answer within %s; raise --timeout or check the network path (proxy, firewall)", timeout)
+		ne.Hint = "no answer in time; raise --timeout or check the network path (proxy, firewall)"
+		if timeout > 0 {
+			ne.Hint = fmt.Sprintf("no answer within %s; raise --timeout or check the network path (proxy, firewall)", timeout)
+		}
 	case errors.As(err, &dnsErr):
 		ne.Kind, ne.Hint = NetDNS, "check the host name in --endpoint or the --region id"
 	case errors.As(err, &certErr) || errors.As(err, &unknownAuthority) || errors.As(err, &hostnameErr):

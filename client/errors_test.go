@@ -161,3 +161,13 @@ func TestFindRecentKeepsNewAndUnreadableTimes(t *testing.T) {
 		t.Fatalf("query %q", query)
 	}
 }
+
+func TestErrorStringsAreInert(t *testing.T) {
+	ae := &APIError{Method: "POST", URL: "u", StatusCode: 400, Meaning: "m", Code: "C\x1b[1m", Message: "boom\x07\x1b]0;t\x07"}
+	ne := &NetworkError{Method: "POST", URL: "u", Kind: NetOther, Err: errors.New("bad \x1b[2J")}
+	for _, s := range []string{ae.Error(), ne.Error()} {
+		if strings.ContainsAny(s, "\x1b\x07") {
+			t.Errorf("control characters in %q", s)
+		}
+	}
+}

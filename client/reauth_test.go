@@ -94,3 +94,42 @@ func TestAKSK401ExplainsClockSkew(t *testing.T) {
 		}
 	}
 }
+
+// A refused login is not retried: only a cached token that IMS refused is
+// worth a second login, and repeating a wrong password risks a lock-out.
+func TestWrongPasswordLogsInOnce(t *testing.T) {
+	var logins atomic.Int32
+	iam := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		logins.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(401)
+		w.Write([]byte(`{"error":{"code":401,"message":"The username or password is wrong.","title":"Unauthorized"}}`))
+	}))
+	defer iam.Close()
+	auth := &PasswordAuth{User: "u", Password: "hunter2-pass", Domain: "d", Project: "p", TokenURL: iam.URL}
+	c, _ := New(Config{Endpoint: "http://127.0.0.1:1", Auth: auth})
+	_, err := c.Create(context.Background(), SeedExample())
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 401 || ae.Code != "401" || ae.Message != "The username or password is wrong." {
+		t.Fatalf("got %#v", err)
+	}
+	if logins.Load() != 1 {
+		t.Fatalf("logins %d, want 1", logins.Load())
+	}
+	if IsAmbiguous(err) {
+		t.Fatal("a refused login never sent the create")
+	}
+}
+
+func TestRetryAfterForms(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Duration{"7": 7 * time.Second, now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second} {
+		got, ok := retryAfter(in, now)
+		if !ok || got != want {
+			t.Errorf("retryAfter(%q) = %v %v", in, got, ok)
+		}
+	}
+	if _, ok := retryAfter("soon", now); ok {
+		t.Error("garbage accepted")
+	}
+}

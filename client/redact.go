@@ -47,15 +47,34 @@ func RedactBody(body []byte) string {
 	return passwordPattern.ReplaceAllString(string(body), `${1}"`+Redacted+`"`)
 }
 
+// minSecretLen keeps scrubbing from redacting every "a" when a test or a
+// user sets a one-letter secret.
+const minSecretLen = 4
+
+// scrub replaces every secret the client sends that appears in s: servers
+// and proxies sometimes echo credentials back in messages or headers.
+func (c *Client) scrub(s string) string {
+	holder, ok := c.cfg.Auth.(secretHolder)
+	if !ok {
+		return s
+	}
+	for _, secret := range holder.secrets() {
+		if len(secret) >= minSecretLen {
+			s = strings.ReplaceAll(s, secret, Redacted)
+		}
+	}
+	return s
+}
+
 func (c *Client) traceRequest(req *http.Request, body []byte) {
 	if c.cfg.Debug == nil {
 		return
 	}
 	w := c.cfg.Debug
 	fmt.Fprintf(w, "> %s %s\n", req.Method, req.URL)
-	writeHeaders(w, "> ", req.Header)
+	c.writeHeaders(w, "> ", req.Header)
 	if len(body) > 0 {
-		fmt.Fprintf(w, ">\n%s\n", Inert(RedactBody(body)))
+		fmt.Fprintf(w, ">\n%s\n", InertMultiline(c.scrub(RedactBody(body))))
 	}
 }
 
@@ -65,13 +84,13 @@ func (c *Client) traceResponse(resp *http.Response, body []byte, latency time.Du
 	}
 	w := c.cfg.Debug
 	fmt.Fprintf(w, "< %s %s (%s)\n", resp.Proto, resp.Status, latency.Round(time.Millisecond))
-	writeHeaders(w, "< ", resp.Header)
+	c.writeHeaders(w, "< ", resp.Header)
 	if len(body) > 0 {
-		fmt.Fprintf(w, "<\n%s\n", InertMultiline(RedactBody(body)))
+		fmt.Fprintf(w, "<\n%s\n", InertMultiline(c.scrub(RedactBody(body))))
 	}
 }
 
-func writeHeaders(w io.Writer, prefix string, h http.Header) {
+func (c *Client) writeHeaders(w io.Writer, prefix string, h http.Header) {
 	keys := make([]string, 0, len(h))
 	for k := range h {
 		keys = append(keys, k)
@@ -79,7 +98,7 @@ func writeHeaders(w io.Writer, prefix string, h http.Header) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		for _, v := range h[k] {
-			fmt.Fprintf(w, "%s%s: %s\n", prefix, k, Inert(RedactHeader(k, v)))
+			fmt.Fprintf(w, "%s%s: %s\n", prefix, k, Inert(c.scrub(RedactHeader(k, v))))
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -37,9 +38,7 @@ func inert(s string, keepNewlines bool) string {
 		case r == 0x7f:
 			b.WriteString("^?")
 		default: // C1 controls and the like
-			b.WriteString("<U+")
-			b.WriteString(strings.ToUpper(hex4(r)))
-			b.WriteString(">")
+			fmt.Fprintf(&b, "<U+%04X>", r)
 		}
 	}
 	return b.String()
@@ -50,14 +49,4 @@ func needsEscape(r rune, keepNewlines bool) bool {
 		return false
 	}
 	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029
-}
-
-func hex4(r rune) string {
-	const digits = "0123456789abcdef"
-	out := []byte{'0', '0', '0', '0'}
-	for i := 3; i >= 0; i-- {
-		out[i] = digits[r&0xf]
-		r >>= 4
-	}
-	return string(out)
 }

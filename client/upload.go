@@ -281,8 +281,7 @@ func (c *Client) Upload(ctx context.Context, id string, body io.Reader, size int
 			seekable = false
 		}
 		if seekable {
-			if _, serr := seeker.Seek(offset, io.SeekStart); serr == nil {
-				re.Invalidate()
+			if _, serr := seeker.Seek(offset, io.SeekStart); serr == nil && re.Invalidate() {
 				res, _, err = c.uploadOnce(ctx, id, body, size, progress)
 			}
 		}
@@ -364,6 +363,7 @@ func (c *Client) uploadOnce(parent context.Context, id string, body io.Reader, s
 	c.traceResponse(resp, raw, latency)
 	if !ok {
 		e := newAPIError(method, full, resp, raw, c.cfg.Auth.Info().Kind)
+		c.scrubError(e)
 		e.Hint = uploadHint(resp.StatusCode, e.Hint)
 		return nil, pr.closed, e
 	}

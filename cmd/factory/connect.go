@@ -98,7 +98,10 @@ func (f *ConnFlags) Plan(env Env) (Target, client.Authenticator, []string, error
 		auth, authErr = resolveWithAskedPassword(env, authEnv)
 	}
 	noCreds := errors.Is(authErr, client.ErrNoCredentials)
-	if authErr != nil && !noCreds {
+	switch {
+	case errors.Is(authErr, exitcode.ErrInterrupted):
+		return Target{}, nil, nil, exitcode.Reported(exitcode.Interrupted, authErr)
+	case authErr != nil && !noCreds:
 		return Target{}, nil, nil, exitcode.Usage(fmt.Errorf("credentials: %w", authErr))
 	}
 	var notices []string

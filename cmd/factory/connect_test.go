@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
 )
 
 func envOf(m map[string]string) Env {
@@ -74,5 +75,35 @@ func TestMissingPasswordIsAskedForOnATerminal(t *testing.T) {
 	}
 	if strings.Contains(p.Info().String(), "typed-secret") {
 		t.Fatal("info shows the password")
+	}
+}
+
+func TestPasswordPromptInterruptedExits130(t *testing.T) {
+	env := envOf(map[string]string{"OS_USERNAME": "alice", "OS_USER_DOMAIN_NAME": "acct", "OS_REGION_NAME": "cn-north-4"})
+	env.AskPassword = func(string) (string, error) { return "", exitcode.ErrInterrupted }
+	_, _, _, err := (&ConnFlags{}).Plan(env)
+	if exitcode.Of(err) != exitcode.Interrupted {
+		t.Fatalf("exit %d for %v", exitcode.Of(err), err)
+	}
+}
+
+func TestEnvFlag(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "0": false, "false": false, "No": false, "1": true, "true": true, "yes": true, "x": true} {
+		if EnvFlag(v) != want {
+			t.Errorf("EnvFlag(%q) != %v", v, want)
+		}
+	}
+}
+
+func TestDebugLogIsPrivateAndBesideTheDraft(t *testing.T) {
+	state := t.TempDir()
+	f, err := DebugLog(envOf(map[string]string{"XDG_STATE_HOME": state}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	info, _ := f.Stat()
+	if !strings.HasPrefix(f.Name(), state+"/ims-wizard/") || info.Mode().Perm() != 0o600 {
+		t.Fatalf("%s %v", f.Name(), info.Mode())
 	}
 }

@@ -260,3 +260,11 @@ func sorted(ss []string) []string {
 	slices.Sort(out)
 	return out
 }
+
+func TestNoValidateSendsValuesAsGiven(t *testing.T) {
+	r := runCLI(t, cleanEnv(t), "--dry-run", "-o", "json", "--no-validate", "--name", "x", "--os-version", " Ubuntu  14.04 ", "--disk-format", "vmdk")
+	if r.code != 0 || !strings.Contains(r.stdout, `"__os_version": " Ubuntu  14.04 "`) || !strings.Contains(r.stdout, `"disk_format": "vmdk"`) ||
+		!strings.Contains(r.stderr, "--no-validate") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -39,7 +39,7 @@ func TestInterruptDuringCreateExits130(t *testing.T) {
 		t.Fatalf("err %v\nstderr %s", err, stderr.String())
 	}
 	c, _ := client.New(client.Config{Endpoint: url})
-	if imgs, _ := c.ListByName(context.Background(), name); len(imgs) != 0 {
+	if imgs, err := c.ListByName(context.Background(), name); err != nil || len(imgs) != 0 {
 		t.Fatal("the cancelled create still created an image")
 	}
 }

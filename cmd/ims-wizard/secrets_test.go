@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +14,13 @@ import (
 
 	"github.com/ims-wizard/ims-wizard/client/sandbox"
 )
+
+// readAll reads a request body and puts it back for the next handler.
+func readAll(r *http.Request) string {
+	b, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	return string(b)
+}
 
 func secret(t *testing.T) string {
 	b := make([]byte, 16)
@@ -35,8 +45,10 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Subject-Token", r.Header.Get("X-Auth-Token"))
 		w.Header().Set("Set-Cookie", "t="+r.Header.Get("X-Auth-Token"))
-		if r.URL.Query().Get("fail") != "" || strings.Contains(r.Header.Get("User-Agent"), "fail") {
-			w.WriteHeader(401)
+		if r.Method == http.MethodPost && strings.Contains(readAll(r), `"name": "fail"`) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(401) // the error path, echoing the credentials in its body
+			fmt.Fprintf(w, `{"error":{"code":"APIG.0301","message":"bad token %s / %s"}}`, r.Header.Get("X-Auth-Token"), r.Header.Get("Authorization"))
 			return
 		}
 		sb.ServeHTTP(w, r)
@@ -61,6 +73,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 				{"--dry-run", "--debug", "--name", "s", "--endpoint", echo.URL, "-o", "json"},
 				{"--yes", "--debug", "--name", "s", "--endpoint", "http://127.0.0.1:1"},
 				{"--yes", "--name", "", "--endpoint", echo.URL},
+				{"--yes", "--debug", "--name", "fail", "--endpoint", echo.URL},
 			}
 			for _, args := range runs {
 				r := runCLI(t, cleanEnv(t, vars...), args...)
@@ -69,7 +82,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 						t.Fatalf("%s %v leaked a secret (exit %d):\nstdout %s\nstderr %s", kind, args, r.code, r.stdout, r.stderr)
 					}
 				}
-				if args[0] == "--yes" && args[1] == "--debug" && args[5] == echo.URL && !strings.Contains(r.stderr, "[REDACTED]") && kind != "" {
+				if args[0] == "--yes" && args[1] == "--debug" && args[5] == echo.URL && !strings.Contains(r.stderr, "[REDACTED]") {
 					t.Fatalf("%s: the debug trace shows no redaction marker:\n%s", kind, r.stderr)
 				}
 			}

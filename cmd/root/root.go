@@ -47,7 +47,13 @@ func Main(version string, args []string) int {
 	io := factory.System()
 	env := factory.SystemEnv()
 	if io.CanPrompt() {
-		env.AskPassword = func(user string) (string, error) { return ui.AskPassword(io.In, io.ErrOut, user) }
+		env.AskPassword = func(user string) (string, error) {
+			pw, err := ui.AskPassword(io.In, io.ErrOut, user)
+			if errors.Is(err, ui.ErrInterrupted) {
+				return "", exitcode.ErrInterrupted
+			}
+			return pw, err
+		}
 	}
 	deps := create.Deps{IO: io, Env: env, Conn: &factory.ConnFlags{}, Wizard: ui.Run}
 	cmd := NewCmd(deps)
