@@ -55,7 +55,10 @@ func (f *Flags) register(fs *pflag.FlagSet) {
 func (f *Flags) request() (client.Request, client.Problems) {
 	r := client.NewRequest()
 	r.Name = f.Name
-	r.OSVersion = client.NormalizeOSVersion(f.OSVersion)
+	r.OSVersion = f.OSVersion
+	if !f.NoValidate { // --no-validate sends values exactly as given
+		r.OSVersion = client.NormalizeOSVersion(f.OSVersion)
+	}
 	r.DiskFormat = f.DiskFormat
 	r.ContainerFormat = f.ContainerFormat
 	r.Visibility = f.Visibility
