@@ -38,7 +38,7 @@ func (f *Flags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.ContainerFormat, "container-format", client.DefaultContainerFormat, "container format (only bare)")
 	fs.StringVar(&f.MinDisk, "min-disk", "", "minimum system disk in GB, 40–255")
 	fs.StringVar(&f.MinRAM, "min-ram", "", "minimum memory in MB (0 = no minimum)")
-	fs.StringArrayVar(&f.Tags, "tag", nil, "tag as key=value (repeatable)")
+	fs.StringArrayVar(&f.Tags, "tag", nil, "tag as key=value (repeatable; a comma also separates tags)")
 	fs.BoolVar(&f.Protected, "protected", false, "protect the image from deletion")
 	fs.StringVar(&f.Visibility, "visibility", client.DefaultVisibility, "visibility (only private)")
 
@@ -63,7 +63,9 @@ func (f *Flags) request() (client.Request, client.Problems) {
 	r.ContainerFormat = f.ContainerFormat
 	r.Visibility = f.Visibility
 	r.Protected = f.Protected
-	r.Tags = f.Tags
+	// One rule for tags everywhere (flags, wizard, sandbox): a newline or a
+	// comma separates them, so --tag a=1,b=2 is two tags, as in the wizard.
+	r.Tags = client.ParseTags(strings.Join(f.Tags, "\n"))
 	var ps client.Problems
 	for _, p := range []struct {
 		field, text string

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
@@ -266,5 +267,15 @@ func TestNoValidateSendsValuesAsGiven(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, `"__os_version": " Ubuntu  14.04 "`) || !strings.Contains(r.stdout, `"disk_format": "vmdk"`) ||
 		!strings.Contains(r.stderr, "--no-validate") {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// The wizard splits tags on commas; the flags do the same, so a flag that
+// prefills the wizard means the same thing in both.
+func TestTagFlagSplitsOnCommas(t *testing.T) {
+	r := runCLI(t, cleanEnv(t), "--dry-run", "-o", "json", "--name", "x", "--tag", "a=1, b=2", "--tag", "c=3")
+	var body struct{ Tags []string }
+	if err := json.Unmarshal([]byte(r.stdout), &body); err != nil || strings.Join(body.Tags, "|") != "a=1|b=2|c=3" {
+		t.Fatalf("exit %d tags %v (%v)\n%s", r.code, body.Tags, err, r.stderr)
 	}
 }
