@@ -162,8 +162,15 @@ func (ar *accessibleRun) run(start draftStart) (*client.Result, error) {
 			ar.persist()
 			return ar.last, err
 		}
+		res, failed, err := ar.offerUpload(res)
+		if err != nil {
+			return res, err
+		}
 		choice, err := ar.choose("What next?", []string{"Quit", "Create another image (answers kept)"}, 0)
 		if err == errInputEnded || err == nil && choice == 0 {
+			if failed != nil {
+				return res, failed // an upload that went wrong is said by the exit
+			}
 			return res, nil
 		}
 		if err != nil {
@@ -317,7 +324,7 @@ func (ar *accessibleRun) reviewAndSubmit() (*client.Result, error) {
 				break // back to the review
 			}
 			if err == nil {
-				ar.printf("%s\n\n", resultContent(ar.c, res, false, found, true))
+				ar.printf("%s\n\n", resultContent(ar.c, res, false, found, true, nil))
 				ar.created(res, req.Name)
 				return res, nil
 			}
@@ -453,6 +460,7 @@ func (ar *accessibleRun) submit(req client.Request) (res *client.Result, found b
 // outcome is what a call running on its own goroutine returned, or its panic.
 type outcome struct {
 	res   *client.Result
+	check *client.UploadCheck
 	imgs  []*client.Image
 	err   error
 	crash *crashMsg

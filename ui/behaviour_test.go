@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -167,6 +170,7 @@ func TestCtrlCOnAStepInterrupts(t *testing.T) {
 func TestPagesFitAndFollowResizes(t *testing.T) {
 	c := startSandbox(t, deterministic())
 	o := testOptions(stable{c})
+	o.Uploader = c
 	o.Initial = client.Request{Name: "sizes", OSVersion: "CentOS 7.6 64bit", Tags: []string{"a=b"}}
 	m := newModel(context.Background(), o)
 	sizes := [][2]int{{80, 24}, {120, 40}, {60, 16}, {40, 10}, {200, 60}}
@@ -266,6 +270,66 @@ func TestPagesFitAndFollowResizes(t *testing.T) {
 			t.Errorf("resume at %dx%d: the choices are off screen:\n%s", sz[0], sz[1], v)
 		}
 	}
+	checkUploadPages(t, m, res, sizes, check)
+}
+
+// The upload's pages: the file picker (its cursor kept in view, the typed
+// path too), a refusal, the progress, the live status, a failure.
+func checkUploadPages(t *testing.T, m *model, res *client.Result, sizes [][2]int, check func(string)) {
+	t.Helper()
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.page, m.result = pageResult, newResultPage(m, res)
+	dir := t.TempDir()
+	long := strings.Repeat("long-", 12)
+	for i := 0; i < 40; i++ {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("disk-%02d-%s.raw", i, long)), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m.pickDir = dir
+	m.Update(m.enterPick()()) // the listing, read on the spot
+	check("upload: file picker")
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("G")})
+	for _, sz := range sizes {
+		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		if v := m.View(); !strings.Contains(v, "> disk-39-") {
+			t.Errorf("picker at %dx%d: the cursor is off screen:\n%s", sz[0], sz[1], v)
+		}
+	}
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.pick.problem = &client.UploadError{Message: strings.Repeat("a long refusal ", 12), Hint: strings.Repeat("what to do at length ", 10)}
+	check("upload: refusal")
+	m.Update(tea.KeyMsg{Type: tea.KeyTab})
+	check("upload: typing a path")
+	for _, sz := range sizes {
+		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		if v := m.View(); !strings.Contains(v, "path "+dir[:min(len(dir), sz[0]-12)]) || !strings.Contains(v, "✗ a long refusal") {
+			t.Errorf("typing at %dx%d: the path or the refusal is off screen:\n%s", sz[0], sz[1], v)
+		}
+	}
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.startUpload(&client.UploadCheck{Path: filepath.Join(dir, "disk-00-"+long+".raw"), Size: 8 << 20, Image: res})
+	defer m.upload.cancel()
+	m.Update(uploadTickMsg{seq: m.upSeq, snap: uploadSnap{statuses: []string{"queued"},
+		progress: client.UploadProgress{Sent: 3 << 20, Total: 8 << 20, Elapsed: time.Second, Rate: 3 << 20}}})
+	check("uploading")
+	for _, sz := range sizes {
+		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		if v := m.View(); !strings.Contains(v, "38%") || !strings.Contains(v, "3.0 MiB of 8.0 MiB") {
+			t.Errorf("uploading at %dx%d: the progress is off screen:\n%s", sz[0], sz[1], v)
+		}
+	}
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	sent := &client.UploadResult{Bytes: 8 << 20, MD5: strings.Repeat("0", 32), Latency: time.Second}
+	m.Update(uploadTickMsg{seq: m.upSeq, snap: uploadSnap{phase: phaseWaiting, waitStart: time.Now(), sent: sent,
+		statuses: []string{"queued", "saving"}, progress: client.UploadProgress{Sent: 8 << 20, Total: 8 << 20}}})
+	check("waiting for active")
+	m.Update(uploadDoneMsg{seq: m.upSeq, out: uploadOutcome{sent: sent, final: res, snap: m.upload.snap,
+		err: &client.UploadError{Reason: client.RefusedChecksum, Message: strings.Repeat("checksum mismatch ", 10), Hint: strings.Repeat("hint ", 30)}}})
+	if m.page != pageUploadFailed {
+		t.Fatalf("a checksum mismatch should end on the upload's error view, not page %d", m.page)
+	}
+	check("upload failed")
 }
 
 // Colours come from the output the UI draws on: NO_COLOR wins, and a

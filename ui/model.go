@@ -25,6 +25,10 @@ const (
 	pageResume // the first screen when a draft was found: resume or start fresh
 	pageLookup // looking for the image of a create whose outcome is unknown
 	pageFound  // what the look-up found: use it, create another, or back
+
+	pageUploadPick   // choosing the image file to upload (from the result view)
+	pageUploading    // the upload in flight, then the wait for active
+	pageUploadFailed // the upload went wrong: checksum mismatch, killed, refused, cut
 )
 
 // Messages. Errors travel as messages; every form message is tagged with
@@ -75,6 +79,13 @@ type model struct {
 	result  resultPage
 	failure errorPage
 	lookup  lookupPage
+	pick    pickPage
+	upload  uploadPage
+	upFail  uploadErrorPage
+
+	pickDir       string             // where the file picker was left, to reopen it there
+	upSeq         int                // uploads; news of an earlier one are recognised by it
+	uploadFailure *UploadFailedError // the shown image's last upload went wrong: quitting returns it
 
 	seq          int // submissions and look-ups; answers of cancelled ones are recognised by it
 	cancelledSeq int // the last cancelled submission, whose late answer goes to the review
@@ -152,16 +163,30 @@ func (m *model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case copiedMsg:
 		m.result.copied(msg.err)
 		return m, nil
+	case dirReadMsg:
+		return m.onDirRead(msg)
+	case checkedMsg:
+		return m.onChecked(msg)
+	case uploadTickMsg:
+		return m.onUploadTick(msg)
+	case uploadDoneMsg:
+		return m.onUploadDone(msg)
 	case spinner.TickMsg:
 		switch m.page {
 		case pageSubmitting:
 			return m, m.submit.tick(msg)
 		case pageLookup:
 			return m, m.lookup.tick(msg)
+		case pageUploadPick:
+			return m, m.pick.tick(msg)
+		case pageUploading:
+			return m, m.upload.tick(msg)
 		}
 		return m, nil
 	case tea.KeyMsg:
-		if msg.Type == tea.KeyCtrlC && m.page != pageSubmitting {
+		// Ctrl+C quits, except while a create or an upload is in flight:
+		// there it cancels that.
+		if msg.Type == tea.KeyCtrlC && m.page != pageSubmitting && m.page != pageUploading {
 			return m.finish(m.lastCreated, ErrInterrupted)
 		}
 		switch m.page {
@@ -181,6 +206,12 @@ func (m *model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.lookupKey(msg)
 		case pageFound:
 			return m.foundKey(msg)
+		case pageUploadPick:
+			return m.pickKey(msg)
+		case pageUploading:
+			return m.uploadKey(msg)
+		case pageUploadFailed:
+			return m.uploadFailedKey(msg)
 		}
 	}
 	return m, nil
@@ -219,6 +250,12 @@ func (m *model) cancelInFlight() {
 	if m.page == pageLookup && m.lookup.cancel != nil {
 		m.lookup.cancel()
 	}
+	if m.pick.cancel != nil {
+		m.pick.cancel()
+	}
+	if m.upload.cancel != nil {
+		m.upload.cancel()
+	}
 }
 
 // draftStep is where the user is, for the draft.
@@ -232,7 +269,8 @@ func (m *model) draftStep() string {
 // persist saves the answers as a draft, unless they already made the image
 // shown, or the user has not yet chosen whether to resume one.
 func (m *model) persist() {
-	if m.page == pageResult || m.page == pageResume {
+	switch m.page {
+	case pageResult, pageResume, pageUploadPick, pageUploading, pageUploadFailed:
 		return
 	}
 	// Nothing given yet beyond the command line: no draft worth offering.
@@ -255,6 +293,12 @@ func (m *model) layout() tea.Cmd {
 		m.failure.layout(m)
 	case pageFound:
 		m.lookup.layout(m)
+	case pageUploadPick:
+		m.pick.layout(m)
+	case pageUploading:
+		m.upload.layout(m)
+	case pageUploadFailed:
+		m.upFail.layout(m)
 	}
 	return nil
 }
@@ -518,10 +562,13 @@ func (m *model) View() string {
 		return m.c.frame(m.progress(reviewNumber), m.submit.view(m), []key.Binding{keyCancelReq})
 	case pageResult:
 		right := "created"
-		if m.result.found {
+		switch {
+		case m.result.up != nil:
+			right = "uploaded"
+		case m.result.found:
 			right = "found"
 		}
-		return m.c.frame(m.c.st.ok.Render(right), m.result.view(m), m.result.keys())
+		return m.c.frame(m.c.st.ok.Render(right), m.result.view(m), m.resultKeys())
 	case pageError:
 		return m.c.frame(m.c.st.err.Render("failed"), m.failure.view(m), m.failure.keys())
 	case pageResume:
@@ -530,6 +577,12 @@ func (m *model) View() string {
 		return m.c.frame(m.c.st.warn.Render("looking up"), m.lookup.viewLooking(m), []key.Binding{keyCancelLookup, keyQuit})
 	case pageFound:
 		return m.c.frame(m.c.st.warn.Render("outcome unknown"), m.lookup.viewFound(m), m.lookup.keys())
+	case pageUploadPick:
+		return m.c.frame(m.c.st.accent.Render("upload"), m.pick.view(m), m.pick.keys())
+	case pageUploading:
+		return m.c.frame(m.c.st.accent.Render("uploading"), m.upload.view(m), m.upload.keys())
+	case pageUploadFailed:
+		return m.c.frame(m.c.st.err.Render("upload failed"), m.upFail.view(m), []key.Binding{keyBackToImage, keyQuitQ, keyScroll})
 	}
 	return m.c.frame(m.progress(steps[m.step].number), m.viewForm(), m.stepKeys())
 }

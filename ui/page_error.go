@@ -42,6 +42,31 @@ func (e *errorPage) keys() []key.Binding {
 func errorContent(c *common, err error, plain bool) string {
 	st := c.st
 	cw := c.contentWidth()
+	lines := errorRows(c, err)
+	if client.IsAmbiguous(err) {
+		lines = append(lines, "", renderLines(st.warn, wrapText("! "+ambiguousText(err), cw)))
+	}
+	var out []string
+	for i, l := range lines {
+		if l != "" || (i > 0 && lines[i-1] != "") {
+			out = append(out, l)
+		}
+	}
+	if !plain {
+		r := "r sends the same request again"
+		if client.IsAmbiguous(err) {
+			r = "r first looks for the image, then offers to use it or send again"
+		}
+		out = append(out, "", renderLines(st.subtle, wrapText("e edits the answers (nothing is lost), "+r+", q quits.", cw)))
+	}
+	return strings.Join(out, "\n")
+}
+
+// errorRows are the heading and rows of an API or network error (empty
+// rows are "" for the caller to drop).
+func errorRows(c *common, err error) []string {
+	st := c.st
+	cw := c.contentWidth()
 	row := func(label, value string) string {
 		if value == "" {
 			return ""
@@ -81,23 +106,7 @@ func errorContent(c *common, err error, plain bool) string {
 			row("error", client.InertMultiline(err.Error())),
 		)
 	}
-	if client.IsAmbiguous(err) {
-		lines = append(lines, "", renderLines(st.warn, wrapText("! "+ambiguousText(err), cw)))
-	}
-	var out []string
-	for i, l := range lines {
-		if l != "" || (i > 0 && lines[i-1] != "") {
-			out = append(out, l)
-		}
-	}
-	if !plain {
-		r := "r sends the same request again"
-		if client.IsAmbiguous(err) {
-			r = "r first looks for the image, then offers to use it or send again"
-		}
-		out = append(out, "", renderLines(st.subtle, wrapText("e edits the answers (nothing is lost), "+r+", q quits.", cw)))
-	}
-	return strings.Join(out, "\n")
+	return lines
 }
 
 // ambiguousText says plainly what an ambiguous outcome means.

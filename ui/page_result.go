@@ -22,6 +22,8 @@ type resultPage struct {
 	raw    bool
 	found  bool // the image was found by the look-up, not created by this request
 	notice string
+	up     *uploadInfo // the image file was uploaded from here and the image read back
+	banner []notice    // news above the card: an upload cancelled or failed
 }
 
 func newResultPage(m *model, res *client.Result) resultPage {
@@ -33,15 +35,39 @@ func newResultPage(m *model, res *client.Result) resultPage {
 func (r *resultPage) layout(m *model) {
 	r.vp.Width = m.c.contentWidth()
 	r.vp.Height = max(m.c.bodyHeight()-2, 1)
-	r.vp.SetContent(resultContent(m.c, r.res, r.raw, r.found, false))
+	content := resultContent(m.c, r.res, r.raw, r.found, false, r.up)
+	if len(r.banner) > 0 {
+		var lines []string
+		for _, n := range r.banner {
+			style, prefix := m.c.st.err, "✗ "
+			if n.warn {
+				style, prefix = m.c.st.warn, "! "
+			}
+			lines = append(lines, wrapPrefix(style, prefix, n.text, m.c.contentWidth())...)
+		}
+		content = strings.Join(lines, "\n") + "\n\n" + content
+	}
+	r.vp.SetContent(content)
 }
 
-func (r *resultPage) keys() []key.Binding {
+func (m *model) resultKeys() []key.Binding {
+	r := &m.result
 	raw := keyRaw
 	if r.raw {
 		raw = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "card"))
 	}
+	if m.canUpload() {
+		return []key.Binding{keyCopy, raw, keyUpload, keyAnother, keyQuitQ, keyScroll}
+	}
 	return []key.Binding{keyCopy, raw, keyAnother, keyQuitQ, keyScroll}
+}
+
+// canUpload: the result view offers the upload of the image file (u) when
+// an Uploader is set, the image is queued, and no upload is still running
+// (one just cancelled, until it has returned).
+func (m *model) canUpload() bool {
+	img := m.result.res.Image
+	return m.c.opts.Uploader != nil && img != nil && img.Status == "queued" && !m.upload.running
 }
 
 // absURL joins a server path (/v2/images/…) to the endpoint.
@@ -56,7 +82,9 @@ func absURL(endpoint, p string) string {
 // URLs, request id and latency; or, raw, the server's JSON. found: the image
 // was found by the look-up after a lost answer, so there is no request id or
 // latency of a create. plain leaves out the card's border (accessible mode).
-func resultContent(c *common, res *client.Result, raw, found, plain bool) string {
+// up, when the image file was uploaded, adds the checksum and size to the
+// card and the upload's figures under it.
+func resultContent(c *common, res *client.Result, raw, found, plain bool, up *uploadInfo) string {
 	st := c.st
 	cw := c.contentWidth()
 	img := res.Image
@@ -70,15 +98,30 @@ func resultContent(c *common, res *client.Result, raw, found, plain bool) string
 			client.InertMultiline(buf.String())
 	}
 	endpoint := c.opts.Target.Endpoint
+	lw := 7
+	if up != nil {
+		lw = 8 // "checksum"
+	}
 	row := func(label, value string) string {
-		return st.label.Render(fmt.Sprintf("%-7s", label)) + " " + value
+		return st.label.Render(fmt.Sprintf("%-*s", lw, label)) + " " + value
 	}
 	status := client.Inert(img.Status)
-	card := strings.Join([]string{
+	rows := []string{
 		row("id", st.bold.Render(client.Inert(img.ID))),
 		row("name", client.Inert(img.Name)),
 		row("status", st.ok.Render(status)+st.subtle.Render(" · "+client.StatusMeaning(img.Status))),
-	}, "\n")
+	}
+	if up != nil {
+		if up.verified {
+			rows = append(rows, row("checksum", client.Inert(img.Checksum)+st.subtle.Render(" · MD5 of the file")))
+		} else {
+			rows = append(rows, row("checksum", st.warn.Render("none reported yet")+st.subtle.Render(" · file MD5 "+up.md5)))
+		}
+		if img.Size.Valid {
+			rows = append(rows, row("size", fmt.Sprintf("%s (%d bytes)", client.FormatBytes(img.Size.Value), img.Size.Value)))
+		}
+	}
+	card := strings.Join(rows, "\n")
 	cardStyle := st.card
 	if lipgloss.Width(card)+4 > cw {
 		cardStyle = cardStyle.Width(cw - 2)
@@ -87,13 +130,29 @@ func resultContent(c *common, res *client.Result, raw, found, plain bool) string
 		cardStyle = lipgloss.NewStyle()
 	}
 	var b strings.Builder
+	if up != nil {
+		b.WriteString(st.ok.Render("✓ Image file uploaded") + "\n")
+	}
 	if found {
 		b.WriteString(st.ok.Render("✓ Found the image the earlier request created") + "\n")
 		b.WriteString(renderLines(st.subtle, wrapText("Found by name, not created now: the earlier request's answer was lost, so there is no request id or latency of a create. Nothing was sent again.", cw)) + "\n")
-	} else {
+	} else if up == nil {
 		b.WriteString(st.ok.Render("✓ Image metadata created") + "\n")
 	}
 	b.WriteString(cardStyle.Render(card) + "\n")
+	if up != nil {
+		if up.verified {
+			b.WriteString(renderLines(st.ok, wrapText("✓ checksum verified: the server's checksum equals the MD5 of the file sent", cw)) + "\n")
+		} else {
+			b.WriteString(renderLines(st.warn, wrapText("! checksum not verified: the server reports none yet (the file's MD5 is "+up.md5+")", cw)) + "\n")
+		}
+		line := fmt.Sprintf("Uploaded %s: %s in %s (%s/s)", client.Inert(up.path), client.FormatBytes(up.bytes),
+			up.latency.Round(time.Millisecond), client.FormatBytes(int64(up.rate)))
+		if up.requestID != "" {
+			line += ", request id " + client.Inert(up.requestID)
+		}
+		b.WriteString(renderLines(st.subtle, wrapText(line, cw)) + "\n")
+	}
 	if img.Status == "queued" && img.File != "" {
 		b.WriteString(renderLines(st.subtle, wrapText("Next: upload the image file (PUT, Content-Type: application/octet-stream) to", cw)) + "\n")
 		b.WriteString(c.kvURL("", client.Inert(absURL(endpoint, img.File)), 1, cw) + "\n")
@@ -159,10 +218,18 @@ func (m *model) resultKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		r.layout(m)
 		r.vp.GotoTop()
 		return m, nil
+	case "u":
+		if m.canUpload() {
+			r.notice = ""
+			return m, m.enterPick()
+		}
+		return m, nil
 	case "n":
+		m.uploadFailure = nil
 		return m, m.createAnother()
 	case "q":
-		return m.finish(r.res, nil)
+		// An upload that went wrong is said by the exit (the image is returned too).
+		return m.finish(r.res, m.uploadFailureErr())
 	}
 	var cmd tea.Cmd
 	r.vp, cmd = r.vp.Update(k)
@@ -187,4 +254,13 @@ func (m *model) createAnother() tea.Cmd {
 	m.reviewed = false
 	m.touched = [numSteps]bool{}
 	return m.enterStep(stepName)
+}
+
+// uploadFailureErr is the error of the last upload if it went wrong, or nil
+// (a nil *UploadFailedError must not become a non-nil error).
+func (m *model) uploadFailureErr() error {
+	if m.uploadFailure == nil {
+		return nil
+	}
+	return m.uploadFailure
 }

@@ -8,6 +8,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
@@ -27,6 +28,25 @@ type Creator interface {
 	FindRecent(ctx context.Context, name string, since time.Time) ([]*client.Image, error)
 }
 
+// Uploader sends the image file of a queued image and watches it turn
+// active (*client.Client satisfies it). The wizard offers the upload from
+// its result view only when Options.Uploader is set.
+type Uploader interface {
+	// CheckUpload is the pre-flight: the file is a readable regular file,
+	// its size passes the endpoint's and the credentials' limits, the
+	// image is queued. Refusals are *client.UploadError.
+	CheckUpload(ctx context.Context, id, path string) (*client.UploadCheck, error)
+	// UploadFile streams the file (PUT /v2/images/{id}/file), computing its
+	// MD5; progress is called from another goroutine.
+	UploadFile(ctx context.Context, id, path string, progress func(client.UploadProgress)) (*client.UploadResult, error)
+	// WaitForStatus reads the image until it is active, killed or deleted.
+	WaitForStatus(ctx context.Context, id string, interval time.Duration, onStatus func(status string)) (*client.Result, error)
+	// Get reads the image once: what it is after a stopped or failed upload.
+	Get(ctx context.Context, id string) (*client.Result, error)
+}
+
+var _ Uploader = (*client.Client)(nil)
+
 // Target says where requests go, for the header and the curl equivalent.
 type Target struct {
 	Kind     string // "sandbox", "region", "endpoint"
@@ -41,6 +61,9 @@ type Options struct {
 	Target  Target
 	Auth    client.AuthInfo // shown in the header: kind and source, never a secret
 	Initial client.Request  // flags given on the command line prefill their steps (still editable)
+	// Uploader, if set, lets the result view upload the image file of a
+	// queued image (key u; in accessible mode, a prompt after the result).
+	Uploader Uploader
 	// InitialFields are the API fields (client.FieldName, …) of Initial that
 	// were given on the command line: they win over a resumed draft's values.
 	InitialFields []string
@@ -67,6 +90,23 @@ func (e *SubmitError) Error() string { return e.Err.Error() }
 
 func (e *SubmitError) Unwrap() error { return e.Err }
 
+// UploadFailedError is the error Run returns when the user quits after an
+// upload from the result view went wrong (checksum mismatch, the image
+// killed, the PUT refused or cut, the wait run out); Run returns the image
+// as last read with it. errors.As reaches the *client.UploadError,
+// *client.APIError or *client.NetworkError.
+type UploadFailedError struct {
+	ImageID string
+	Path    string
+	Err     error
+}
+
+func (e *UploadFailedError) Error() string {
+	return fmt.Sprintf("uploading %s to image %s: %v", client.Inert(e.Path), client.Inert(e.ImageID), e.Err)
+}
+
+func (e *UploadFailedError) Unwrap() error { return e.Err }
+
 // WasFound reports a result that no create answered: the image was found
 // by the look-up after a create whose answer was lost (no request id, no
 // latency, no status of a create).
@@ -76,9 +116,11 @@ func WasFound(res *client.Result) bool { return res != nil && res.Image != nil &
 var getenv = os.Getenv
 
 // Run runs the wizard until an image is created (returns its result, nil
-// error), or the user quits from the error view (returns a *SubmitError
-// wrapping the *client.APIError / *client.NetworkError), or cancels /
-// presses Ctrl+C (returns ErrInterrupted, with the result of an image
+// error; after an upload from the result view, the image as read back, so
+// its status is active), or the user quits after an upload that went wrong
+// (the image and an *UploadFailedError), or quits from the error view
+// (returns a *SubmitError wrapping the *client.APIError /
+// *client.NetworkError), or cancels / presses Ctrl+C (returns ErrInterrupted, with the result of an image
 // created earlier in the session, if any). A panic restores the terminal,
 // saves the answers and returns a *CrashError.
 //

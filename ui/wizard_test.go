@@ -17,7 +17,9 @@ import (
 // screen, then submitted to a deterministic sandbox.
 func TestGoldenScreens(t *testing.T) {
 	c := startSandbox(t, deterministic())
-	w := startWizard(t, testOptions(stable{c}))
+	o := testOptions(stable{c})
+	o.Uploader = c // as the CLI wires it: the result view offers u
+	w := startWizard(t, o)
 
 	snap := func(name string, want ...string) {
 		t.Helper()

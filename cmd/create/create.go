@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/ims-wizard/ims-wizard/client"
@@ -78,7 +79,9 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 	}
 
 	if f.DryRun {
-		target, auth, notices, err := deps.Conn.Plan(deps.Env)
+		env := deps.Env
+		env.AskPassword = nil // nothing is sent: no reason to ask for a password
+		target, auth, notices, err := deps.Conn.Plan(env)
 		if err != nil {
 			return err
 		}
@@ -115,7 +118,21 @@ func validate(f *Flags, req client.Request) client.Problems {
 }
 
 func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request) error {
-	conn, err := deps.Conn.Connect(deps.Env, deps.IO.ErrOut)
+	// The wizard owns stderr: an HTTP trace there would be drawn over by
+	// the screen, so --debug goes to a file named when the wizard ends.
+	var trace io.Writer
+	if deps.Conn.Debug {
+		file, err := factory.DebugLog(deps.Env)
+		if err != nil {
+			return fmt.Errorf("--debug: %w", err)
+		}
+		defer func() {
+			file.Close()
+			fmt.Fprintf(deps.IO.ErrOut, "HTTP trace (credentials redacted) written to %s\n", file.Name())
+		}()
+		trace = file
+	}
+	conn, err := deps.Conn.Connect(deps.Env, trace)
 	if err != nil {
 		return err
 	}
@@ -126,13 +143,14 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request)
 	}
 	res, err := deps.Wizard(ctx, ui.Options{
 		Creator:       conn.Client,
+		Uploader:      conn.Client,
 		Catalog:       cat,
 		Target:        ui.Target{Kind: conn.Target.Kind, Label: conn.Target.Label, Endpoint: conn.Target.Endpoint},
 		Auth:          conn.Auth,
 		Initial:       initial,
 		InitialFields: f.givenFields(),
 		DraftPath:     factory.DraftPath(deps.Env),
-		Accessible:    f.Accessible || deps.Env.Getenv("ACCESSIBLE") != "",
+		Accessible:    f.Accessible || factory.EnvFlag(deps.Env.Getenv("ACCESSIBLE")),
 		In:            deps.IO.In,
 		Out:           deps.IO.ErrOut,
 	})
