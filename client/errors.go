@@ -29,11 +29,12 @@ type APIError struct {
 	Body       []byte // raw body, capped
 }
 
+// Error is the error in one line: Explain's summary, the server's code and
+// message (every server string inert: an error may be printed with %v
+// anywhere).
 func (e *APIError) Error() string {
 	var b strings.Builder
-	// Inert: the code and message are the server's words, and an error
-	// may be printed with %v anywhere.
-	fmt.Fprintf(&b, "%s %s: HTTP %d %s", e.Method, e.URL, e.StatusCode, e.Meaning)
+	b.WriteString(e.summary())
 	if e.Code != "" {
 		fmt.Fprintf(&b, " [%s]", Inert(e.Code))
 	}
@@ -193,8 +194,9 @@ type NetworkError struct {
 	Err       error
 }
 
+// Error is the error in one line: Explain's summary and the cause.
 func (e *NetworkError) Error() string {
-	return fmt.Sprintf("%s %s: %s: %s", e.Method, e.URL, e.Kind, Inert(fmt.Sprint(e.Err)))
+	return e.summary() + ": " + Inert(fmt.Sprint(e.Err))
 }
 
 func (e *NetworkError) Unwrap() error { return e.Err }

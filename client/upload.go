@@ -94,11 +94,13 @@ type UploadError struct {
 	Err     error  // the underlying error, if any (os.ErrNotExist…)
 }
 
+// Error is the message and what to do, inert (a path or the server's status
+// may be in them; an error may be printed with %v anywhere).
 func (e *UploadError) Error() string {
 	if e.Hint == "" {
-		return e.Message
+		return Inert(e.Message)
 	}
-	return e.Message + "; " + e.Hint
+	return Inert(e.Message + "; " + e.Hint)
 }
 
 func (e *UploadError) Unwrap() error { return e.Err }

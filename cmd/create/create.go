@@ -168,6 +168,7 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request)
 		}
 	}
 	var submitErr *ui.SubmitError
+	var uploadErr *ui.UploadFailedError
 	var crash *ui.CrashError
 	switch {
 	case errors.Is(err, ui.ErrInterrupted):
@@ -178,6 +179,11 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request)
 	case errors.As(err, &submitErr):
 		// The wizard's error view is gone with its screen: say it again.
 		printFailure(deps.IO, submitErr.Err, submitErr.Request, conn)
+		return exitcode.Reported(exitcode.Of(err), err)
+	case errors.As(err, &uploadErr):
+		// So is the upload's, as `ims-wizard upload` says it.
+		fmt.Fprintf(deps.IO.ErrOut, "Uploading %s to image %s failed.\n", client.Inert(uploadErr.Path), client.Inert(uploadErr.ImageID))
+		factory.ExplainError(deps.IO.ErrOut, uploadErr.Err)
 		return exitcode.Reported(exitcode.Of(err), err)
 	case err != nil:
 		return &exitcode.Error{Code: exitcode.Of(err), Err: err} // not explained yet: printed by main

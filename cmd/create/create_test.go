@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
 	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
@@ -80,6 +81,10 @@ func TestWizardOutcomes(t *testing.T) {
 		{"crash", nil, &ui.CrashError{Value: "boom", Stack: []byte("goroutine 1"), Draft: "/xdg/state/ims-wizard/draft.json"}, exitcode.Failure, "",
 			[]string{"internal error in the wizard: boom", "your answers were saved to /xdg/state/ims-wizard/draft.json", "please report", "goroutine 1"}},
 		{"other error", nil, errors.New("could not open a TTY"), exitcode.Failure, "", nil},
+		// As `ims-wizard upload` exits when its --wait runs out.
+		{"quit after the upload's wait ran out", &client.Result{Image: image(t, "img-4", "slow"), StatusCode: 201},
+			&ui.UploadFailedError{ImageID: "img-4", Path: "disk.raw", Err: &client.WaitTimeoutError{ID: "img-4", Status: "saving", Wait: time.Minute}},
+			exitcode.Network, `Created image img-4 "slow"`, []string{"still saving"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -15,7 +15,7 @@ const (
 	Failure     = 1 // anything not classified below
 	Invalid     = 2 // invalid input or usage; nothing was sent
 	API         = 3 // the server answered with an error
-	Network     = 4 // no answer (network error, timeout) or an ambiguous outcome (502/503/504)
+	Network     = 4 // no answer (network error, timeout, an upload's wait run out) or an ambiguous outcome (502/503/504)
 	Interrupted = 130
 )
 
@@ -53,6 +53,7 @@ func Of(err error) int {
 	var ae *client.APIError
 	var ne *client.NetworkError
 	var ue *client.UploadError
+	var wt *client.WaitTimeoutError
 	switch {
 	case err == nil:
 		return OK
@@ -62,6 +63,10 @@ func Of(err error) int {
 		return Interrupted
 	case client.IsAmbiguous(err):
 		// The image may or may not exist: scripts must look before retrying.
+		return Network
+	case errors.As(err, &wt):
+		// The file was sent but the image did not become active in time:
+		// no answer in time, whichever front end waited.
 		return Network
 	case errors.As(err, &ue):
 		// Refusing the input is invalid input; a wrong outcome on the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
 )
@@ -33,6 +34,10 @@ func TestOf(t *testing.T) {
 		{&client.UploadError{Reason: client.RefusedAKSKSize}, Invalid},
 		{&client.UploadError{Reason: client.RefusedChecksum}, API},
 		{&client.UploadError{Reason: client.RefusedFailed}, API},
+		// The upload's wait ran out: 4 from `ims-wizard upload` and from the
+		// wizard, which returns it wrapped.
+		{&client.WaitTimeoutError{ID: "img", Status: "saving", Wait: time.Minute}, Network},
+		{fmt.Errorf("uploading x to image img: %w", &client.WaitTimeoutError{Status: "saving"}), Network},
 	}
 	for _, tc := range cases {
 		if got := Of(tc.err); got != tc.want {

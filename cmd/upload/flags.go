@@ -4,15 +4,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ims-wizard/ims-wizard/client"
 	"github.com/spf13/pflag"
 )
-
-// DefaultWait bounds the wait for the image to become active after the
-// file is sent. Glance is active at once; IMS may take minutes.
-const DefaultWait = 30 * time.Minute
-
-// pollInterval is how often the image is read back while waiting.
-const pollInterval = time.Second
 
 // Flags are the upload command's own flags; the connection flags are the
 // root command's persistent flags.
@@ -23,7 +17,7 @@ type Flags struct {
 
 func (f *Flags) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.Output, "output", "o", "text", "output format: text or json (json: the final image as the server sent it, alone on stdout)")
-	fs.DurationVar(&f.Wait, "wait", DefaultWait, "how long to wait for the image to become active after the upload (0: do not wait; the checksum is then not verified)")
+	fs.DurationVar(&f.Wait, "wait", client.UploadWaitLimit, "how long to wait for the image to become active after the upload (0: do not wait; the checksum is then not verified)")
 }
 
 func (f *Flags) check() error {

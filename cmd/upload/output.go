@@ -109,6 +109,16 @@ func (o *output) interrupted(after string) {
 	}
 }
 
+// stoppedWaiting says what an interrupt during the wait for active left:
+// the file sent, its checksum not checked, the image's status now.
+func (o *output) stoppedWaiting(res *client.UploadResult, after string) {
+	fmt.Fprintf(o.io.ErrOut, "Stopped waiting for the image: the file was sent (%s, MD5 %s) but its checksum was not checked.\n",
+		client.FormatBytes(res.Bytes), res.MD5)
+	if after != "" {
+		fmt.Fprintf(o.io.ErrOut, "  %s\n", after)
+	}
+}
+
 // done prints the result: the final image and the verified checksum.
 func (o *output) done(final *client.Result, res *client.UploadResult, verified bool) error {
 	img := final.Image
@@ -157,7 +167,7 @@ func (o *output) failure(err error, after string) error {
 	if after != "" {
 		fmt.Fprintf(o.io.ErrOut, "  afterwards: %s\n", after)
 	}
-	return exitcode.Reported(exitFor(err), err)
+	return exitcode.Reported(exitcode.Of(err), err)
 }
 
 // clock formats a duration as m:ss (or h:mm:ss).

@@ -15,10 +15,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// afterInterruptTimeout bounds the GET that reports the image's status
-// after an interrupted or failed upload.
-const afterInterruptTimeout = 5 * time.Second
-
 // NewCmd returns the upload command.
 func NewCmd(io *factory.IOStreams, env factory.Env, conn *factory.ConnFlags) *cobra.Command {
 	f := &Flags{}
@@ -93,33 +89,18 @@ func run(ctx context.Context, io *factory.IOStreams, env factory.Env, cf *factor
 
 	final, err := wait(ctx, c, id, f.Wait, out.status)
 	out.endStatus()
+	switch {
+	case err != nil && ctx.Err() != nil:
+		out.stoppedWaiting(res, statusAfter(ctx, c, id))
+		return exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
+	case err != nil:
+		return out.failure(err, "") // a *client.WaitTimeoutError when --wait ran out
+	}
+	checked, err := client.VerifyUpload(final.Image, res.MD5)
 	if err != nil {
-		if ctx.Err() != nil {
-			return exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
-		}
 		return out.failure(err, "")
 	}
-	img := final.Image
-	var verified bool
-	switch img.Status {
-	case "active":
-		checked, err := client.VerifyChecksum(img, res.MD5)
-		if err != nil {
-			return out.failure(err, "")
-		}
-		verified = checked
-	case "killed", "deleted":
-		return out.failure(&client.UploadError{
-			Reason: client.RefusedFailed, Status: img.Status,
-			Message: fmt.Sprintf("the file was sent but image %s is %s (%s)", client.Inert(img.ID), img.Status, client.StatusMeaning(img.Status)),
-			Hint:    "the server could not store or process the file: check the disk format, delete the image, create a new one and upload again",
-		}, "")
-	default:
-		if f.Wait > 0 {
-			return out.failure(&waitTimeout{status: img.Status, wait: f.Wait}, "")
-		}
-	}
-	return out.done(final, res, verified)
+	return out.done(final, res, checked)
 }
 
 // wait reads the image back until it is active, killed or deleted, for at
@@ -132,44 +113,17 @@ func wait(ctx context.Context, c *client.Client, id string, max time.Duration, o
 		}
 		return res, err
 	}
-	wctx, cancel := context.WithTimeout(ctx, max)
-	defer cancel()
-	res, err := c.WaitForStatus(wctx, id, pollInterval, onStatus)
-	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) && res != nil {
-		return res, nil // still saving: reported as a wait timeout by the caller
-	}
-	return res, err
+	return client.WaitUploaded(ctx, c.WaitForStatus, id, max, onStatus)
 }
 
-// statusAfter reads the image once after a failed upload and says what its
-// status is now, even when ctx was interrupted; "" if it cannot be read.
+// statusAfter reads the image after a stopped or failed upload (even when
+// ctx was interrupted, and again while it still says saving) and says what
+// its status is now.
 func statusAfter(ctx context.Context, c *client.Client, id string) string {
-	gctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterInterruptTimeout)
-	defer cancel()
-	res, err := c.Get(gctx, id)
+	res, err := client.SettleAfterUpload(ctx, c.Get, id)
 	if err != nil {
-		return fmt.Sprintf("its status could not be read afterwards (%v)", err)
+		return fmt.Sprintf("its status could not be read afterwards (%s)", client.Inert(err.Error()))
 	}
 	st := res.Image.Status
 	return fmt.Sprintf("image %s is now %s: %s", client.Inert(id), client.Inert(st), client.StatusMeaning(st))
-}
-
-// waitTimeout is an image still not active when --wait ran out.
-type waitTimeout struct {
-	status string
-	wait   time.Duration
-}
-
-func (w *waitTimeout) Error() string {
-	return fmt.Sprintf("the file was sent but the image is still %s (%s) after --wait %s", w.status, client.StatusMeaning(w.status), w.wait)
-}
-
-// exitFor is the exit code of an upload failure; a wait that ran out
-// means no answer in time (4).
-func exitFor(err error) int {
-	var wt *waitTimeout
-	if errors.As(err, &wt) {
-		return exitcode.Network
-	}
-	return exitcode.Of(err)
 }

@@ -1,0 +1,152 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func imageWith(status, checksum string) *Result {
+	return &Result{Image: &Image{ID: "img-1", Status: status, Checksum: checksum}}
+}
+
+func TestVerifyUpload(t *testing.T) {
+	const md5 = "0123456789abcdef0123456789abcdef"
+	cases := []struct {
+		status, checksum string
+		checked          bool
+		reason           UploadRefusal // "": no error
+	}{
+		{"active", strings.ToUpper(md5), true, ""},
+		{"active", "", false, ""}, // no checksum reported yet
+		{"active", "ffffffffffffffffffffffffffffffff", true, RefusedChecksum},
+		{"killed", "", false, RefusedFailed},
+		{"deleted", "", false, RefusedFailed},
+		{"saving", "", false, ""}, // not final: the caller decides
+		{"queued", "", false, ""},
+	}
+	for _, tc := range cases {
+		checked, err := VerifyUpload(imageWith(tc.status, tc.checksum).Image, md5)
+		var ue *UploadError
+		switch {
+		case checked != tc.checked:
+			t.Errorf("%s/%q: checked %v, want %v", tc.status, tc.checksum, checked, tc.checked)
+		case tc.reason == "" && err != nil:
+			t.Errorf("%s/%q: %v, want no error", tc.status, tc.checksum, err)
+		case tc.reason != "" && (!errors.As(err, &ue) || ue.Reason != tc.reason || ue.Status != tc.status):
+			t.Errorf("%s/%q: %v, want an *UploadError %s", tc.status, tc.checksum, err, tc.reason)
+		}
+	}
+	// One wording for a killed image, whoever uploaded.
+	_, err := VerifyUpload(&Image{ID: "img\x1b[2J", Status: "killed"}, md5)
+	if want := "the file was sent but image img^[[2J is killed (" + StatusMeaning("killed") + ")"; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("killed: %q, want it to start with %q", err, want)
+	}
+}
+
+// waiter is a WaitFunc that reads statuses from a list, as WaitForStatus
+// does (returning on a final status, or with the context's error).
+func waiter(statuses ...string) WaitFunc {
+	return func(ctx context.Context, id string, interval time.Duration, onStatus func(string)) (*Result, error) {
+		if interval != UploadPollInterval {
+			return nil, errors.New("not the shared poll interval")
+		}
+		var last *Result
+		for i := 0; ; i++ {
+			st := statuses[min(i, len(statuses)-1)]
+			last = imageWith(st, "")
+			if onStatus != nil {
+				onStatus(st)
+			}
+			switch st {
+			case "active", "killed", "deleted":
+				return last, nil
+			}
+			select {
+			case <-ctx.Done():
+				return last, ctx.Err()
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}
+}
+
+func TestWaitUploaded(t *testing.T) {
+	res, err := WaitUploaded(context.Background(), waiter("saving", "active"), "img-1", time.Minute, nil)
+	if err != nil || res.Image.Status != "active" {
+		t.Fatalf("active: (%v, %v)", res, err)
+	}
+	// The limit runs out: the image as last read and a *WaitTimeoutError.
+	res, err = WaitUploaded(context.Background(), waiter("saving"), "img-1", 50*time.Millisecond, nil)
+	var wt *WaitTimeoutError
+	if !errors.As(err, &wt) || wt.Status != "saving" || wt.ID != "img-1" || wt.Wait != 50*time.Millisecond || res.Image.Status != "saving" {
+		t.Fatalf("timeout: (%v, %v)", res, err)
+	}
+	// The caller's context ends first: its error, not a timeout.
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(30*time.Millisecond, cancel)
+	_, err = WaitUploaded(ctx, waiter("saving"), "img-1", time.Minute, nil)
+	if !errors.Is(err, context.Canceled) || errors.As(err, &wt) {
+		t.Fatalf("cancelled: %v", err)
+	}
+	// A failed read is that error.
+	boom := errors.New("boom")
+	_, err = WaitUploaded(context.Background(), func(context.Context, string, time.Duration, func(string)) (*Result, error) {
+		return nil, boom
+	}, "img-1", time.Minute, nil)
+	if !errors.Is(err, boom) {
+		t.Fatalf("failed read: %v", err)
+	}
+}
+
+// getter answers from a list of statuses ("" is a failed read).
+func getter(calls *atomic.Int32, statuses ...string) GetFunc {
+	return func(ctx context.Context, id string) (*Result, error) {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		i := int(calls.Add(1)) - 1
+		st := statuses[min(i, len(statuses)-1)]
+		if st == "" {
+			return nil, errors.New("read failed")
+		}
+		return imageWith(st, ""), nil
+	}
+}
+
+func TestSettleAfterUpload(t *testing.T) {
+	// The server has not yet seen the upload end: read again until it says
+	// something else than saving; a cancelled context does not stop that.
+	var calls atomic.Int32
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := settle(ctx, getter(&calls, "saving", "saving", "queued"), "img-1", time.Millisecond, time.Second)
+	if err != nil || res.Image.Status != "queued" || calls.Load() != 3 {
+		t.Fatalf("(%v, %v) after %d reads, want queued after 3", res, err, calls.Load())
+	}
+	// Still saving when the limit runs out: the last image read.
+	calls.Store(0)
+	start := time.Now()
+	res, err = settle(context.Background(), getter(&calls, "saving"), "img-1", 5*time.Millisecond, 60*time.Millisecond)
+	if err != nil || res.Image.Status != "saving" || time.Since(start) > time.Second || calls.Load() < 2 {
+		t.Fatalf("(%v, %v) after %d reads", res, err, calls.Load())
+	}
+	// A read that fails after one succeeded: the last image read.
+	calls.Store(0)
+	if res, err := settle(context.Background(), getter(&calls, "saving", ""), "img-1", time.Millisecond, time.Second); err != nil || res.Image.Status != "saving" {
+		t.Fatalf("(%v, %v)", res, err)
+	}
+	// Nothing could be read: the error.
+	calls.Store(0)
+	if res, err := settle(context.Background(), getter(&calls, ""), "img-1", time.Millisecond, time.Second); err == nil || res != nil {
+		t.Fatalf("(%v, %v), want the read's error", res, err)
+	}
+	// The shared timings.
+	if UploadSettleInterval != 200*time.Millisecond || UploadSettleLimit != 5*time.Second ||
+		UploadPollInterval != time.Second || UploadWaitLimit != 30*time.Minute {
+		t.Error("the upload timings changed: update the README")
+	}
+}
