@@ -9,7 +9,6 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/huh"
 	"github.com/ims-wizard/ims-wizard/client"
@@ -23,19 +22,14 @@ var errInputEnded = fmt.Errorf("%w: the input ended before the answers were comp
 // prompts give up at end of input with whatever they hold, so every step is
 // validated again here, and the whole request once more before it is sent.
 type accessibleRun struct {
+	*session // the answers, their draft, unknown outcomes, the last image
+
 	ctx  context.Context
 	c    *common
 	w    io.Writer
 	in   *lineReader
 	intr <-chan struct{}
-	a    Answers
-	last *client.Result // the last image created in this session
-
-	drafts   *drafts
-	initial  Answers // what the run started from
-	cur      string  // where the user is, for the draft
-	firstTry map[string]time.Time
-	unknown  map[string]time.Time // names whose create had no clear answer
+	cur  string // where the user is, for the draft
 }
 
 // runAccessible runs the accessible wizard. intr delivers interrupts (Ctrl+C
@@ -66,35 +60,28 @@ func runAccessible(ctx context.Context, o Options, intr <-chan struct{}) (res *c
 	c := newCommon(o) // the shared content builders and the catalogue
 	c.width, c.height, c.plain = 100, 40, true
 	ar := newAccessibleRun(ctx, c, intr)
-	start, d := openDraft(o, c.cat, time.Now)
-	ar.drafts = d
 	defer func() {
 		if r := recover(); r != nil {
 			stack := debug.Stack()
 			if cm, ok := r.(crashMsg); ok {
 				r, stack = cm.value, cm.stack
 			}
-			res, err = ar.last, ar.crashError(r, stack)
+			res, err = ar.lastCreated, ar.crashError(r, stack)
 		}
 	}()
 	ar.in = newLineReader(ctx, o.In, intr)
 	defer ar.in.Close()
-	return ar.run(start)
+	return ar.run()
 }
 
+// newAccessibleRun starts a run (and reads the draft, if any).
 func newAccessibleRun(ctx context.Context, c *common, intr <-chan struct{}) *accessibleRun {
-	a := AnswersFromRequest(c.opts.Initial, c.cat)
-	return &accessibleRun{ctx: ctx, c: c, w: c.opts.Out, intr: intr, a: a, initial: a, cur: stepKey(stepName),
-		drafts: &drafts{}, firstTry: map[string]time.Time{}, unknown: map[string]time.Time{}}
+	return &accessibleRun{session: newSession(c.opts, c.cat), ctx: ctx, c: c, w: c.opts.Out, intr: intr, cur: stepKey(stepName)}
 }
 
-// persist saves the answers as a draft (not while nothing beyond the
-// command line was given).
+// persist saves the answers as a draft, and says when that failed.
 func (ar *accessibleRun) persist() {
-	if !ar.drafts.wrote && ar.a == ar.initial && ar.cur == stepKey(stepName) && len(ar.unknown) == 0 {
-		return
-	}
-	ar.drafts.save(ar.a, ar.cur, ar.unknown)
+	ar.save(ar.cur)
 	if n := ar.drafts.notice(); n != "" {
 		ar.printf("Warning: %s\n", n)
 	}
@@ -102,25 +89,13 @@ func (ar *accessibleRun) persist() {
 
 func (ar *accessibleRun) crashError(value any, stack []byte) *CrashError {
 	ar.persist()
-	ce := &CrashError{Value: value, Stack: stack, Saved: ar.drafts.err}
-	if ar.drafts.on() {
-		ce.Draft = ar.drafts.path
-	}
-	return ce
-}
-
-// created: the answers made an image (or found the lost one); the draft goes.
-func (ar *accessibleRun) created(res *client.Result, name string) {
-	ar.last = res
-	delete(ar.unknown, name)
-	delete(ar.firstTry, name)
-	ar.drafts.clear()
-	ar.initial, ar.cur, ar.drafts.wrote = ar.a, stepKey(stepName), false
+	return ar.crashReport(value, stack)
 }
 
 func (ar *accessibleRun) printf(format string, args ...any) { fmt.Fprintf(ar.w, format, args...) }
 
-func (ar *accessibleRun) run(start draftStart) (*client.Result, error) {
+func (ar *accessibleRun) run() (*client.Result, error) {
+	start := ar.start
 	ar.printf("ims-wizard: create image metadata (POST /v2/images)\n")
 	ar.printf("Requests go to: %s\n", client.Inert(ar.c.opts.Target.Label))
 	ar.printf("Credentials: %s\n\n", client.Inert(authText(ar.c.opts.Auth)))
@@ -138,29 +113,24 @@ func (ar *accessibleRun) run(start draftStart) (*client.Result, error) {
 			return nil, err // the draft stays as it was
 		}
 		if choice == 0 {
-			ar.a = start.resumed
-			ar.unknown = unknownFrom(d.Unknown)
-			for name, since := range ar.unknown {
-				ar.firstTry[name] = since
-			}
-			from, review, _ = stepFromKey(d.Step)
+			from, review = ar.takeDraft()
 			ar.cur = d.Step
 		} else {
-			ar.drafts.clear()
+			ar.dropDraft()
 		}
 	}
 	for {
 		if !review {
 			if err := ar.stepsFrom(from); err != nil {
 				ar.persist()
-				return ar.last, err
+				return ar.lastCreated, err
 			}
 		}
 		from, review = stepName, false
 		res, err := ar.reviewAndSubmit()
 		if err != nil {
 			ar.persist()
-			return ar.last, err
+			return ar.lastCreated, err
 		}
 		res, failed, err := ar.offerUpload(res)
 		if err != nil {
@@ -324,15 +294,12 @@ func (ar *accessibleRun) reviewAndSubmit() (*client.Result, error) {
 				break // back to the review
 			}
 			if err == nil {
+				// submit recorded the image, created or found.
 				ar.printf("%s\n\n", resultContent(ar.c, res, false, found, true, nil))
-				ar.created(res, req.Name)
 				return res, nil
 			}
 			if errors.Is(err, ErrInterrupted) {
 				return nil, err
-			}
-			if client.IsAmbiguous(err) {
-				ar.markUnknown(req.Name)
 			}
 			ar.persist()
 			ar.printf("%s\n\n", errorContent(ar.c, err, true))
@@ -393,18 +360,6 @@ func (ar *accessibleRun) editStep() error {
 	return nil
 }
 
-// markUnknown records that a create of name may have made an image.
-func (ar *accessibleRun) markUnknown(name string) {
-	if _, ok := ar.unknown[name]; ok {
-		return
-	}
-	since, ok := ar.firstTry[name]
-	if !ok {
-		since = time.Now()
-	}
-	ar.unknown[name] = since
-}
-
 // submit sends req, first looking for the image of an earlier create of
 // the same name that had no clear answer. found: the result is an image
 // the look-up found, not one created now. errCancelledRequest goes back to
@@ -446,7 +401,9 @@ func (ar *accessibleRun) submit(req client.Request) (res *client.Result, found b
 		case err != nil:
 			return nil, false, err
 		case choice < len(o.imgs):
-			return &client.Result{Image: o.imgs[choice]}, true, nil
+			res := &client.Result{Image: o.imgs[choice]} // no create answered: no status, request id or latency
+			ar.created(req.Name, res)
+			return res, true, nil
 		case choice == len(o.imgs)+1:
 			return nil, false, errCancelledRequest
 		}
@@ -498,32 +455,30 @@ func (ar *accessibleRun) await(call func(context.Context) outcome) (o outcome, i
 
 var errCancelledRequest = fmt.Errorf("request cancelled")
 
-// create sends the request; an interrupt cancels it and returns to the review.
+// create sends the request; an interrupt cancels it and returns to the
+// review. Its outcome is recorded as soon as it is known, before anything
+// else, even when the run is ending.
 func (ar *accessibleRun) create(req client.Request) (*client.Result, error) {
 	endpoint := strings.TrimRight(ar.c.opts.Target.Endpoint, "/")
 	ar.printf("Sending POST %s/v2/images. Press Ctrl+C to cancel.\n", client.Inert(endpoint))
-	if _, ok := ar.firstTry[req.Name]; !ok {
-		ar.firstTry[req.Name] = time.Now()
-	}
+	ar.sending(req.Name)
 	o, interrupted := ar.await(func(ctx context.Context) outcome {
-		res, err := ar.c.opts.Creator.Create(ctx, req)
-		if err == nil && (res == nil || res.Image == nil) {
-			err = fmt.Errorf("the server's answer holds no image")
-		}
+		res, err := checkCreated(ar.c.opts.Creator.Create(ctx, req))
 		return outcome{res: res, err: err}
 	})
+	ar.ended(req.Name, o.res, o.err)
 	switch {
 	case !interrupted:
 		return o.res, o.err
-	case ar.ctx.Err() != nil:
-		return nil, ErrInterrupted
 	case o.err == nil:
+		// Even when the run is ending: the image is said, and returned.
 		ar.printf("The server answered before the cancel took effect.\n")
 		return o.res, nil
+	case ar.ctx.Err() != nil:
+		return nil, ErrInterrupted
 	}
 	ar.printf("Request cancelled; every answer is kept.\n")
 	if client.IsAmbiguous(o.err) {
-		ar.markUnknown(req.Name)
 		ar.printf("The request had already been sent: the image may exist. Submitting again first looks for it by name.\n")
 	}
 	ar.printf("\n")

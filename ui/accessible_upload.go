@@ -56,7 +56,7 @@ func (ar *accessibleRun) offerUpload(res *client.Result) (_ *client.Result, fail
 		}
 		out, stopped := ar.upload(id, o.check)
 		res = withImage(res, out.final)
-		ar.last = withImage(ar.last, out.final)
+		ar.uploaded(id, out.final)
 		switch {
 		case out.err == nil:
 			failed = nil
@@ -134,7 +134,7 @@ func (p *plainProgress) show(s uploadSnap) {
 	if s.sent != nil && !p.sent {
 		p.sent = true
 		p.ar.printf("Sent %s in %s (%s/s), MD5 %s. Waiting for the image to become active (GET every %s).\n",
-			client.FormatBytes(s.sent.Bytes), s.sent.Latency.Round(time.Millisecond), client.FormatBytes(int64(s.sent.Rate())), s.sent.MD5, uploadPoll)
+			client.FormatBytes(s.sent.Bytes), s.sent.Latency.Round(time.Millisecond), client.FormatBytes(int64(s.sent.Rate())), s.sent.MD5, client.UploadPollInterval)
 	}
 	for ; p.statuses < len(s.statuses); p.statuses++ {
 		st := s.statuses[p.statuses]

@@ -51,7 +51,6 @@ type drafts struct {
 	path   string
 	target string
 	err    error // the last save's error, shown to the user
-	wrote  bool  // a draft was saved in this run
 	now    func() time.Time
 }
 
@@ -65,10 +64,9 @@ func (d *drafts) save(a Answers, step string, unknown map[string]time.Time) {
 	d.err = draft.Save(d.path, draft.Draft[Answers]{
 		SavedAt: d.now(), Target: d.target, Step: step, Answers: a, Unknown: attempts(unknown),
 	})
-	d.wrote = d.wrote || d.err == nil
 }
 
-// clear removes the draft: its answers made an image.
+// clear removes the draft: its answers made an image, or the user started fresh.
 func (d *drafts) clear() {
 	if !d.on() {
 		return

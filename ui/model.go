@@ -4,7 +4,6 @@ import (
 	"context"
 	"reflect"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -41,6 +40,7 @@ type (
 	}
 	createdMsg struct {
 		seq    int
+		name   string // the name sent
 		result *client.Result
 	}
 	failedMsg struct {
@@ -60,10 +60,11 @@ type (
 // result and error pages. It is used as a pointer so the forms can bind
 // their fields to its answers.
 type model struct {
+	*session // the answers, their draft, unknown outcomes, the last image
+
 	c   *common
 	ctx context.Context
 
-	a          Answers
 	step       stepID
 	sf         *stepForm
 	gen        int
@@ -91,21 +92,11 @@ type model struct {
 	cancelledSeq int // the last cancelled submission, whose late answer goes to the review
 	cancelMarked bool
 
-	// Duplicate safety, by image name: when the first attempt since the
-	// last success was sent, and the names whose create had no clear answer
-	// (sending one again first looks for the image).
-	firstTry map[string]time.Time
-	unknown  map[string]time.Time
-
-	drafts      *drafts
-	initial     Answers // what the run started from (the command line's values)
-	start       draftStart
 	startNotice string // a damaged draft, said on the first step until it is left
 
 	// What Run returns, set when the program is asked to quit.
 	finalResult *client.Result
 	finalErr    error
-	lastCreated *client.Result
 }
 
 func newCommon(o Options) *common {
@@ -120,10 +111,7 @@ func newCommon(o Options) *common {
 // aside), so the first screen offers to resume it.
 func newModel(ctx context.Context, o Options) *model {
 	c := newCommon(o)
-	m := &model{c: c, ctx: ctx, a: AnswersFromRequest(o.Initial, c.cat),
-		firstTry: map[string]time.Time{}, unknown: map[string]time.Time{}}
-	m.initial = m.a
-	m.start, m.drafts = openDraft(o, c.cat, time.Now)
+	m := &model{c: c, ctx: ctx, session: newSession(o, c.cat)}
 	m.startNotice = m.start.notice
 	if m.start.found != nil {
 		m.page = pageResume
@@ -235,11 +223,7 @@ func (m *model) crashed(value any, stack []byte) (tea.Model, tea.Cmd) {
 
 func (m *model) crashError(value any, stack []byte) *CrashError {
 	m.persist()
-	ce := &CrashError{Value: value, Stack: stack, Saved: m.drafts.err}
-	if m.drafts.on() {
-		ce.Draft = m.drafts.path
-	}
-	return ce
+	return m.crashReport(value, stack)
 }
 
 // cancelInFlight cancels a request or look-up that is running.
@@ -273,11 +257,7 @@ func (m *model) persist() {
 	case pageResult, pageResume, pageUploadPick, pageUploading, pageUploadFailed:
 		return
 	}
-	// Nothing given yet beyond the command line: no draft worth offering.
-	if !m.drafts.wrote && m.a == m.initial && m.draftStep() == stepKey(stepName) && len(m.unknown) == 0 {
-		return
-	}
-	m.drafts.save(m.a, m.draftStep(), m.unknown)
+	m.save(m.draftStep())
 }
 
 // layout follows a new terminal size.

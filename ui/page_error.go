@@ -36,22 +36,17 @@ func (e *errorPage) keys() []key.Binding {
 	return []key.Binding{keyEditErr, retry, keyQuitQ, keyScroll}
 }
 
-// errorContent explains an error: the status and its meaning, the server's
-// code and message, the request id and the hint, every server string made
-// inert. plain leaves out the TUI's key hints (accessible mode).
+// errorContent explains an error (client.Explain, in the wizard's look),
+// and says what an ambiguous outcome means. plain leaves out the TUI's key
+// hints (accessible mode).
 func errorContent(c *common, err error, plain bool) string {
 	st := c.st
 	cw := c.contentWidth()
-	lines := errorRows(c, err)
+	lines := errorRows(c, client.Explain(err))
 	if client.IsAmbiguous(err) {
 		lines = append(lines, "", renderLines(st.warn, wrapText("! "+ambiguousText(err), cw)))
 	}
-	var out []string
-	for i, l := range lines {
-		if l != "" || (i > 0 && lines[i-1] != "") {
-			out = append(out, l)
-		}
-	}
+	out := dropBlankRuns(lines)
 	if !plain {
 		r := "r sends the same request again"
 		if client.IsAmbiguous(err) {
@@ -62,51 +57,31 @@ func errorContent(c *common, err error, plain bool) string {
 	return strings.Join(out, "\n")
 }
 
-// errorRows are the heading and rows of an API or network error (empty
-// rows are "" for the caller to drop).
-func errorRows(c *common, err error) []string {
+// errorRows are an explained error's heading and rows, as the wizard shows
+// them: every row, the summary's included (it is not shown).
+func errorRows(c *common, x client.Explanation) []string {
 	st := c.st
 	cw := c.contentWidth()
-	row := func(label, value string) string {
-		if value == "" {
-			return ""
+	lines := []string{st.err.Render("✗ " + x.Title), ""}
+	for _, r := range x.Rows {
+		v := r.Value
+		if head, rest, ok := strings.Cut(v, " · "); ok && r.Label == client.RowStatus {
+			v = st.bold.Render(head) + " · " + rest // "HTTP 400" stands out
 		}
-		return c.kv(label, value, 11, cw)
-	}
-	var lines []string
-	var apiErr *client.APIError
-	var netErr *client.NetworkError
-	switch {
-	case errors.As(err, &apiErr):
-		lines = append(lines,
-			st.err.Render("✗ The server refused the request"),
-			"",
-			row("status", st.bold.Render(fmt.Sprintf("HTTP %d", apiErr.StatusCode))+" · "+client.Inert(apiErr.Meaning)),
-			row("code", client.Inert(apiErr.Code)),
-			row("message", client.InertMultiline(apiErr.Message)),
-			row("request id", client.Inert(apiErr.RequestID)),
-			row("request", client.Inert(apiErr.Method+" "+apiErr.URL)),
-			row("hint", client.Inert(apiErr.Hint)),
-		)
-		if apiErr.RetryAfter != "" {
-			lines = append(lines, row("retry after", client.Inert(apiErr.RetryAfter)))
-		}
-	case errors.As(err, &netErr):
-		lines = append(lines,
-			st.err.Render("✗ No answer from the server: "+string(netErr.Kind)),
-			"",
-			row("request", client.Inert(netErr.Method+" "+netErr.URL)),
-			row("error", client.Inert(errText(netErr.Err))),
-			row("hint", client.Inert(netErr.Hint)),
-		)
-	default:
-		lines = append(lines,
-			st.err.Render("✗ The request failed"),
-			"",
-			row("error", client.InertMultiline(err.Error())),
-		)
+		lines = append(lines, c.kv(r.Label, v, 11, cw))
 	}
 	return lines
+}
+
+// dropBlankRuns leaves out the blank lines that follow another.
+func dropBlankRuns(lines []string) []string {
+	var out []string
+	for i, l := range lines {
+		if l != "" || (i > 0 && lines[i-1] != "") {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // ambiguousText says plainly what an ambiguous outcome means.

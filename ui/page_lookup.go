@@ -154,21 +154,12 @@ func (m *model) foundKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 // second image is made.
 func (m *model) useExisting(img *client.Image) (tea.Model, tea.Cmd) {
 	res := &client.Result{Image: img} // no create answered: no status, request id or latency
-	m.settled(m.lookup.req.Name)
-	m.lastCreated = res
-	m.drafts.clear()
-	m.initial, m.drafts.wrote = m.a, false
+	m.created(m.lookup.req.Name, res)
 	m.page = pageResult
 	m.result = newResultPage(m, res)
 	m.result.found = true
 	m.result.layout(m)
 	return m, nil
-}
-
-// settled: the outcome for name is known (an image was created or chosen).
-func (m *model) settled(name string) {
-	delete(m.unknown, name)
-	delete(m.firstTry, name)
 }
 
 func (l *lookupPage) keys() []key.Binding {

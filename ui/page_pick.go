@@ -501,25 +501,20 @@ func refusalLines(c *common, err error, width int) []string {
 	return lines
 }
 
-// refusalText is why an upload is not sent, and what to do, made inert.
+// refusalText is why an upload is not sent, and what to do: the check's
+// refusal, or the failed read of the image (client.Explain, on one line).
 func refusalText(err error) (msg, hint string) {
-	var ue *client.UploadError
+	x := client.Explain(err)
+	msg = x.Summary
+	for _, label := range []string{client.RowMessage, client.RowCause} {
+		if v := x.Value(label); v != "" {
+			msg += ": " + strings.Join(strings.Fields(v), " ")
+		}
+	}
 	var ae *client.APIError
 	var ne *client.NetworkError
-	switch {
-	case errors.As(err, &ue):
-		msg, hint = ue.Message, ue.Hint
-	case errors.As(err, &ae):
-		msg = fmt.Sprintf("reading the image failed: HTTP %d (%s)", ae.StatusCode, ae.Meaning)
-		if ae.Message != "" {
-			msg += ": " + ae.Message
-		}
-		hint = ae.Hint
-	case errors.As(err, &ne):
-		msg = fmt.Sprintf("reading the image failed: %s (%s)", ne.Kind, errText(ne.Err))
-		hint = ne.Hint
-	default:
-		msg = err.Error()
+	if errors.As(err, &ae) || errors.As(err, &ne) {
+		msg = "reading the image failed: " + msg
 	}
-	return client.Inert(msg), client.Inert(hint)
+	return msg, x.Value(client.RowHint)
 }

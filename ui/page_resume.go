@@ -36,13 +36,7 @@ func (m *model) resumeKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 // resumeDraft takes the draft's answers (with the command line's on top)
 // and opens the step it was saved at.
 func (m *model) resumeDraft() tea.Cmd {
-	d := m.start.found
-	m.a = m.start.resumed
-	m.unknown = unknownFrom(d.Unknown)
-	for name, since := range m.unknown {
-		m.firstTry[name] = since
-	}
-	id, review, _ := stepFromKey(d.Step)
+	id, review := m.takeDraft()
 	if review {
 		return m.enterReview()
 	}
@@ -51,7 +45,7 @@ func (m *model) resumeDraft() tea.Cmd {
 
 // startFresh drops the draft and starts at step 1 from the command line's values.
 func (m *model) startFresh() tea.Cmd {
-	m.drafts.clear()
+	m.dropDraft()
 	m.page = pageForm
 	return m.enterStep(stepName)
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -19,6 +18,10 @@ type submitPage struct {
 	seq    int
 	req    client.Request
 	note   string // said while in flight (why it is sent again)
+	// answer gets the create's answer (createdMsg or failedMsg) as well as
+	// the program: when the program ends with the create in flight (a
+	// signal), Run reads it there.
+	answer chan tea.Msg
 }
 
 // startSubmit validates the whole request once more (the same rules as the
@@ -42,43 +45,51 @@ func (m *model) startSubmit() tea.Cmd {
 func (m *model) send(req client.Request, note string) tea.Cmd {
 	m.seq++
 	ctx, cancel := context.WithCancel(m.ctx)
-	now := time.Now()
-	if _, ok := m.firstTry[req.Name]; !ok {
-		m.firstTry[req.Name] = now
-	}
+	m.sending(req.Name)
 	m.submit = submitPage{
 		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(m.c.st.accent)),
-		start:  now,
+		start:  time.Now(),
 		cancel: cancel,
 		seq:    m.seq,
 		req:    req,
 		note:   note,
+		answer: make(chan tea.Msg, 1),
 	}
 	m.page = pageSubmitting
-	creator, seq := m.c.opts.Creator, m.seq
+	creator, seq, answer := m.c.opts.Creator, m.seq, m.submit.answer
 	send := func() tea.Msg {
-		res, err := creator.Create(ctx, req)
-		switch {
-		case err != nil:
-			return failedMsg{seq: seq, name: req.Name, err: err}
-		case res == nil || res.Image == nil:
-			return failedMsg{seq: seq, name: req.Name, err: errors.New("the server's answer holds no image")}
+		var msg tea.Msg
+		if res, err := checkCreated(creator.Create(ctx, req)); err != nil {
+			msg = failedMsg{seq: seq, name: req.Name, err: err}
+		} else {
+			msg = createdMsg{seq: seq, name: req.Name, result: res}
 		}
-		return createdMsg{seq: seq, result: res}
+		answer <- msg // never blocks: one answer, room for one
+		return msg
 	}
 	return tea.Batch(send, m.submit.spin.Tick)
 }
 
-// markUnknown records that a create of name may have made an image.
-func (m *model) markUnknown(name string) {
-	if _, ok := m.unknown[name]; ok {
+// abandonWait is how long a run ended from outside (a signal) waits for
+// the answer of a create it cancelled.
+const abandonWait = 2 * time.Second
+
+// abandonSubmit settles a create still in flight when the run ends without
+// waiting for it (a signal; the program is gone): it is cancelled, and its
+// answer, if it comes within wait, is taken as usual (an image is
+// created; an error is recorded, unknown when ambiguous). Without an
+// answer it may have been sent: its outcome is unknown.
+func (m *model) abandonSubmit(wait time.Duration) {
+	if m.page != pageSubmitting || m.submit.answer == nil {
 		return
 	}
-	since, ok := m.firstTry[name]
-	if !ok {
-		since = m.submit.start
+	m.submit.cancel()
+	select {
+	case msg := <-m.submit.answer:
+		m.update(msg)
+	case <-time.After(wait):
+		m.markUnknown(m.submit.req.Name)
 	}
-	m.unknown[name] = since
 }
 
 func (s *submitPage) tick(msg spinner.TickMsg) tea.Cmd {
@@ -104,9 +115,9 @@ func (m *model) submitKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 func (m *model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
 	if msg.seq != m.seq || m.page != pageSubmitting {
 		if msg.seq == m.cancelledSeq && msg.result != nil && msg.result.Image != nil {
-			// The answer beat the cancel: the image exists.
-			m.lastCreated = msg.result
-			m.settled(msg.result.Image.Name)
+			// The answer beat the cancel: the image exists (the answers,
+			// back at the review, stay in the draft).
+			m.settle(msg.name, msg.result)
 			if m.page == pageReview {
 				m.review.notice = []notice{{warn: true, text: fmt.Sprintf(
 					"The server answered before the cancel took effect: image %s was created.", client.Inert(msg.result.Image.ID))}}
@@ -117,10 +128,7 @@ func (m *model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.submit.cancel()
-	m.settled(m.submit.req.Name)
-	m.lastCreated = msg.result
-	m.drafts.clear()
-	m.initial, m.drafts.wrote = m.a, false
+	m.ended(m.submit.req.Name, msg.result, nil)
 	m.page = pageResult
 	m.result = newResultPage(m, msg.result)
 	return m, nil
@@ -137,7 +145,7 @@ func (m *model) onFailed(msg failedMsg) (tea.Model, tea.Cmd) {
 				}
 			} else if m.cancelMarked {
 				// It never left this machine: nothing can exist.
-				delete(m.unknown, msg.name)
+				m.forget(msg.name)
 				m.persist()
 			}
 			m.cancelMarked = false
@@ -145,9 +153,7 @@ func (m *model) onFailed(msg failedMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.submit.cancel()
-	if client.IsAmbiguous(msg.err) {
-		m.markUnknown(m.submit.req.Name)
-	}
+	m.ended(m.submit.req.Name, nil, msg.err)
 	m.page = pageError
 	m.failure = newErrorPage(m, msg.err)
 	m.persist()

@@ -142,9 +142,7 @@ func (m *model) onUploadDone(msg uploadDoneMsg) (tea.Model, tea.Cmd) {
 		if shown {
 			m.result.res = withImage(m.result.res, o.final)
 		}
-		if m.lastCreated != nil && m.lastCreated.Image != nil && m.lastCreated.Image.ID == u.imageID {
-			m.lastCreated = withImage(m.lastCreated, o.final)
-		}
+		m.uploaded(u.imageID, o.final)
 	}
 	if !shown || (m.page != pageUploading && m.page != pageResult) {
 		return m, nil // the user has moved on (create another)
@@ -210,7 +208,7 @@ func (u *uploadPage) view(m *model) string {
 	if snap.phase == phaseWaiting {
 		waited := time.Since(snap.waitStart).Truncate(time.Second)
 		add(u.spin.View() + " " + st.bold.Render("Waiting for the image to become active") +
-			st.subtle.Render(fmt.Sprintf("  GET every %s · %s", uploadPoll, waited)))
+			st.subtle.Render(fmt.Sprintf("  GET every %s · %s", client.UploadPollInterval, waited)))
 	}
 	cur := ""
 	if n := len(snap.statuses); n > 0 {
@@ -289,27 +287,12 @@ func uploadErrorContent(c *common, o uploadOutcome, path, id string, plain bool)
 	}
 	var lines []string
 	var ue *client.UploadError
-	var wt *waitTimeoutError
-	switch {
-	case errors.As(o.err, &ue):
-		head := "✗ The upload went wrong"
-		switch ue.Reason {
-		case client.RefusedChecksum:
-			head = "✗ Checksum mismatch: the image is not the file sent"
-		case client.RefusedFailed:
-			head = "✗ The server could not store the image file"
-		}
-		lines = append(lines, st.err.Render(head), "",
-			row("error", client.Inert(ue.Message)),
-			row("hint", client.Inert(ue.Hint)))
-	case errors.As(o.err, &wt):
-		lines = append(lines, st.err.Render("✗ The image did not become active in time"), "",
-			row("error", wt.Error()),
-			row("hint", "read it again later (GET /v2/images/{id}); IMS may take long to process big files"))
-	default:
+	var wt *client.WaitTimeoutError
+	if !errors.As(o.err, &ue) && !errors.As(o.err, &wt) {
+		// The server's or the network's error: said to be the upload's.
 		lines = append(lines, st.bold.Render("Uploading the image file failed"), "")
-		lines = append(lines, errorRows(c, o.err)...)
 	}
+	lines = append(lines, errorRows(c, client.Explain(o.err))...)
 	lines = append(lines, "")
 	if o.sent != nil {
 		lines = append(lines, row("file", fmt.Sprintf("%s: %s sent in %s, MD5 %s", client.Inert(path),
@@ -328,12 +311,7 @@ func uploadErrorContent(c *common, o uploadOutcome, path, id string, plain bool)
 	default:
 		lines = append(lines, row("afterwards", afterText(id, o.final, o.afterErr)))
 	}
-	var out []string
-	for i, l := range lines {
-		if l != "" || (i > 0 && lines[i-1] != "") {
-			out = append(out, l)
-		}
-	}
+	out := dropBlankRuns(lines)
 	if !plain {
 		out = append(out, "", renderLines(st.subtle, wrapText("esc goes back to the image, q quits (the upload's error is returned).", cw)))
 	}

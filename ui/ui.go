@@ -130,6 +130,11 @@ var getenv = os.Getenv
 //
 // On a terminal with TERM=dumb the wizard runs in accessible mode, as huh
 // does: such a terminal cannot redraw a screen.
+//
+// Cancelling ctx ends the run as an interrupt (ErrInterrupted): cmd/root
+// cancels it on SIGINT and SIGTERM. A create in flight then is cancelled
+// and its outcome recorded in the draft (unknown, unless its answer comes
+// at once); an image it made is returned.
 func Run(ctx context.Context, o Options) (res *client.Result, err error) {
 	if o.Creator == nil {
 		return nil, errors.New("ui: Options.Creator is nil")
@@ -153,12 +158,18 @@ func Run(ctx context.Context, o Options) (res *client.Result, err error) {
 	// Panics are the wizard's to handle: commands run under guard, and a
 	// panic in Update or View reaches the recover below, which restores
 	// the terminal and saves the answers before anything else.
+	//
+	// Signals are the caller's: SIGINT and SIGTERM cancel ctx (cmd/root's
+	// signal.NotifyContext). Bubble Tea's own handler is off: on a signal
+	// that also cancels ctx, its message can find the event loop gone and
+	// block the program's shutdown for ever.
 	p := tea.NewProgram(m,
 		tea.WithContext(ctx),
 		tea.WithInput(o.In),
 		tea.WithOutput(o.Out),
 		tea.WithAltScreen(),
 		tea.WithoutCatchPanics(),
+		tea.WithoutSignalHandler(),
 	)
 	defer func() {
 		if r := recover(); r != nil {
@@ -174,6 +185,9 @@ func Run(ctx context.Context, o Options) (res *client.Result, err error) {
 	if !ok {
 		fm = m
 	}
+	// Ended from outside (a signal) with a create in flight: its outcome is
+	// recorded before the answers are saved.
+	fm.abandonSubmit(abandonWait)
 	fm.cancelInFlight()
 	switch {
 	case errors.Is(err, tea.ErrInterrupted), errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:

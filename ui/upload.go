@@ -14,19 +14,6 @@ import (
 	"github.com/ims-wizard/ims-wizard/client"
 )
 
-// The upload's timing, the same as `ims-wizard upload` (cmd/upload's
-// pollInterval and DefaultWait).
-const (
-	uploadPoll = time.Second      // GET /v2/images/{id} while waiting for active
-	uploadWait = 30 * time.Minute // how long to wait for active after the file is sent
-	// afterTimeout bounds the GET that says what the image is after a
-	// stopped or failed upload (cmd/upload's afterInterruptTimeout).
-	afterTimeout = 5 * time.Second
-	// settleInterval: how often that GET is repeated while the image is
-	// still saving (the server has not yet seen the upload end).
-	settleInterval = 200 * time.Millisecond
-)
-
 // uploadPhase is where an upload is.
 type uploadPhase int
 
@@ -126,14 +113,15 @@ type uploadOutcome struct {
 	snap     uploadSnap           // the last snapshot
 }
 
-// run uploads, waits and verifies, as `ims-wizard upload` does.
+// run uploads, waits and verifies, as `ims-wizard upload` does (the
+// timings, the wait's end and the verdict on the image are the client's).
 func (j *uploadJob) run(ctx context.Context) (o uploadOutcome) {
 	defer close(j.done)
 	defer func() { o.snap = j.snapshot() }()
 	res, err := j.up.UploadFile(ctx, j.id, j.path, j.onProgress)
 	if err != nil {
 		o.err, o.stopped = err, ctx.Err() != nil
-		o.final, o.afterErr = j.readAfter(ctx)
+		o.final, o.afterErr = client.SettleAfterUpload(ctx, j.up.Get, j.id)
 		return o
 	}
 	o.sent = res
@@ -143,18 +131,13 @@ func (j *uploadJob) run(ctx context.Context) (o uploadOutcome) {
 	j.mu.Unlock()
 	j.changed()
 
-	wctx, cancel := context.WithTimeout(ctx, uploadWait)
-	defer cancel()
-	final, err := j.up.WaitForStatus(wctx, j.id, uploadPoll, j.onStatus)
+	final, err := client.WaitUploaded(ctx, j.up.WaitForStatus, j.id, client.UploadWaitLimit, j.onStatus)
 	switch {
 	case err != nil && ctx.Err() != nil:
 		o.err, o.stopped = ctx.Err(), true
-		o.final, o.afterErr = j.readAfter(ctx)
+		o.final, o.afterErr = client.SettleAfterUpload(ctx, j.up.Get, j.id)
 		return o
-	case err != nil && errors.Is(err, context.DeadlineExceeded) && final != nil:
-		o.final, o.err = final, &waitTimeoutError{status: final.Image.Status, wait: uploadWait}
-		return o
-	case err != nil:
+	case err != nil: // a *client.WaitTimeoutError, or the GET's error
 		o.final, o.err = final, err
 		return o
 	case final == nil || final.Image == nil:
@@ -162,66 +145,8 @@ func (j *uploadJob) run(ctx context.Context) (o uploadOutcome) {
 		return o
 	}
 	o.final = final
-	img := final.Image
-	switch img.Status {
-	case "active":
-		o.checked, o.err = client.VerifyChecksum(img, res.MD5)
-	default: // killed or deleted: WaitForStatus returns on nothing else
-		o.err = killedError(img)
-	}
+	o.checked, o.err = client.VerifyUpload(final.Image, res.MD5)
 	return o
-}
-
-// readAfter reads the image after a failed or stopped upload, even when
-// ctx was cancelled, to say truthfully what the server did with it. A
-// server that has not yet seen the connection end still says saving: it
-// is read again, every settleInterval, until it says something else or
-// afterTimeout has passed.
-func (j *uploadJob) readAfter(ctx context.Context) (*client.Result, error) {
-	gctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterTimeout)
-	defer cancel()
-	var last *client.Result
-	for {
-		res, err := j.up.Get(gctx, j.id)
-		switch {
-		case err != nil && last != nil:
-			return last, nil
-		case err != nil:
-			return nil, err
-		case res == nil || res.Image == nil:
-			return nil, errors.New("the server's answer holds no image")
-		case res.Image.Status != "saving":
-			return res, nil
-		}
-		last = res
-		t := time.NewTimer(settleInterval)
-		select {
-		case <-gctx.Done():
-			t.Stop()
-			return last, nil
-		case <-t.C:
-		}
-	}
-}
-
-// killedError is an image that ended killed or deleted after its file was
-// sent, in the words of `ims-wizard upload`.
-func killedError(img *client.Image) *client.UploadError {
-	return &client.UploadError{
-		Reason: client.RefusedFailed, Status: img.Status,
-		Message: fmt.Sprintf("the file was sent but image %s is %s (%s)", client.Inert(img.ID), client.Inert(img.Status), client.StatusMeaning(img.Status)),
-		Hint:    "the server could not store or process the file: check the disk format, delete the image, create a new one and upload again",
-	}
-}
-
-// waitTimeoutError is an image still not active when the wait ran out.
-type waitTimeoutError struct {
-	status string
-	wait   time.Duration
-}
-
-func (w *waitTimeoutError) Error() string {
-	return fmt.Sprintf("the file was sent but the image is still %s (%s) after %s", client.Inert(w.status), client.StatusMeaning(w.status), w.wait)
 }
 
 // withImage is res (the create's answer, with its request id and latency)
