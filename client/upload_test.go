@@ -6,8 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/ims-wizard/ims-wizard/client/clienttest"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -75,20 +75,7 @@ func createQueued(t testing.TB, c *client.Client, prefix string) string {
 // and MD5 (crypto/md5 over the written bytes).
 func randomFile(t testing.TB, size int64) (string, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "image.raw")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := md5.New()
-	rng := rand.NewChaCha8([32]byte{byte(size), 7})
-	if _, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(rng, size)); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path, hex.EncodeToString(h.Sum(nil))
+	return clienttest.RandomFile(t, t.TempDir(), "image.raw", size)
 }
 
 func fileMD5(t testing.TB, path string) string {

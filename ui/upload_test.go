@@ -2,11 +2,9 @@ package ui
 
 import (
 	"context"
-	"crypto/md5"
-	"encoding/hex"
 	"errors"
+	"github.com/ims-wizard/ims-wizard/client/clienttest"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -23,25 +21,6 @@ import (
 	"github.com/ims-wizard/ims-wizard/client"
 	"github.com/ims-wizard/ims-wizard/client/sandbox"
 )
-
-// writeRandom writes size random bytes to dir/name and returns the path
-// and the file's MD5.
-func writeRandom(t *testing.T, dir, name string, size int64) (string, string) {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := md5.New()
-	if _, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(rand.NewChaCha8([32]byte{byte(size), 3}), size)); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path, hex.EncodeToString(h.Sum(nil))
-}
 
 // sparse makes a file of size bytes that takes no room on disk: the
 // checks only look at its size.
@@ -184,7 +163,7 @@ func uploadThrough(t *testing.T, c *client.Client, file, sum string, size int64)
 func TestUploadFromResultView(t *testing.T) {
 	dir := t.TempDir()
 	const size = 4 << 20
-	file, sum := writeRandom(t, dir, "disk.raw", size)
+	file, sum := clienttest.RandomFile(t, dir, "disk.raw", size)
 	if err := os.Mkdir(filepath.Join(dir, "a-directory"), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +179,7 @@ func TestUploadFromResultViewGlance(t *testing.T) {
 	}
 	dir := t.TempDir()
 	const size = 20 << 20
-	file, sum := writeRandom(t, dir, "glance.raw", size)
+	file, sum := clienttest.RandomFile(t, dir, "glance.raw", size)
 	t.Chdir(dir)
 	c, err := client.New(client.Config{Endpoint: g, Timeout: 20 * time.Second})
 	if err != nil {
@@ -275,7 +254,7 @@ func (c *crawl) Read(p []byte) (int, error) {
 // offered again once the upload has returned.
 func TestUploadCancelMidway(t *testing.T) {
 	dir := t.TempDir()
-	writeRandom(t, dir, "slow.raw", 8<<20)
+	clienttest.RandomFile(t, dir, "slow.raw", 8<<20)
 	t.Chdir(dir)
 	for _, k := range []tea.KeyType{tea.KeyEsc, tea.KeyCtrlC} {
 		t.Run(k.String(), func(t *testing.T) {
@@ -426,7 +405,7 @@ func TestUploadRefusals(t *testing.T) {
 // which says so; quitting returns the image with the error.
 func TestUploadChecksumMismatch(t *testing.T) {
 	dir := t.TempDir()
-	writeRandom(t, dir, "disk.raw", 1<<20)
+	clienttest.RandomFile(t, dir, "disk.raw", 1<<20)
 	t.Chdir(dir)
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
@@ -458,7 +437,7 @@ func TestUploadChecksumMismatch(t *testing.T) {
 // with the statuses seen.
 func TestUploadKilled(t *testing.T) {
 	dir := t.TempDir()
-	writeRandom(t, dir, "disk.raw", 256<<10)
+	clienttest.RandomFile(t, dir, "disk.raw", 256<<10)
 	t.Chdir(dir)
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
@@ -523,7 +502,7 @@ func TestUploadPageShowsProgressAndStatus(t *testing.T) {
 func TestAccessibleUpload(t *testing.T) {
 	dir := t.TempDir()
 	const size = 3 << 20
-	file, sum := writeRandom(t, dir, "disk.raw", size)
+	file, sum := clienttest.RandomFile(t, dir, "disk.raw", size)
 	c := startSandbox(t, sandbox.Options{})
 	input := strings.Join([]string{
 		"acc-upload", "", "", "", "", "", "", "n", // the steps, defaults kept
@@ -591,7 +570,7 @@ func TestAccessibleUploadSkipped(t *testing.T) {
 // says of the image, and asks for a path again; Enter then skips.
 func TestAccessibleUploadInterrupted(t *testing.T) {
 	dir := t.TempDir()
-	file, _ := writeRandom(t, dir, "slow.raw", 8<<20)
+	file, _ := clienttest.RandomFile(t, dir, "slow.raw", 8<<20)
 	c, unthrottle := throttledSandbox(t)
 	var out syncBuffer
 	pr, pw := ioPipe()

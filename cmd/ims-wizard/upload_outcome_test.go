@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/ims-wizard/ims-wizard/client/clienttest"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -54,7 +55,7 @@ func (f *slowIMS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func TestUploadFailureReportsSettledStatus(t *testing.T) {
 	srv := httptest.NewServer(&slowIMS{failed: true, settle: 700 * time.Millisecond, state: "queued"})
 	defer srv.Close()
-	file, _ := writeRandom(t, t.TempDir(), "disk.raw", 1<<20)
+	file, _ := clienttest.RandomFile(t, t.TempDir(), "disk.raw", 1<<20)
 	r := runCLI(t, cleanEnv(t), "upload", "img-1", file, "--endpoint", srv.URL)
 	noPanic(t, r)
 	if r.code != 3 || !strings.Contains(r.stderr, "HTTP 500") || !strings.Contains(r.stderr, "afterwards: image img-1 is now queued") {
@@ -67,7 +68,7 @@ func TestUploadFailureReportsSettledStatus(t *testing.T) {
 func TestUploadWaitRunsOutExit4(t *testing.T) {
 	srv := httptest.NewServer(&slowIMS{state: "queued"})
 	defer srv.Close()
-	file, _ := writeRandom(t, t.TempDir(), "disk.raw", 1<<20)
+	file, _ := clienttest.RandomFile(t, t.TempDir(), "disk.raw", 1<<20)
 	r := runCLI(t, cleanEnv(t), "upload", "img-1", file, "--endpoint", srv.URL, "--wait", "1500ms", "-o", "json")
 	noPanic(t, r)
 	if r.code != 4 || r.stdout != "" {

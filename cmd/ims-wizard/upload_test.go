@@ -3,12 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/md5"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/ims-wizard/ims-wizard/client/clienttest"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,25 +18,6 @@ import (
 	"testing"
 	"time"
 )
-
-// writeRandom writes size random bytes to dir/name and returns the path and
-// the MD5 of the file.
-func writeRandom(t *testing.T, dir, name string, size int64) (string, string) {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := md5.New()
-	if _, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(rand.NewChaCha8([32]byte{1}), size)); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path, hex.EncodeToString(h.Sum(nil))
-}
 
 func sparseFile(t *testing.T, size int64) string {
 	t.Helper()
@@ -67,7 +46,7 @@ func createImage(t *testing.T, endpoint string) string {
 }
 
 func TestUploadAgainstServers(t *testing.T) {
-	file, sum := writeRandom(t, t.TempDir(), "disk.raw", 24<<20)
+	file, sum := clienttest.RandomFile(t, t.TempDir(), "disk.raw", 24<<20)
 	for _, s := range servers(t) {
 		t.Run(s.name, func(t *testing.T) {
 			id := createImage(t, s.url)
@@ -209,7 +188,7 @@ func newFake(t *testing.T, mode string) string {
 }
 
 func TestUploadWrongOutcomesExit3(t *testing.T) {
-	file, _ := writeRandom(t, t.TempDir(), "disk.raw", 1<<20)
+	file, _ := clienttest.RandomFile(t, t.TempDir(), "disk.raw", 1<<20)
 	r := runCLI(t, cleanEnv(t), "upload", "img-1", file, "--endpoint", newFake(t, "badsum"), "-o", "json")
 	if r.code != 3 || !strings.Contains(r.stderr, "checksum mismatch") || r.stdout != "" {
 		t.Fatalf("bad checksum: code %d\nstdout %q\n%s", r.code, r.stdout, r.stderr)
@@ -224,7 +203,7 @@ func TestUploadInterruptedExit130(t *testing.T) {
 	f := &fakeIMS{mode: "slow", status: "queued", started: make(chan struct{})}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	file, _ := writeRandom(t, t.TempDir(), "disk.raw", 64<<20)
+	file, _ := clienttest.RandomFile(t, t.TempDir(), "disk.raw", 64<<20)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
