@@ -287,25 +287,18 @@ func (c *Client) attempt(parent context.Context, method string, path []string, q
 	if body != nil {
 		reader = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, full, reader)
+	contentType := ""
+	if body != nil {
+		contentType = "application/json"
+	}
+	req, err := newRequest(ctx, method, full, contentType, reader)
 	if err != nil {
 		return nil, err
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "ims-wizard/"+Version)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
 	}
 	if err := c.cfg.Auth.Authorize(ctx, c.hc, req, body); err != nil {
 		return nil, c.failed(parent, method, full, err, false)
 	}
-
-	// wrote marks that the request left this machine, which makes a later
-	// failure ambiguous: the server may have acted on it.
-	var wrote atomic.Bool
-	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
-	}))
+	req, wrote := trackSent(req)
 	c.traceRequest(req, body)
 	start := time.Now()
 	resp, err := c.hc.Do(req)
@@ -329,8 +322,7 @@ func (c *Client) attempt(parent context.Context, method string, path []string, q
 	}
 	r := &response{method: method, url: full, status: resp.StatusCode, requestID: requestID(resp.Header), latency: latency, body: raw}
 	if resp.StatusCode != want {
-		e := newAPIError(method, full, resp, raw, c.cfg.Auth.Info().Kind)
-		c.scrubError(e)
+		e := c.apiError(method, full, resp, raw)
 		if truncated {
 			e.Message += fmt.Sprintf(" (body cut at %d KiB)", limit>>10)
 		}
@@ -342,10 +334,37 @@ func (c *Client) attempt(parent context.Context, method string, path []string, q
 	return r, nil
 }
 
-// scrubError removes from an error every secret the server echoed back.
-func (c *Client) scrubError(e *APIError) {
+// newRequest is a request with the headers every call carries.
+func newRequest(ctx context.Context, method, url, contentType string, body io.Reader) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json") // else Glance answers errors in HTML
+	req.Header.Set("User-Agent", "ims-wizard/"+Version)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	return req, nil
+}
+
+// trackSent marks when the request has left this machine, which makes a
+// later failure ambiguous: the server may have acted on it.
+func trackSent(req *http.Request) (*http.Request, *atomic.Bool) {
+	var sent atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { sent.Store(true) },
+	}))
+	return req, &sent
+}
+
+// apiError is the error of an answer that is not the expected success,
+// with every secret the server echoed back removed.
+func (c *Client) apiError(method, url string, resp *http.Response, body []byte) *APIError {
+	e := newAPIError(method, url, resp, body, c.cfg.Auth.Info().Kind)
 	e.Code, e.Message, e.RequestID = c.scrub(e.Code), c.scrub(e.Message), c.scrub(e.RequestID)
 	e.Body = []byte(c.scrub(string(e.Body)))
+	return e
 }
 
 // endpointURL is the base URL plus path segments, each escaped once, so an

@@ -9,7 +9,6 @@ import (
 	"hash"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"os"
 	"strings"
@@ -315,7 +314,7 @@ func (c *Client) uploadOnce(parent context.Context, id string, body io.Reader, s
 		closed: make(chan struct{}),
 	}
 	pr.tee = io.TeeReader(body, (*lockedHash)(pr))
-	req, err := http.NewRequestWithContext(ctx, method, full, nil)
+	req, err := newRequest(ctx, method, full, "application/octet-stream", nil)
 	if err != nil {
 		return nil, closedChan, err
 	}
@@ -325,9 +324,6 @@ func (c *Client) uploadOnce(parent context.Context, id string, body io.Reader, s
 		req.Body = http.NoBody
 		pr.Close() // the transport never sees pr
 	}
-	req.Header.Set("Content-Type", "application/octet-stream")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "ims-wizard/"+Version)
 	// nil body: AK/SK signs an unsigned payload for octet-stream.
 	if err := c.cfg.Auth.Authorize(ctx, c.hc, req, nil); err != nil {
 		if stalled.Load() {
@@ -336,10 +332,7 @@ func (c *Client) uploadOnce(parent context.Context, id string, body io.Reader, s
 		return nil, closedChan, err
 	}
 
-	var wrote atomic.Bool
-	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
-	}))
+	req, wrote := trackSent(req)
 	c.traceRequest(req, nil)
 	if c.cfg.Debug != nil {
 		fmt.Fprintf(c.cfg.Debug, ">\n> (%d bytes of application/octet-stream, streamed)\n", size)
@@ -364,8 +357,7 @@ func (c *Client) uploadOnce(parent context.Context, id string, body io.Reader, s
 	sent, sum := pr.stop()
 	c.traceResponse(resp, raw, latency)
 	if !ok {
-		e := newAPIError(method, full, resp, raw, c.cfg.Auth.Info().Kind)
-		c.scrubError(e)
+		e := c.apiError(method, full, resp, raw)
 		e.Hint = uploadHint(resp.StatusCode, e.Hint)
 		return nil, pr.closed, e
 	}
