@@ -85,8 +85,9 @@ func (r Request) Body() []byte {
 func Int64(v int64) *int64 { return &v }
 
 // ParseInt reads an optional integer field typed by a user: "" means not
-// given. The error names the field.
-func ParseInt(field, s string) (*int64, error) {
+// given. The problem names the field; it is a Problem, not an error, so that
+// callers add it to the others without converting.
+func ParseInt(field, s string) (*int64, *Problem) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, nil

@@ -67,13 +67,13 @@ func (a Answers) Request() (client.Request, client.Problems) {
 	r.Tags = client.ParseTags(a.Tags)
 	r.Protected = a.Protected
 	var ps client.Problems
-	if v, err := client.ParseInt(client.FieldMinDisk, a.MinDisk); err != nil {
-		ps = append(ps, asProblem(client.FieldMinDisk, err))
+	if v, p := client.ParseInt(client.FieldMinDisk, a.MinDisk); p != nil {
+		ps = append(ps, *p)
 	} else {
 		r.MinDisk = v
 	}
-	if v, err := client.ParseInt(client.FieldMinRAM, a.MinRAM); err != nil {
-		ps = append(ps, asProblem(client.FieldMinRAM, err))
+	if v, p := client.ParseInt(client.FieldMinRAM, a.MinRAM); p != nil {
+		ps = append(ps, *p)
 	} else {
 		r.MinRAM = v
 	}
@@ -92,13 +92,6 @@ func (a Answers) Problems(cat *client.Catalog) client.Problems {
 		ps = append(ps, p)
 	}
 	return ps
-}
-
-func asProblem(field string, err error) client.Problem {
-	if p, ok := err.(*client.Problem); ok {
-		return *p
-	}
-	return client.Problem{Field: field, Message: err.Error()}
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }

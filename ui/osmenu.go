@@ -34,17 +34,15 @@ func newOSMenu(cat *client.Catalog) *osMenu {
 	m := &osMenu{byName: map[string]int{}}
 	groups := map[string][]client.OSVersion{}
 	var order []string
-	for _, p := range cat.Platforms() {
-		for _, v := range cat.ByPlatform(p) {
-			if client.IsWindows(v) {
-				m.windows++
-				continue
-			}
-			if _, seen := groups[p]; !seen {
-				order = append(order, p)
-			}
-			groups[p] = append(groups[p], v)
+	for _, v := range cat.Versions { // one pass: groups in first-seen order
+		if client.IsWindows(v) {
+			m.windows++
+			continue
 		}
+		if _, seen := groups[v.Platform]; !seen {
+			order = append(order, v.Platform)
+		}
+		groups[v.Platform] = append(groups[v.Platform], v)
 	}
 	rank := func(p string) int {
 		for i, f := range platformFirst {

@@ -97,9 +97,10 @@ func reviewContent(c *common, a Answers) (content string, blocked bool) {
 		b.WriteString("\n" + strings.Join(lines, "\n") + "\n")
 	}
 	b.WriteString("\n" + st.bold.Render("Request body") + "\n")
-	b.WriteString(renderLines(st.code, client.InertMultiline(string(req.Body()))))
+	body := req.Body()
+	b.WriteString(renderLines(st.code, client.InertMultiline(string(body))))
 	b.WriteString("\n\n" + st.bold.Render("Equivalent curl") + st.subtle.Render("  (credentials redacted)") + "\n")
-	b.WriteString(renderLines(st.code, client.InertMultiline(client.CurlCommand(endpoint, c.opts.Auth, req.Body()))))
+	b.WriteString(renderLines(st.code, client.InertMultiline(client.CurlCommand(endpoint, c.opts.Auth, body))))
 	return b.String(), len(ps.Errors()) > 0
 }
 

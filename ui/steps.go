@@ -94,9 +94,8 @@ func validateName(s string) error { return firstError(client.ValidateName(s)) }
 
 func validateIntField(field string, check func(*int64) client.Problems) func(string) error {
 	return func(s string) error {
-		v, err := client.ParseInt(field, s)
-		if err != nil {
-			p := asProblem(field, err)
+		v, p := client.ParseInt(field, s)
+		if p != nil {
 			return errors.New(p.Error())
 		}
 		return firstError(check(v))
@@ -126,9 +125,9 @@ func stepProblems(id stepID, a *Answers, cat *client.Catalog) client.Problems {
 			text  string
 			check func(*int64) client.Problems
 		}{{client.FieldMinDisk, a.MinDisk, client.ValidateMinDisk}, {client.FieldMinRAM, a.MinRAM, client.ValidateMinRAM}} {
-			v, err := client.ParseInt(f.field, f.text)
-			if err != nil {
-				ps = append(ps, asProblem(f.field, err))
+			v, p := client.ParseInt(f.field, f.text)
+			if p != nil {
+				ps = append(ps, *p)
 				continue
 			}
 			ps = append(ps, f.check(v)...)

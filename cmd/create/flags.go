@@ -71,9 +71,9 @@ func (f *Flags) request() (client.Request, client.Problems) {
 		field, text string
 		dst         **int64
 	}{{client.FieldMinDisk, f.MinDisk, &r.MinDisk}, {client.FieldMinRAM, f.MinRAM, &r.MinRAM}} {
-		v, err := client.ParseInt(p.field, p.text)
-		if err != nil {
-			ps = append(ps, *err.(*client.Problem))
+		v, problem := client.ParseInt(p.field, p.text)
+		if problem != nil {
+			ps = append(ps, *problem)
 			continue
 		}
 		*p.dst = v
