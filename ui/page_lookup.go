@@ -205,10 +205,7 @@ func foundContent(c *common, name string, since time.Time, imgs []*client.Image,
 		wrapText(fmt.Sprintf("The request for %q (first sent %s) got no clear answer, and %s created since:", client.Inert(name), sent, what), cw),
 	)
 	for _, img := range imgs {
-		status := client.Inert(img.Status)
-		if m := client.StatusMeaning(img.Status); m != "" {
-			status += st.subtle.Render(" · " + m)
-		}
+		status := client.Inert(img.Status) + st.subtle.Render(" · "+client.StatusMeaning(img.Status))
 		lines = append(lines, "",
 			c.kv("id", st.bold.Render(client.Inert(img.ID)), 8, cw),
 			c.kv("status", status, 8, cw),

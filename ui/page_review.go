@@ -119,7 +119,7 @@ func (r *reviewPage) keys() []key.Binding {
 func (m *model) reviewKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	r := &m.review
 	if n, ok := jumpNumber(k); ok {
-		return m, m.editStep(editable[n-1])
+		return m, m.enterStep(editable[n-1])
 	}
 	if r.editing {
 		switch k.String() {
@@ -128,7 +128,7 @@ func (m *model) reviewKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case "down", "j", "tab":
 			r.cursor = (r.cursor + 1) % len(editable)
 		case "enter":
-			return m, m.editStep(editable[r.cursor])
+			return m, m.enterStep(editable[r.cursor])
 		case "esc":
 			r.editing = false
 		}
@@ -183,7 +183,6 @@ func (m *model) activate(choice int) (tea.Model, tea.Cmd) {
 }
 
 // editStep opens a step from the review; finishing it comes back here.
-func (m *model) editStep(id stepID) tea.Cmd { return m.enterStep(id) }
 
 func (r *reviewPage) view(m *model) string {
 	st := m.c.st

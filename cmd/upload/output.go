@@ -75,7 +75,6 @@ func (o *output) uploaded(res *client.UploadResult) {
 // status shows the image's status live: "Status: queued → saving → active".
 func (o *output) status(st string) {
 	if !o.live {
-		o.statuses = appendStatus(o.statuses, st)
 		return
 	}
 	if !o.statusOut {
