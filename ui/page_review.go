@@ -182,8 +182,6 @@ func (m *model) activate(choice int) (tea.Model, tea.Cmd) {
 	return m.finish(m.lastCreated, ErrInterrupted)
 }
 
-// editStep opens a step from the review; finishing it comes back here.
-
 func (r *reviewPage) view(m *model) string {
 	st := m.c.st
 	var top string
