@@ -3,10 +3,11 @@ package client
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // API field names, used in every problem so the user can map a message to the
@@ -94,11 +95,11 @@ func ParseInt(field, s string) (*int64, *Problem) {
 	}
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		unit := "GB"
+		id := "validate.min_disk.not_number"
 		if field == FieldMinRAM {
-			unit = "MB"
+			id = "validate.min_ram.not_number"
 		}
-		return nil, &Problem{Field: field, Message: fmt.Sprintf("%q is not a whole number; give the size in %s, digits only", s, unit)}
+		return nil, &Problem{Field: field, ID: id, Args: l10n.Args{"Value": quoted(Inert(s))}}
 	}
 	return &v, nil
 }
@@ -133,3 +134,5 @@ func SeedExample() Request {
 		Protected:       false,
 	}
 }
+
+func itoa(v int64) string { return strconv.FormatInt(v, 10) }

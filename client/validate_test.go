@@ -84,7 +84,7 @@ func TestValidateRulesAtBounds(t *testing.T) {
 				if len(errs) != 1 || errs[0].Field != tc.errField {
 					t.Fatalf("want one error on %s, got %v", tc.errField, errs)
 				}
-				if !strings.Contains(errs[0].Error(), tc.errField+": ") || len(errs[0].Message) < 15 {
+				if !strings.Contains(errs[0].Error(), tc.errField+": ") || len(errs[0].Text(nil)) < 15 {
 					t.Fatalf("message should name the field and explain: %q", errs[0].Error())
 				}
 			}
@@ -120,14 +120,14 @@ func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 
 func TestWindowsRefusalGivesTheSeedsReason(t *testing.T) {
 	ps := ValidateOSVersion(nil, "Windows Server 2016 Standard 64bit")
-	if len(ps) != 1 || !strings.Contains(ps[0].Message, "no longer") {
+	if len(ps) != 1 || !strings.Contains(ps[0].Text(nil), "no longer") {
 		t.Fatalf("got %v", ps)
 	}
 }
 
 func TestUnknownOSSuggests(t *testing.T) {
 	ps := ValidateOSVersion(nil, "Ubuntu 14.04 server")
-	if len(ps) != 1 || !strings.Contains(ps[0].Message, `did you mean "Ubuntu 14.04`) {
+	if len(ps) != 1 || !strings.Contains(ps[0].Text(nil), `did you mean "Ubuntu 14.04`) {
 		t.Fatalf("got %v", ps)
 	}
 }

@@ -38,7 +38,7 @@ func TestAnswersProblemsUseTheClientRules(t *testing.T) {
 	a := Answers{Name: "", OSVersion: "Windows 10 64bit", DiskFormat: "vmdk", MinDisk: "ten", MinRAM: "-1", Tags: "a=1\nnokey\na=1"}
 	got := map[string][]string{}
 	for _, p := range a.Problems(nil).Errors() {
-		got[p.Field] = append(got[p.Field], p.Message)
+		got[p.Field] = append(got[p.Field], p.Text(nil))
 	}
 	want := map[string]string{
 		client.FieldName:       "a name is required",

@@ -75,7 +75,7 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 		return exitcode.Reported(exitcode.Invalid, &client.ValidationError{Problems: errs})
 	}
 	for _, w := range problems.Warnings() {
-		fmt.Fprintf(io.ErrOut, "warning: %s: %s\n", w.Field, w.Message)
+		fmt.Fprintf(io.ErrOut, "warning: %s: %s\n", w.Field, w.Text(nil))
 	}
 
 	if f.DryRun {

@@ -12,7 +12,7 @@ import (
 func printProblems(io *factory.IOStreams, errs client.Problems) {
 	fmt.Fprintf(io.ErrOut, "error: the request is invalid; nothing was sent (%d problem%s):\n", len(errs), plural(len(errs)))
 	for _, p := range errs {
-		fmt.Fprintf(io.ErrOut, "  %s (%s): %s\n", p.Field, flagFor(p.Field), p.Message)
+		fmt.Fprintf(io.ErrOut, "  %s (%s): %s\n", p.Field, flagFor(p.Field), p.Text(nil))
 	}
 }
 
