@@ -16,6 +16,7 @@ package l10n
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 	"sync"
@@ -93,8 +94,9 @@ func New(lang Lang) *Localizer {
 	return &Localizer{lang: English, loc: i18n.NewLocalizer(b.main, "en")}
 }
 
-// English is the localizer of error texts that are not shown through a
-// front end (error values printed with %v, logs, the sandbox's answers).
+// EnglishLocalizer renders error texts that no front end localises (error
+// values printed with %v, logs, the sandbox's answers). A nil *Localizer
+// is English too.
 func EnglishLocalizer() *Localizer { return english() }
 
 var english = sync.OnceValue(func() *Localizer { return New(English) })
@@ -144,26 +146,22 @@ type bundles struct {
 }
 
 var loadBundles = sync.OnceValue(func() *bundles {
-	b := &bundles{main: i18n.NewBundle(language.English), pseudo: i18n.NewBundle(language.English)}
+	b := &bundles{main: i18n.NewBundle(language.English), pseudo: i18n.NewBundle(language.English), english: map[string]*i18n.Message{}}
 	for _, lang := range Langs {
-		path := "catalog/" + string(lang) + ".toml"
-		data, err := catalogFS.ReadFile(path)
+		files, err := catalogueFiles(lang)
 		if err != nil {
 			panic("l10n: " + err.Error())
 		}
-		msgs, err := i18n.ParseMessageFileBytes(data, path, map[string]i18n.UnmarshalFunc{"toml": toml.Unmarshal})
-		if err != nil {
-			panic("l10n: " + path + ": " + err.Error())
-		}
-		if err := b.main.AddMessages(msgs.Tag, msgs.Messages...); err != nil {
-			panic("l10n: " + path + ": " + err.Error())
-		}
-		if lang == English {
-			b.english = map[string]*i18n.Message{}
-			for _, m := range msgs.Messages {
+		for _, f := range files {
+			if err := b.main.AddMessages(f.Tag, f.Messages...); err != nil {
+				panic("l10n: " + f.Path + ": " + err.Error())
+			}
+			if lang != English {
+				continue
+			}
+			for _, m := range f.Messages {
 				b.english[m.ID] = m
-				p := pseudoMessage(m)
-				if err := b.pseudo.AddMessages(language.English, p); err != nil {
+				if err := b.pseudo.AddMessages(language.English, pseudoMessage(m)); err != nil {
 					panic("l10n: pseudo: " + err.Error())
 				}
 			}
@@ -172,27 +170,52 @@ var loadBundles = sync.OnceValue(func() *bundles {
 	return b
 })
 
-// Catalogue is a language's messages by id, each form's source text: for
-// the tests that compare the catalogues.
-func Catalogue(lang Lang) (map[string]map[string]string, error) {
-	path := "catalog/" + string(lang) + ".toml"
-	data, err := catalogFS.ReadFile(path)
+// catalogueFiles parses a language's catalogue files: catalog/AREA.LANG.toml,
+// one pair of files per area so that areas can be edited independently.
+func catalogueFiles(lang Lang) ([]*i18n.MessageFile, error) {
+	paths, err := fs.Glob(catalogFS, "catalog/*."+string(lang)+".toml")
 	if err != nil {
 		return nil, err
 	}
-	msgs, err := i18n.ParseMessageFileBytes(data, path, map[string]i18n.UnmarshalFunc{"toml": toml.Unmarshal})
+	var out []*i18n.MessageFile
+	for _, path := range paths {
+		data, err := catalogFS.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		f, err := i18n.ParseMessageFileBytes(data, path, map[string]i18n.UnmarshalFunc{"toml": toml.Unmarshal})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// Catalogue is a language's messages by id, each form's source text, and
+// the file that holds each: for the tests that compare the catalogues. An id
+// defined twice is an error.
+func Catalogue(lang Lang) (map[string]map[string]string, error) {
+	files, err := catalogueFiles(lang)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]map[string]string{}
-	for _, m := range msgs.Messages {
-		forms := map[string]string{}
-		for k, v := range map[string]string{"zero": m.Zero, "one": m.One, "two": m.Two, "few": m.Few, "many": m.Many, "other": m.Other} {
-			if v != "" {
-				forms[k] = v
+	where := map[string]string{}
+	for _, f := range files {
+		for _, m := range f.Messages {
+			if prev, dup := where[m.ID]; dup {
+				return nil, fmt.Errorf("%s: id %q already defined in %s", f.Path, m.ID, prev)
 			}
+			where[m.ID] = f.Path
+			forms := map[string]string{}
+			for k, v := range map[string]string{"zero": m.Zero, "one": m.One, "two": m.Two, "few": m.Few, "many": m.Many, "other": m.Other} {
+				if v != "" {
+					forms[k] = v
+				}
+			}
+			out[m.ID] = forms
 		}
-		out[m.ID] = forms
 	}
 	return out, nil
 }
