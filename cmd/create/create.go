@@ -14,14 +14,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Deps are what the command needs from the outside world; tests replace
-// Wizard so that command tests never prompt.
-type Deps struct {
-	IO     *factory.IOStreams
-	Env    factory.Env
-	Conn   *factory.ConnFlags
-	Wizard func(context.Context, ui.Options) (*client.Result, error)
-}
+// Deps are the command's dependencies (factory.Deps).
+type Deps = factory.Deps
 
 // NewCmd returns the root command's create behaviour bound to a cobra command.
 func NewCmd(deps Deps) *cobra.Command {
@@ -71,11 +65,11 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 		fmt.Fprintln(io.ErrOut, "warning: --no-validate: sending the values as given; the server decides what is valid.")
 	}
 	if errs := problems.Errors(); len(errs) > 0 {
-		printProblems(io, errs)
+		printProblems(io, deps.Loc, errs)
 		return exitcode.Reported(exitcode.Invalid, &client.ValidationError{Problems: errs})
 	}
 	for _, w := range problems.Warnings() {
-		fmt.Fprintf(io.ErrOut, "warning: %s: %s\n", w.Field, w.Text(nil))
+		fmt.Fprintf(io.ErrOut, "warning: %s: %s\n", w.Field, w.Text(deps.Loc))
 	}
 
 	if f.DryRun {

@@ -6,13 +6,14 @@ import (
 	"text/tabwriter"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/ims-wizard/ims-wizard/cmd/factory"
 )
 
-func printProblems(io *factory.IOStreams, errs client.Problems) {
+func printProblems(io *factory.IOStreams, loc *l10n.Localizer, errs client.Problems) {
 	fmt.Fprintf(io.ErrOut, "error: the request is invalid; nothing was sent (%d problem%s):\n", len(errs), plural(len(errs)))
 	for _, p := range errs {
-		fmt.Fprintf(io.ErrOut, "  %s (%s): %s\n", p.Field, flagFor(p.Field), p.Text(nil))
+		fmt.Fprintf(io.ErrOut, "  %s (%s): %s\n", p.Field, flagFor(p.Field), p.Text(loc))
 	}
 }
 

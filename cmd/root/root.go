@@ -8,9 +8,11 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/ims-wizard/ims-wizard/cmd/create"
 	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
 	"github.com/ims-wizard/ims-wizard/cmd/factory"
@@ -22,10 +24,13 @@ import (
 )
 
 // NewCmd builds the whole command tree from its dependencies.
-func NewCmd(deps create.Deps) *cobra.Command {
+func NewCmd(deps factory.Deps) *cobra.Command {
 	root := create.NewCmd(deps)
 	root.Version = client.Version
 	deps.Conn.Register(root.PersistentFlags())
+	// Read before the commands are built (their help is in that language);
+	// declared so that cobra accepts it and lists it.
+	root.PersistentFlags().String("lang", "", "interface language: en or es (default: from LC_ALL, LC_MESSAGES, LANG)")
 	root.AddCommand(
 		sandboxcmd.NewCmd(deps.IO),
 		osversions.NewCmd(deps.IO, deps.Env, deps.Conn),
@@ -55,7 +60,11 @@ func Main(version string, args []string) int {
 			return pw, err
 		}
 	}
-	deps := create.Deps{IO: io, Env: env, Conn: &factory.ConnFlags{}, Wizard: ui.Run}
+	lang, err := chooseLang(args, env.Getenv)
+	if err != nil {
+		return report(io, exitcode.Usage(err))
+	}
+	deps := factory.Deps{IO: io, Env: env, Conn: &factory.ConnFlags{}, Loc: l10n.New(lang), Wizard: ui.Run}
 	cmd := NewCmd(deps)
 	cmd.SetArgs(args)
 	defer func() {
@@ -66,7 +75,7 @@ func Main(version string, args []string) int {
 			os.Exit(exitcode.Failure)
 		}
 	}()
-	err := cmd.ExecuteContext(ctx)
+	err = cmd.ExecuteContext(ctx)
 	if err != nil && ctx.Err() != nil {
 		// The signal, not the symptom it caused, decides the exit code.
 		err = exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
@@ -86,4 +95,26 @@ func report(io *factory.IOStreams, err error) int {
 		fmt.Fprintln(io.ErrOut, "interrupted")
 	}
 	return exitcode.Of(err)
+}
+
+// chooseLang is the interface language: --lang if given (before cobra
+// parses anything: the commands' help is built in it), else the locale.
+func chooseLang(args []string, getenv func(string) string) (l10n.Lang, error) {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		v, ok := strings.CutPrefix(a, "--lang=")
+		if !ok && a == "--lang" && i+1 < len(args) {
+			v, ok = args[i+1], true
+		}
+		if ok {
+			lang, err := l10n.ParseLang(v)
+			if err != nil {
+				return "", fmt.Errorf("--lang: %w", err)
+			}
+			return lang, nil
+		}
+	}
+	return l10n.FromEnv(getenv), nil
 }
