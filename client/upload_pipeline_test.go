@@ -226,7 +226,7 @@ func TestRunUploadAfterAFailureOrAStop(t *testing.T) {
 	if !errors.Is(out.Err, boom) || out.Stopped || out.Phase != PhaseSending || out.Final == nil {
 		t.Fatalf("failure outcome %+v", out)
 	}
-	if got := out.StatusAfter(nil, "img-1"); got != "image img-1 is now queued: "+StatusMeaning("queued") {
+	if got := out.StatusAfter(nil, "img-1"); got != "GET /v2/images/img-1 says it is now queued: "+StatusMeaning("queued") {
 		t.Errorf("StatusAfter %q", got)
 	}
 

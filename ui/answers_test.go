@@ -67,7 +67,7 @@ func TestAnswersProblemsUseTheClientRules(t *testing.T) {
 }
 
 func TestOSMenuOrdersPlatformsAndLeavesOutWindows(t *testing.T) {
-	menu := newOSMenu(client.EmbeddedCatalog())
+	menu := newOSMenu(client.EmbeddedCatalog(), nil)
 	var names []string
 	for _, p := range menu.platforms {
 		names = append(names, p.name)
@@ -93,14 +93,14 @@ func TestOSMenuOrdersPlatformsAndLeavesOutWindows(t *testing.T) {
 	// A live catalogue is used as given.
 	live := client.NewCatalog([]client.OSVersion{{Platform: "Rocky", Type: "Linux", Bits: 64, Version: "Rocky 9 64bit"},
 		{Platform: "Windows", Type: "Windows", Bits: 64, Version: "Windows Server 2022 64bit"}})
-	if m := newOSMenu(live); len(m.platforms) != 1 || m.platforms[0].name != "Rocky" || m.windows != 1 {
+	if m := newOSMenu(live, nil); len(m.platforms) != 1 || m.platforms[0].name != "Rocky" || m.windows != 1 {
 		t.Errorf("live menu %+v", m.platforms)
 	}
 }
 
-func TestPickerFiltersAndKeepsTheCursor(t *testing.T) {
+func TestListFieldFiltersAndKeepsTheCursor(t *testing.T) {
 	value := "b2"
-	p := newPicker("k", "Title", []string{"alpha one", "beta two", "gamma three", "beta four"}, []string{"a1", "b2", "g3", "b4"}, &value)
+	p := newListField("k", "Title", []option{{"alpha one", "a1"}, {"beta two", "b2"}, {"gamma three", "g3"}, {"beta four", "b4"}}, &value, nil)
 	p.WithHeight(3)
 	send := func(msgs ...tea.KeyMsg) {
 		for _, m := range msgs {
