@@ -135,7 +135,7 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request)
 	if notice != "" {
 		fmt.Fprintln(deps.IO.ErrOut, notice)
 	}
-	res, err := deps.Wizard(ctx, ui.Options{
+	opts := ui.Options{
 		Creator:       conn.Client,
 		Uploader:      conn.Client,
 		Catalog:       cat,
@@ -147,7 +147,17 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request)
 		Accessible:    f.Accessible || factory.EnvFlag(deps.Env.Getenv("ACCESSIBLE")),
 		In:            deps.IO.In,
 		Out:           deps.IO.ErrOut,
-	})
+		Loc:           deps.Loc,
+		Getenv:        deps.Env.Getenv,
+	}
+	if opts.AccessibleMode() {
+		// Ctrl+C is a signal on the cooked terminal of accessible mode:
+		// the wizard takes it to cancel what is in flight.
+		intr, release := deps.Interrupts.Take()
+		defer release()
+		opts.Interrupts = intr
+	}
+	res, err := deps.Wizard(ctx, opts)
 	// The last image of the session is said whatever ended it: an image
 	// created before a Ctrl+C (or an error) still exists.
 	if res != nil && res.Image != nil {

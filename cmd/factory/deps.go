@@ -12,9 +12,11 @@ import (
 // cmd/root (gh's Factory): tests build their own, with a fake Wizard so that
 // command tests never prompt.
 type Deps struct {
-	IO     *IOStreams
-	Env    Env
-	Conn   *ConnFlags
-	Loc    *l10n.Localizer // the interface language, chosen once (--lang, then the locale)
-	Wizard func(context.Context, ui.Options) (*client.Result, error)
+	IO   *IOStreams
+	Env  Env
+	Conn *ConnFlags
+	Loc  *l10n.Localizer // the interface language, chosen once (--lang, then the locale)
+	// Interrupts routes Ctrl+C; nil in tests (it then reaches nothing).
+	Interrupts *Interrupts
+	Wizard     func(context.Context, ui.Options) (*client.Result, error)
 }

@@ -47,8 +47,14 @@ func NewCmd(deps factory.Deps) *cobra.Command {
 // Main runs the program with the real world and returns the exit code.
 func Main(version string, args []string) int {
 	client.Version = version
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGTERM ends the run as an interrupt (the wizard restores the
+	// terminal and keeps its draft); SIGINT is routed: see Interrupts.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
+	ctx, interrupt := context.WithCancel(ctx)
+	defer interrupt()
+	interrupts, unwatch := factory.WatchInterrupts(interrupt)
+	defer unwatch()
 	io := factory.System()
 	env := factory.SystemEnv()
 	if io.CanPrompt() {
@@ -64,7 +70,7 @@ func Main(version string, args []string) int {
 	if err != nil {
 		return report(io, exitcode.Usage(err))
 	}
-	deps := factory.Deps{IO: io, Env: env, Conn: &factory.ConnFlags{}, Loc: l10n.New(lang), Wizard: ui.Run}
+	deps := factory.Deps{IO: io, Env: env, Conn: &factory.ConnFlags{}, Loc: l10n.New(lang), Interrupts: interrupts, Wizard: ui.Run}
 	cmd := NewCmd(deps)
 	cmd.SetArgs(args)
 	defer func() {
