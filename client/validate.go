@@ -150,7 +150,11 @@ func badNameChars(name string) string {
 	return strings.Join(bad, ", ")
 }
 
-// ValidateOSVersion: a catalogue entry; Windows refused; omitted warns.
+// ValidateOSVersion: a value of cat, Windows refused, omitted warns. A live
+// list (Source.Origin OriginLive) is the truth: what it lacks is refused
+// with suggestions from it, what it has is accepted. With the embedded
+// catalogue, a value that Huawei's API reference does not vouch for is
+// accepted with a warning naming its evidence: the region decides.
 func ValidateOSVersion(cat *Catalog, version string) Problems {
 	if cat == nil {
 		cat = EmbeddedCatalog()
@@ -160,10 +164,7 @@ func ValidateOSVersion(cat *Catalog, version string) Problems {
 	}
 	v, ok := cat.Lookup(version)
 	if !ok {
-		if s := cat.Suggest(version, 3); len(s) > 0 {
-			return Problems{refuse(FieldOSVersion, "validate.os_version.unknown_suggest", l10n.Args{"Value": quoted(version), "Suggestions": quoteJoin(s)})}
-		}
-		return Problems{refuse(FieldOSVersion, "validate.os_version.unknown", l10n.Args{"Value": quoted(version)})}
+		return Problems{unknownOSVersion(cat, version)}
 	}
 	if IsWindows(v) {
 		return Problems{refuse(FieldOSVersion, "validate.os_version.windows", l10n.Args{"Value": quoted(v.Version)})}
@@ -171,7 +172,46 @@ func ValidateOSVersion(cat *Catalog, version string) Problems {
 	if v.Version == FallbackOSVersion {
 		return Problems{warn(FieldOSVersion, "validate.os_version.fallback", l10n.Args{"Value": quoted(v.Version)})}
 	}
+	if id, weak := weakEvidenceWarning[v.Evidence]; weak && cat.Source.Origin != OriginLive {
+		return Problems{warn(FieldOSVersion, id, l10n.Args{"Value": quoted(v.Version)})}
+	}
 	return nil
+}
+
+// weakEvidenceWarning is the warning of each evidence level short of
+// Huawei's API reference.
+var weakEvidenceWarning = map[string]string{
+	EvidenceAPITest:    "osversions.validate.weak.api_test",
+	EvidencePeerAPIDoc: "osversions.validate.weak.peer_api_doc",
+	EvidenceImageName:  "osversions.validate.weak.image_name",
+	EvidencePeerDoc:    "osversions.validate.weak.peer_doc",
+}
+
+// maxShownValue is how much of an unknown value a message repeats: enough
+// to recognise it, never a pasted file.
+const maxShownValue = 80
+
+func unknownOSVersion(cat *Catalog, version string) Problem {
+	shown := version
+	if utf8.RuneCountInString(version) > maxShownValue {
+		shown = cut(version, maxShownValue) + "…"
+	}
+	args := l10n.Args{"Value": quoted(shown)}
+	suggestions := cat.Suggest(version, 3)
+	if len(suggestions) > 0 {
+		args["Suggestions"] = quoteJoin(suggestions)
+	}
+	if cat.Source.Origin == OriginLive {
+		args["Endpoint"] = cat.Source.Name()
+		if len(suggestions) > 0 {
+			return refuse(FieldOSVersion, "osversions.validate.not_listed_suggest", args)
+		}
+		return refuse(FieldOSVersion, "osversions.validate.not_listed", args)
+	}
+	if len(suggestions) > 0 {
+		return refuse(FieldOSVersion, "validate.os_version.unknown_suggest", args)
+	}
+	return refuse(FieldOSVersion, "validate.os_version.unknown", args)
 }
 
 func quoteJoin(ss []string) string {

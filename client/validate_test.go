@@ -180,34 +180,3 @@ func TestBodyKeepsHTMLCharacters(t *testing.T) {
 		t.Fatalf("%s", r.Body())
 	}
 }
-
-func TestCatalogEmbedded(t *testing.T) {
-	c := EmbeddedCatalog()
-	if len(c.Versions) != 133 {
-		t.Fatalf("want 133 versions from the TSV, got %d", len(c.Versions))
-	}
-	v, ok := c.Lookup("Ubuntu 14.04 server 64bit")
-	if !ok || v.Platform != "Ubuntu" || v.Type != "Linux" || v.Bits != 64 {
-		t.Fatalf("got %+v %v", v, ok)
-	}
-	v, ok = c.Lookup("Other(32 bit)")
-	if !ok || v.Bits != 32 || v.Platform != "Other" {
-		t.Fatalf("got %+v %v", v, ok)
-	}
-	ps := c.Platforms()
-	if ps[0] != "Windows" || ps[len(ps)-1] != "Other" || len(ps) != 13 {
-		t.Fatalf("platforms %v", ps)
-	}
-	if n := len(c.ByPlatform("CentOS")); n != 24 {
-		t.Fatalf("CentOS has %d", n)
-	}
-}
-
-func TestParseCatalogTSVErrors(t *testing.T) {
-	if _, err := ParseCatalogTSV("a\tb\tc\n"); err == nil {
-		t.Fatal("want a column-count error")
-	}
-	if _, err := ParseCatalogTSV("a\tb\tx\td\n"); err == nil || !strings.Contains(err.Error(), "os_bit") {
-		t.Fatalf("got %v", err)
-	}
-}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
 	"github.com/ims-wizard/ims-wizard/cmd/factory"
 	"github.com/ims-wizard/ims-wizard/ui"
@@ -60,12 +62,57 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 		return runWizard(ctx, deps, f, req)
 	}
 
-	problems := append(parseProblems, validate(f, req)...)
+	// The OS version is judged against the target's list, so when one is
+	// given the target comes first: then every problem, the OS version's
+	// included, is reported at once and with the right verdict (nothing is
+	// created before that: the list is a GET). A dry run sends nothing and
+	// uses the list cached for the target, if fresh.
+	checkOS := !f.NoValidate && strings.TrimSpace(req.OSVersion) != ""
+	cat := client.EmbeddedCatalog()
+	var conn *factory.Connection
+	var target factory.Target
+	var auth client.AuthInfo
+	if f.DryRun {
+		env := deps.Env
+		env.AskPassword = nil // nothing is sent: no reason to ask for a password
+		t, a, notices, err := deps.Conn.Plan(env)
+		if err != nil {
+			return err
+		}
+		for _, n := range notices {
+			fmt.Fprintln(io.ErrOut, n)
+		}
+		target, auth = t, a.Info()
+		if checkOS {
+			cat = factory.CachedCatalog(deps.Env, target)
+			fmt.Fprintln(io.ErrOut, cat.Source.Describe(deps.Loc, time.Now()))
+		}
+	} else if checkOS {
+		c, err := connect(deps)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		conn, target = c, c.Target
+		if cat, err = conn.Catalog(ctx); err != nil {
+			return factory.CatalogFailed(io.ErrOut, err)
+		}
+		if cat.Source.Origin == client.OriginEmbedded {
+			fmt.Fprintln(io.ErrOut, cat.Source.Describe(deps.Loc, time.Now()))
+		}
+	}
+
+	problems := append(parseProblems, validate(f, req, cat)...)
 	if f.NoValidate && len(parseProblems) == 0 {
 		fmt.Fprintln(io.ErrOut, "warning: --no-validate: sending the values as given; the server decides what is valid.")
 	}
 	if errs := problems.Errors(); len(errs) > 0 {
 		printProblems(io, deps.Loc, errs)
+		if len(errs.For(client.FieldOSVersion)) > 0 && cat.Source.Cached {
+			// A value added to the region since the list was cached.
+			fmt.Fprintln(io.ErrOut, deps.Loc.T("osversions.create.refresh_hint", l10n.Args{
+				"Age": client.Age(deps.Loc, time.Since(cat.Source.ReadAt)), "Command": deps.Conn.RefreshCommand(target)}))
+		}
 		return exitcode.Reported(exitcode.Invalid, &client.ValidationError{Problems: errs})
 	}
 	for _, w := range problems.Warnings() {
@@ -73,25 +120,15 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 	}
 
 	if f.DryRun {
-		env := deps.Env
-		env.AskPassword = nil // nothing is sent: no reason to ask for a password
-		target, auth, notices, err := deps.Conn.Plan(env)
+		return printDryRun(io, f.Output, target, auth, req)
+	}
+	if conn == nil {
+		c, err := connect(deps)
 		if err != nil {
 			return err
 		}
-		for _, n := range notices {
-			fmt.Fprintln(io.ErrOut, n)
-		}
-		return printDryRun(io, f.Output, target, auth.Info(), req)
-	}
-
-	conn, err := deps.Conn.Connect(deps.Env, io.ErrOut)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	for _, n := range conn.Notices {
-		fmt.Fprintln(io.ErrOut, n)
+		defer c.Close()
+		conn = c
 	}
 	fmt.Fprintf(io.ErrOut, "POST %s/v2/images, credentials: %s\n", strings.TrimRight(conn.Target.Endpoint, "/"), conn.Auth)
 	res, err := conn.Client.Create(ctx, req)
@@ -102,13 +139,27 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 	return printCreated(io, f.Output, conn, res)
 }
 
-// validate applies the request rules unless --no-validate, in which case
-// only well-typedness (already checked by parsing) is required.
-func validate(f *Flags, req client.Request) client.Problems {
+// connect opens the connection and says its notices (the sandbox in use,
+// TLS verification off) before any request.
+func connect(deps Deps) (*factory.Connection, error) {
+	conn, err := deps.Conn.Connect(deps.Env, deps.IO.ErrOut)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range conn.Notices {
+		fmt.Fprintln(deps.IO.ErrOut, n)
+	}
+	return conn, nil
+}
+
+// validate applies the request rules, the OS version's against cat, unless
+// --no-validate, in which case only well-typedness (already checked by
+// parsing) is required.
+func validate(f *Flags, req client.Request, cat *client.Catalog) client.Problems {
 	if f.NoValidate {
 		return nil
 	}
-	return req.Validate(client.EmbeddedCatalog())
+	return req.Validate(cat)
 }
 
 func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request) error {
@@ -131,9 +182,12 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request)
 		return err
 	}
 	defer conn.Close()
-	cat, notice := conn.Catalog(ctx)
-	if notice != "" {
-		fmt.Fprintln(deps.IO.ErrOut, notice)
+	cat, err := conn.Catalog(ctx)
+	if err != nil {
+		return factory.CatalogFailed(deps.IO.ErrOut, err)
+	}
+	if cat.Source.Origin == client.OriginEmbedded {
+		fmt.Fprintln(deps.IO.ErrOut, cat.Source.Describe(deps.Loc, time.Now()))
 	}
 	opts := ui.Options{
 		Creator:       conn.Client,

@@ -33,7 +33,7 @@ func NewCmd(deps factory.Deps) *cobra.Command {
 	root.PersistentFlags().String("lang", "", "interface language: en or es (default: from LC_ALL, LC_MESSAGES, LANG)")
 	root.AddCommand(
 		sandboxcmd.NewCmd(deps.IO),
-		osversions.NewCmd(deps.IO, deps.Env, deps.Conn),
+		osversions.NewCmd(deps),
 		upload.NewCmd(deps.IO, deps.Env, deps.Conn),
 	)
 	root.SetIn(deps.IO.In)
