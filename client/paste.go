@@ -227,8 +227,8 @@ func (p *Pasted) Fields() []string {
 }
 
 // Problems is everything to report about sending sent for this paste: the
-// paste's findings, then sent.Validate(cat) for the fields whose pasted
-// value could be read. Fields in replaced were set by the caller (flags
+// paste's findings, then (when a body was read) sent.Validate(cat) for the
+// fields whose pasted value could be read. Fields in replaced were set by the caller (flags
 // next to --from): their findings no longer apply.
 func (p *Pasted) Problems(sent Request, cat *Catalog, replaced ...string) Problems {
 	var ps Problems
@@ -236,6 +236,9 @@ func (p *Pasted) Problems(sent Request, cat *Catalog, replaced ...string) Proble
 		if !slices.Contains(replaced, f.Field) {
 			ps = append(ps, f)
 		}
+	}
+	if !p.WellFormed {
+		return ps // no body was read: its fields cannot be judged
 	}
 	for _, v := range sent.Validate(cat) {
 		if len(p.Findings.For(v.Field)) > 0 && !slices.Contains(replaced, v.Field) {
@@ -291,8 +294,8 @@ func sameHost(a, b string) bool {
 // twice, null values; then whether the layout differs. None when sent's
 // body is the pasted body byte for byte.
 func (p *Pasted) Differences(sent Request) []Note {
-	body := sent.Body()
-	if bytes.Equal(body, p.Body) {
+	// A final newline (a here-document has one) is no difference.
+	if bytes.Equal(bytes.TrimSpace(sent.Body()), bytes.TrimSpace(p.Body)) {
 		return nil
 	}
 	var out []Note

@@ -223,7 +223,9 @@ func (p *Pasted) setTags(raw json.RawMessage, kind, got string) {
 		p.asText[FieldTags] = strings.Join(tags, "\n")
 		return
 	}
-	p.Request.Tags = tags
+	if len(tags) > 0 { // [] sends nothing, as an absent field
+		p.Request.Tags = tags
+	}
 }
 
 func (p *Pasted) setInt(field, unit string, raw json.RawMessage, kind, got string, dst **int64) {

@@ -125,6 +125,7 @@ type curlCall struct {
 	creds       []string
 	secrets     []string
 	problems    Problems
+	unreadable  bool // an option stopped the reading: nothing after it is known
 }
 
 type curlDataArg struct {
@@ -234,6 +235,9 @@ func (p *Pasted) readCurl(text []byte, opt PasteOptions) ([]byte, bool) {
 	p.Findings = append(p.Findings, c.problems...)
 	p.creds = c.creds
 	p.secrets = c.secrets
+	if c.unreadable {
+		return nil, false
+	}
 	p.readURL(c)
 	if len(c.headers) > 0 {
 		p.note("", "paste.note.headers", l10n.Args{"Count": len(c.headers), "Names": strings.Join(c.headers, ", ")})
@@ -290,6 +294,7 @@ func (c *curlCall) parse(words []*syntax.Word) {
 		next := func(name string) (curlWord, bool) {
 			if i+1 >= len(words) {
 				c.problem(FieldCurl, "paste.curl.missing_value", l10n.Args{"Option": name})
+				c.unreadable = true
 				return curlWord{}, false
 			}
 			i++
@@ -306,7 +311,8 @@ func (c *curlCall) parse(words []*syntax.Word) {
 					continue // --no-verbose and the like
 				}
 				c.problem(FieldCurl, "paste.curl.unknown_option", l10n.Args{"Option": clip("--" + long)})
-				return // the rest cannot be told apart from the option's value
+				c.unreadable = true // the rest cannot be told apart from the option's value
+				return
 			}
 			var v curlWord
 			if o.arg {
@@ -323,6 +329,7 @@ func (c *curlCall) parse(words []*syntax.Word) {
 			long, known := curlShort[w.text[j]]
 			if !known {
 				c.problem(FieldCurl, "paste.curl.unknown_option", l10n.Args{"Option": clip("-" + string(w.text[j]))})
+				c.unreadable = true
 				return
 			}
 			o := curlOptions[long]

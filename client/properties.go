@@ -21,6 +21,10 @@ const (
 	reservedNamespace   = "os_glance"
 )
 
+// FieldProperties names the extra properties as a whole in problems (a
+// problem of one property is named by its key).
+const FieldProperties = "properties"
+
 // readOnlyFields are the fields the server sets: Glance's read-only and
 // disallowed ones, and those IMS adds to every image. A request that sends
 // one is refused (Glance: 403 "Attribute … is read-only"; IMS: 400).
@@ -60,7 +64,7 @@ func propertyKeyProblem(key string) *Problem {
 	n := utf8.RuneCountInString(key)
 	switch {
 	case strings.TrimSpace(key) == "":
-		return &Problem{Field: key, ID: "property.key.empty"}
+		return &Problem{Field: FieldProperties, ID: "property.key.empty"}
 	case readOnlyFields[key]:
 		return &Problem{Field: key, ID: "property.key.read_only", Args: l10n.Args{"Key": quoted(Inert(key))}}
 	case reservedKeys[key] || strings.HasPrefix(key, reservedNamespace):
@@ -92,7 +96,7 @@ func ValidateProperties(props []Property) Problems {
 		seen[p.Key] = true
 	}
 	if len(props) > PropertyAdviseCount {
-		ps = append(ps, warn("properties", "property.count", l10n.Args{"Count": len(props), "Max": PropertyAdviseCount}))
+		ps = append(ps, warn(FieldProperties, "property.count", l10n.Args{"Count": len(props), "Max": PropertyAdviseCount}))
 	}
 	return ps
 }

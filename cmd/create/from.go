@@ -303,7 +303,7 @@ func fieldLabel(field string) string {
 	switch field {
 	case client.FieldName, client.FieldOSVersion, client.FieldVisibility, client.FieldContainerFormat,
 		client.FieldDiskFormat, client.FieldProtected, client.FieldTags, client.FieldMinRAM, client.FieldMinDisk,
-		client.FieldPaste, client.FieldBody, client.FieldMethod, client.FieldURL, client.FieldCurl, "properties":
+		client.FieldPaste, client.FieldBody, client.FieldMethod, client.FieldURL, client.FieldCurl, client.FieldProperties:
 		return field
 	}
 	return fmt.Sprintf("%q", client.Inert(field))
