@@ -264,6 +264,9 @@ func (p *Pasted) Notices(auth AuthInfo, target, endpoint string) []Note {
 	case p.Endpoint == "":
 	case sameHost(p.Endpoint, endpoint):
 		out = append(out, Note{Field: FieldURL, ID: "paste.note.url_same", Args: l10n.Args{"Target": target}})
+	case p.Region != "" && !p.unknownRegion && auth.Kind == AuthNone:
+		// --region alone would still mean the sandbox: say what else it takes.
+		out = append(out, Note{Field: FieldURL, ID: "paste.note.region_needs_credentials", Args: l10n.Args{"Region": p.Region, "Target": target}})
 	case p.Region != "" && !p.unknownRegion:
 		out = append(out, Note{Field: FieldURL, ID: "paste.note.region", Args: l10n.Args{"Region": p.Region, "Target": target}})
 	case p.Region != "":

@@ -346,6 +346,13 @@ func TestRegionAndEndpointOfTheURL(t *testing.T) {
 			t.Errorf("%s: notes %q lack %q", tc.url, text, tc.note)
 		}
 	}
+	// Without credentials, --region alone would still mean the sandbox.
+	p := ParsePasted([]byte(`curl -d '{"name": "x"}' https://ims.ap-southeast-1.myhuaweicloud.com/v2/images`), PasteOptions{})
+	for _, n := range p.Notices(AuthInfo{Kind: AuthNone, Source: "sandbox"}, "built-in sandbox", "http://127.0.0.1:9292") {
+		if n.Field == FieldURL && n.ID != "paste.note.region_needs_credentials" {
+			t.Errorf("%s: %s", n.ID, n.Text(nil))
+		}
+	}
 }
 
 // The differences from the pasted body, one per field.

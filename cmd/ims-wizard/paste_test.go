@@ -91,7 +91,7 @@ func TestFromFileDryRun(t *testing.T) {
 	}
 	for _, want := range []string{
 		"ignored: X-Auth-Token (a credential); this machine's credentials will be used: none (sandbox)",
-		"the pasted URL names region ap-southeast-1; requests go to built-in sandbox (pass --region ap-southeast-1 to use it)",
+		"the pasted URL names region ap-southeast-1; requests go to built-in sandbox (to use that region, configure credentials and pass --region ap-southeast-1",
 		"ignored header: X-Project-Id",
 		`kept as an extra property (IMS stores it as given): "os_distro"`,
 	} {
