@@ -40,12 +40,14 @@ const MaxPasteSize = 1 << 20
 
 // PasteOptions say where a curl command's "@file" and "@-" are read from.
 type PasteOptions struct {
-	// Dir is the directory relative "@file" names are read from: the
+	// Dir is the directory "@file" names are read from, for messages: the
 	// pasted file's own directory (the current one for a paste on stdin).
 	Dir string
-	// ReadFile reads a file named by the paste (-d @body.json, -H @file);
-	// nil refuses such names.
-	ReadFile func(path string) ([]byte, error)
+	// ReadFile reads a file of Dir by its slash-separated name relative to
+	// it (-d @body.json, < body.json); nil refuses such names. Only names
+	// inside Dir are asked for: a paste from a ticket must not make
+	// ims-wizard read, show or send any other file of this machine.
+	ReadFile func(name string) ([]byte, error)
 	// Stdin is what "-d @-" reads when the paste has no here-document;
 	// nil (the paste itself came from standard input) refuses it.
 	Stdin io.Reader

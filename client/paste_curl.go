@@ -2,8 +2,10 @@ package client
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"path"
 	"path/filepath"
@@ -624,20 +626,34 @@ func (p *Pasted) readNamed(name string, opt PasteOptions) ([]byte, bool) {
 		p.find(FieldBody, "paste.curl.no_files", l10n.Args{"File": clip(name)})
 		return nil, false
 	}
-	full := name
-	if !filepath.IsAbs(name) {
-		full = filepath.Join(opt.Dir, name)
+	// Only a file beside the paste (or below it): an absolute name or one
+	// climbing out with ".." would reach the engineer's own files.
+	rel := filepath.ToSlash(name)
+	if filepath.IsAbs(name) || strings.HasPrefix(rel, "/") || !fs.ValidPath(path.Clean(rel)) {
+		p.find(FieldBody, "paste.curl.file_outside", l10n.Args{"File": clip(name)})
+		return nil, false
 	}
-	data, err := opt.ReadFile(full)
+	rel = path.Clean(rel)
+	shown := clip(filepath.Join(opt.Dir, filepath.FromSlash(rel)))
+	data, err := opt.ReadFile(rel)
 	switch {
 	case err != nil:
-		p.find(FieldBody, "paste.curl.file", l10n.Args{"File": clip(full), "Err": clip(err.Error())})
+		p.find(FieldBody, "paste.curl.file", l10n.Args{"File": shown, "Err": clip(errorText(err))})
 		return nil, false
 	case len(data) > MaxPasteSize:
-		p.find(FieldBody, "paste.curl.file_too_large", l10n.Args{"File": clip(full), "Max": MaxPasteSize})
+		p.find(FieldBody, "paste.curl.file_too_large", l10n.Args{"File": shown, "Max": MaxPasteSize})
 		return nil, false
 	}
 	return data, true
+}
+
+// errorText is an error without the path a PathError repeats.
+func errorText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // stdinOfStmt is the standard input the command itself gives curl: a

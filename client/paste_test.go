@@ -94,9 +94,9 @@ func TestPasteFormsGiveTheSeedRequest(t *testing.T) {
 		{"$'…' quoting", `curl https://ims.cn-north-4.myhuaweicloud.com/v2/images -H $'Content-Type: application/json' -d $'` + strings.ReplaceAll(seedBody, "\n", `\n`) + `'`, PasteOptions{}, PasteCurl},
 		{"a prompt, a short-option cluster", `$ curl -sSkX POST https://ims.cn-north-4.myhuaweicloud.com/v2/images -H 'Content-Type: application/json' -sd '` + oneLine + `'`, PasteOptions{}, PasteCurl},
 		{"-d @body.json next to the paste", "curl -X POST https://ims.cn-north-4.myhuaweicloud.com/v2/images \\\n -H 'Content-Type: application/json' -d @body.json",
-			files(map[string]string{"/ticket/body.json": seedBody}), PasteCurl},
+			files(map[string]string{"body.json": seedBody}), PasteCurl},
 		{"--data-binary @body.json", "curl https://ims.cn-north-4.myhuaweicloud.com/v2/images -H 'Content-Type: application/json' --data-binary @body.json",
-			files(map[string]string{"/ticket/body.json": seedBody}), PasteCurl},
+			files(map[string]string{"body.json": seedBody}), PasteCurl},
 		{"--json", `curl --json '` + oneLine + `' https://ims.cn-north-4.myhuaweicloud.com/v2/images`, PasteOptions{}, PasteCurl},
 		{"--url and a here-string", `curl --url https://ims.cn-north-4.myhuaweicloud.com/v2/images -H 'Content-Type: application/json' -d @- <<< '` + oneLine + `'`, PasteOptions{}, PasteCurl},
 		{"-d @- from stdin", `curl https://ims.cn-north-4.myhuaweicloud.com/v2/images -H 'Content-Type: application/json' -d @-`,
@@ -152,14 +152,14 @@ func TestDryRunCurlPastesBack(t *testing.T) {
 // curl -d @file drops newlines, --data-binary keeps them, --data-raw does
 // not read files: the body is what curl sent.
 func TestCurlDataOptionsReadAsCurlDoes(t *testing.T) {
-	opt := files(map[string]string{"/ticket/b.json": "{\"name\":\r\n \"x\"}\n", "/abs/b.json": `{"name": "abs"}`})
+	opt := files(map[string]string{"b.json": "{\"name\":\r\n \"x\"}\n", "sub/c.json": `{"name": "sub"}`})
 	cases := map[string]string{
 		`curl -d @b.json u/v2/images`:                                        `{"name": "x"}`,
 		`curl --data-ascii @b.json u/v2/images`:                              `{"name": "x"}`,
 		`curl --data-binary @b.json u/v2/images`:                             "{\"name\":\r\n \"x\"}\n",
 		`curl --json @b.json u/v2/images`:                                    "{\"name\":\r\n \"x\"}\n",
 		`curl --data-raw '{"name": "@b"}' u/v2/images`:                       `{"name": "@b"}`,
-		`curl -d @/abs/b.json u/v2/images`:                                   `{"name": "abs"}`,
+		`curl -d @./sub/c.json u/v2/images`:                                  `{"name": "sub"}`,
 		"curl --data-binary @- u/v2/images <<'EOF'\n{\"name\": \"$x\"}\nEOF": "{\"name\": \"$x\"}\n",
 		"curl -d @- u/v2/images <<EOF\n{\"name\": \"\\$x\"}\nEOF":            `{"name": "$x"}`,
 		`curl --data-binary @- u/v2/images < b.json`:                         "{\"name\":\r\n \"x\"}\n",
@@ -215,11 +215,13 @@ func TestPasteProblemsByField(t *testing.T) {
 		{"@- with no standard input", `curl -d @- u/v2/images`, []string{"body=paste.curl.stdin"}},
 		{"a body file that is not there", `curl -d @missing.json u/v2/images`, []string{"body=paste.curl.file"}},
 		{"a body file that cannot be read here", `curl -d @body.json u/v2/images`, []string{"body=paste.curl.no_files"}},
+		{"a body file elsewhere on this machine", `curl -d @/home/me/.huaweicloud/credentials u/v2/images`, []string{"body=paste.curl.file_outside"}},
+		{"a body file above the paste", `curl --data-binary @- u/v2/images < ../../etc/passwd`, []string{"body=paste.curl.file_outside"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			opt := PasteOptions{}
-			if strings.Contains(tc.paste, "missing.json") {
+			if strings.Contains(tc.paste, "missing.json") || strings.Contains(tc.paste, "credentials") || strings.Contains(tc.paste, "passwd") {
 				opt = files(nil)
 			}
 			p := ParsePasted([]byte(tc.paste), opt)
@@ -445,7 +447,7 @@ func TestPasteTooLarge(t *testing.T) {
 	if errs := errorIDs(p.Findings); strings.Join(errs, "") != "paste=paste.too_large" {
 		t.Errorf("%v", errs)
 	}
-	big := files(map[string]string{"/ticket/b.json": strings.Repeat(" ", MaxPasteSize+1)})
+	big := files(map[string]string{"b.json": strings.Repeat(" ", MaxPasteSize+1)})
 	if errs := errorIDs(ParsePasted([]byte(`curl -d @b.json u/v2/images`), big).Findings); strings.Join(errs, "") != "body=paste.curl.file_too_large" {
 		t.Errorf("%v", errs)
 	}
@@ -457,7 +459,7 @@ func TestBodyFileOnDisk(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "body.json"), []byte(seedBody), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	opt := PasteOptions{Dir: dir, ReadFile: os.ReadFile}
+	opt := PasteOptions{Dir: dir, ReadFile: func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, name)) }}
 	p := ParsePasted([]byte("curl -X POST https://ims.cn-north-4.myhuaweicloud.com/v2/images \\\n  -H 'Content-Type: application/json' \\\n  --data-binary @body.json\n"), opt)
 	if !reflect.DeepEqual(p.Prepared(), SeedExample()) {
 		t.Errorf("%s", p.Prepared().Body())

@@ -149,24 +149,42 @@ func sendAsPasted(ctx context.Context, deps Deps, f *Flags, pasted *client.Paste
 }
 
 // readPasted reads --from: a file ("-d @body.json" is then read from its
-// directory, "@-" from standard input) or standard input ("-").
+// directory, "@-" from standard input) or standard input ("-", with files
+// read from the current directory).
 func readPasted(deps Deps, from string) (*client.Pasted, error) {
-	opt := client.PasteOptions{ReadFile: readCappedFile, Dir: "."}
+	dir := "."
 	var text []byte
 	var err error
 	if from == "-" {
 		text, err = readCapped(deps.IO.In)
 	} else {
+		dir = filepath.Dir(from)
 		text, err = readCappedFile(from)
-		opt.Dir = filepath.Dir(from)
-		if !deps.IO.InTTY { // a terminal holds no body: do not wait on it
-			opt.Stdin = deps.IO.In
-		}
 	}
 	if err != nil {
 		return nil, errors.New(deps.Loc.T("paste.from.read", l10n.Args{"Path": client.Inert(from), "Err": client.Inert(err.Error())}))
 	}
+	opt := client.PasteOptions{Dir: dir, ReadFile: func(name string) ([]byte, error) { return readInside(dir, name) }}
+	if from != "-" && !deps.IO.InTTY { // a terminal holds no body: do not wait on it
+		opt.Stdin = deps.IO.In
+	}
 	return client.ParsePasted(text, opt), nil
+}
+
+// readInside reads name within dir only: os.Root also refuses symbolic
+// links that lead out of it.
+func readInside(dir, name string) ([]byte, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	file, err := root.Open(filepath.FromSlash(name))
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	return readCapped(file)
 }
 
 func readCappedFile(path string) ([]byte, error) {

@@ -360,3 +360,30 @@ func TestPasteRefusalsMatchGlance(t *testing.T) {
 		}
 	}
 }
+
+// A ticket cannot make ims-wizard read another file of this machine: not by
+// an absolute name, not by "..", not through a symbolic link beside it.
+func TestPastedFileNamesStayBesideThePaste(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "secret.json")
+	if err := os.WriteFile(outside, []byte(`{"name": "SECRETFILE"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(dir, "link.json")); err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(dir, outside)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ref := range []string{"@" + outside, "@" + rel, "@link.json"} {
+		ticket := filepath.Join(dir, "ticket.txt")
+		if err := os.WriteFile(ticket, []byte("curl -X POST https://ims.cn-north-4.myhuaweicloud.com/v2/images -d "+ref+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r := runCLI(t, cleanEnv(t), "--from", ticket, "--dry-run")
+		if r.code != 2 || strings.Contains(r.stdout+r.stderr, "SECRETFILE") {
+			t.Errorf("-d %s: exit %d\n%s%s", ref, r.code, r.stdout, r.stderr)
+		}
+	}
+}
