@@ -51,7 +51,8 @@ func runFrom(ctx context.Context, deps Deps, f *Flags) error {
 		return sendAsPasted(ctx, deps, f, pasted)
 	}
 	sent, replaced, flagProblems := f.applyFlags(pasted.Prepared())
-	if interactive {
+	if interactive && pasted.WellFormed {
+		// The review shows the rest of the problems, each field editable.
 		return runWizard(ctx, deps, f, sent, pasted)
 	}
 	problems := append(flagProblems, pasted.Problems(sent, client.EmbeddedCatalog(), replaced...)...)

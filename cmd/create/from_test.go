@@ -45,3 +45,19 @@ func TestFromOpensTheWizardPrefilled(t *testing.T) {
 		t.Errorf("the pasted token reached the wizard or stderr")
 	}
 }
+
+// A paste with no readable body is refused before any wizard opens.
+func TestFromWithoutABodyDoesNotOpenTheWizard(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ticket.txt")
+	if err := os.WriteFile(path, []byte(`curl -X POST https://ims.cn-north-4.myhuaweicloud.com/v2/images -d '{"name": '`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opened := false
+	_, stderr, code, _ := runWizardCmd(t, []string{"--from", path}, func(ui.Options) (*client.Result, error) {
+		opened = true
+		return nil, nil
+	})
+	if opened || code != exitcode.Invalid || !strings.Contains(stderr, "body: ends before the JSON object is closed") {
+		t.Errorf("opened %v, exit %d\n%s", opened, code, stderr)
+	}
+}
