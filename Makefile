@@ -29,7 +29,7 @@ test: glance-install
 
 # Each fuzz target briefly, from the committed seed corpora (client/testdata/fuzz).
 FUZZTIME ?= 5s
-FUZZ_TARGETS := FuzzValidate FuzzParseTags FuzzParseErrorBody FuzzInert
+FUZZ_TARGETS := FuzzValidate FuzzParseTags FuzzParseErrorBody FuzzInert FuzzParsePasted
 fuzz:
 	@for f in $(FUZZ_TARGETS); do \
 		echo "fuzz $$f ($(FUZZTIME))"; \

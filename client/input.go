@@ -16,6 +16,9 @@ type Input struct {
 	MinRAM          string // MB as typed; "" means not sent
 	Tags            string // one key=value per line; commas also separate
 	Protected       bool
+	// Properties are extra key: value properties (from a pasted body),
+	// kept as they are.
+	Properties []Property
 }
 
 // Request turns the text into the request body: the OS version's spacing
@@ -46,6 +49,7 @@ func (in Input) RequestAsTyped() (Request, Problems) {
 	}
 	r.Tags = ParseTags(in.Tags)
 	r.Protected = in.Protected
+	r.Properties = append([]Property(nil), in.Properties...)
 	var ps Problems
 	for _, f := range []struct {
 		field, text string
@@ -82,6 +86,7 @@ func InputOf(r Request) Input {
 	in := Input{
 		Name: r.Name, OSVersion: r.OSVersion, DiskFormat: r.DiskFormat, ContainerFormat: r.ContainerFormat,
 		Visibility: r.Visibility, Tags: strings.Join(r.Tags, "\n"), Protected: r.Protected,
+		Properties: append([]Property(nil), r.Properties...),
 	}
 	if r.MinDisk != nil {
 		in.MinDisk = itoa(*r.MinDisk)

@@ -102,6 +102,7 @@ func (r Request) Validate(cat *Catalog) Problems {
 	ps = append(ps, ValidateTags(r.Tags)...)
 	ps = append(ps, ValidateMinRAM(r.MinRAM)...)
 	ps = append(ps, ValidateMinDisk(r.MinDisk)...)
+	ps = append(ps, ValidateProperties(r.Properties)...)
 	return ps
 }
 

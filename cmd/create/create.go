@@ -41,6 +41,7 @@ built-in sandbox, so it works without a cloud account.`,
 		},
 	}
 	f.register(cmd.Flags())
+	f.registerFrom(cmd.Flags(), deps.Loc)
 	return cmd
 }
 
@@ -48,6 +49,9 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 	io := deps.IO
 	if err := f.checkOutput(); err != nil {
 		return exitcode.Usage(err)
+	}
+	if f.From != "" {
+		return runFrom(ctx, deps, f)
 	}
 	req, parseProblems := f.request()
 	interactive := !f.Yes && !f.DryRun
@@ -59,7 +63,7 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 		return exitcode.Usage(errors.New(msg))
 	}
 	if interactive {
-		return runWizard(ctx, deps, f, req)
+		return runWizard(ctx, deps, f, req, nil)
 	}
 
 	// The OS version is judged against the target's list, so when one is
@@ -162,7 +166,9 @@ func validate(f *Flags, req client.Request, cat *client.Catalog) client.Problems
 	return req.Validate(cat)
 }
 
-func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request) error {
+// runWizard opens the wizard prefilled from initial; pasted is the paste
+// it came from (--from), nil for flags.
+func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request, pasted *client.Pasted) error {
 	// The wizard owns stderr: an HTTP trace there would be drawn over by
 	// the screen, so --debug goes to a file named when the wizard ends.
 	var trace io.Writer
@@ -189,6 +195,11 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request)
 	if cat.Source.Origin == client.OriginEmbedded {
 		fmt.Fprintln(deps.IO.ErrOut, cat.Source.Describe(deps.Loc, time.Now()))
 	}
+	initialFields := f.givenFields()
+	if pasted != nil {
+		printPasteNoticesFor(deps, pasted, conn)
+		initialFields = pastedFields(pasted, f)
+	}
 	opts := ui.Options{
 		Creator:       conn.Client,
 		Uploader:      conn.Client,
@@ -196,7 +207,7 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request)
 		Target:        ui.Target{Kind: conn.Target.Kind, Label: conn.Target.Label, Endpoint: conn.Target.Endpoint},
 		Auth:          conn.Auth,
 		Initial:       initial,
-		InitialFields: f.givenFields(),
+		InitialFields: initialFields,
 		DraftPath:     factory.DraftPath(deps.Env),
 		Accessible:    f.Accessible || factory.EnvFlag(deps.Env.Getenv("ACCESSIBLE")),
 		In:            deps.IO.In,

@@ -27,6 +27,7 @@ type Flags struct {
 	Output     string
 	NoValidate bool
 	Accessible bool
+	From       string // --from: a pasted body or curl command (from.go)
 
 	changed func(string) bool
 }

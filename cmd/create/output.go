@@ -18,7 +18,11 @@ func printProblems(io *factory.IOStreams, loc *l10n.Localizer, errs client.Probl
 }
 
 func printDryRun(io *factory.IOStreams, output string, target factory.Target, auth client.AuthInfo, req client.Request) error {
-	body := req.Body()
+	return printDryRunBody(io, output, target, auth, req.Body())
+}
+
+// printDryRunBody is printDryRun for a body as it is (--from --no-validate).
+func printDryRunBody(io *factory.IOStreams, output string, target factory.Target, auth client.AuthInfo, body []byte) error {
 	if output == "json" {
 		fmt.Fprintf(io.Out, "%s\n", body)
 		return nil
