@@ -27,8 +27,8 @@ type common struct {
 	opts          Options
 	cat           *client.Catalog
 	menus         map[string]*osMenu // the OS lists offered, per architecture
-	out           io.Writer // where OSC 52 goes: the terminal the UI draws on
-	plain         bool      // accessible mode: no wrapping, no borders
+	out           io.Writer          // where OSC 52 goes: the terminal the UI draws on
+	plain         bool               // accessible mode: no wrapping, no borders
 }
 
 func newCommon(ctx context.Context, o Options, r *lipgloss.Renderer) *common {
