@@ -27,7 +27,7 @@ func NewCmd(deps create.Deps) *cobra.Command {
 	root.Version = client.Version
 	deps.Conn.Register(root.PersistentFlags())
 	root.AddCommand(
-		sandboxcmd.NewCmd(deps.IO),
+		sandboxcmd.NewCmd(deps.IO, deps.Env, deps.Conn),
 		osversions.NewCmd(deps.IO, deps.Env, deps.Conn),
 		upload.NewCmd(deps.IO, deps.Env, deps.Conn),
 	)
