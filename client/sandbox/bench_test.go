@@ -86,3 +86,30 @@ func BenchmarkCreateWithManyImages(b *testing.B) {
 		b.Errorf("a create with %d images stored takes %.2f× one on an empty state; the budget is %.1f×", stateSize, ratio, createBudget)
 	}
 }
+
+// BenchmarkListWithManyImages is GET /v2/images (one page of 25, newest
+// first) on a state of 10,000 images: a listing reads every record, so its
+// cost grows with the state, unlike a create's.
+func BenchmarkListWithManyImages(b *testing.B) {
+	dir := b.TempDir()
+	srv, err := sandbox.Open(sandbox.Options{Dir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	if err := sandbox.FillState(dir, stateSize); err != nil {
+		b.Fatal(err)
+	}
+	url, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		resp, err := http.Get(url + "/v2/images")
+		if err != nil || resp.StatusCode != http.StatusOK {
+			b.Fatalf("list: %v %v", resp, err)
+		}
+		resp.Body.Close()
+	}
+}

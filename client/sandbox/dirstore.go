@@ -24,19 +24,23 @@ import (
 //	files/<id>          an image's uploaded bytes, written the same way
 //	files/<id>.lock     held (flock) by the process uploading <id>
 //	damaged/            records that could not be read, set aside
+//	generation          a random token, replaced after every change
 //
 // One small file per image keeps a create's cost independent of how many
 // images exist (write one file; nothing is read or rewritten), lets readers
 // go without the lock (a rename is atomic: a record is old or new, never
 // half), and confines damage to the one image whose file is bad. A lock held
 // by a live uploader tells a crashed upload (its image left saving) from a
-// running one: the kernel releases it when the uploader dies.
+// running one: the kernel releases it when the uploader dies. A listing must
+// read every record; a process keeps what it read with the generation token
+// it saw before reading, and reads again only once the token has changed.
 const (
 	formatFile    = "FORMAT"
 	lockFile      = "lock"
 	imagesDir     = "images"
 	filesDir      = "files"
 	damagedDir    = "damaged"
+	genFile       = "generation"
 	stateProgram  = "ims-wizard sandbox"
 	stateFormat   = 1
 	recordSuffix  = ".json"
@@ -52,6 +56,17 @@ type dirStore struct {
 
 	mu   sync.Mutex // the state lock is one flock per process: goroutines queue here first
 	lock *flock.Flock
+
+	cacheMu sync.Mutex
+	cache   listCache
+}
+
+// listCache is every image as a listing last read them (without their
+// extra properties, so that it stays small), valid while the state's
+// generation token is the one it was read under.
+type listCache struct {
+	token  string
+	images []*image
 }
 
 type formatDoc struct {
@@ -126,6 +141,11 @@ func (d *dirStore) checkFormat() (string, error) {
 func (d *dirStore) init() error {
 	for _, sub := range []string{"", imagesDir, filesDir, damagedDir} {
 		if err := os.MkdirAll(filepath.Join(d.dir, sub), privateDir); err != nil {
+			return err
+		}
+	}
+	if _, err := os.Stat(filepath.Join(d.dir, genFile)); errors.Is(err, fs.ErrNotExist) {
+		if err := d.bump(); err != nil {
 			return err
 		}
 	}
@@ -209,6 +229,7 @@ func (d *dirStore) setAside(id string, cause error) error {
 	} else if err != nil {
 		return fmt.Errorf("image %s: its record is damaged (%v) and could not be set aside: %w", id, cause, err)
 	}
+	_ = d.bump()
 	e := &damagedError{id: id, setAside: aside, cause: cause}
 	d.notify("sandbox: " + e.Error())
 	return e
@@ -220,7 +241,36 @@ func (d *dirStore) write(img *image) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(d.recordPath(img.ID), raw)
+	if err := writeAtomic(d.recordPath(img.ID), raw); err != nil {
+		return err
+	}
+	return d.bump()
+}
+
+// bump replaces the generation token after a change. The token only tells
+// caches apart, so it is renamed into place without a sync: after a crash
+// no cache survives anyway.
+func (d *dirStore) bump() error {
+	tmp, err := os.CreateTemp(d.dir, "."+genFile)
+	if err != nil {
+		return err
+	}
+	_, err = tmp.WriteString(newRequestID())
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), filepath.Join(d.dir, genFile))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
+
+func (d *dirStore) token() string {
+	raw, _ := os.ReadFile(filepath.Join(d.dir, genFile))
+	return string(raw)
 }
 
 func (d *dirStore) create(img *image) error {
@@ -312,6 +362,9 @@ func (d *dirStore) remove(id string, check func(*image) error) error {
 		if err := os.Remove(d.recordPath(id)); err != nil {
 			return err
 		}
+		if err := d.bump(); err != nil {
+			return err
+		}
 		if err := os.Remove(d.filePath(id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			d.notify(fmt.Sprintf("sandbox: image %s deleted, but its file remains: %v", id, err))
 		}
@@ -321,11 +374,34 @@ func (d *dirStore) remove(id string, check func(*image) error) error {
 
 // scan reads every record without the lock: each is read whole, as it was
 // before or after any change. Damaged ones are set aside and skipped.
-func (d *dirStore) scan(fn func(*image)) error {
+// Without extra it may answer from what the last scan read, if nothing
+// changed since (the images then lack their extra properties).
+func (d *dirStore) scan(fn func(*image), extra bool) error {
+	token := d.token() // read before the records: a change after it makes the next scan read again
+	if !extra && token != "" {
+		d.cacheMu.Lock()
+		cached := d.cache
+		d.cacheMu.Unlock()
+		if cached.token == token {
+			for _, img := range cached.images {
+				if img.Status == statusSaving {
+					// Perhaps left by a dead upload: read it again, which revives it.
+					fresh, err := d.get(img.ID)
+					if err != nil {
+						continue
+					}
+					img = fresh
+				}
+				fn(img.clone())
+			}
+			return nil
+		}
+	}
 	entries, err := os.ReadDir(filepath.Join(d.dir, imagesDir))
 	if err != nil {
 		return err
 	}
+	light := make([]*image, 0, len(entries))
 	for _, e := range entries {
 		id, ok := recordID(e.Name())
 		if !ok {
@@ -339,7 +415,15 @@ func (d *dirStore) scan(fn func(*image)) error {
 		case err != nil:
 			return err
 		}
+		l := img.clone()
+		l.Extra = nil
+		light = append(light, l)
 		fn(img)
+	}
+	if token != "" {
+		d.cacheMu.Lock()
+		d.cache = listCache{token: token, images: light}
+		d.cacheMu.Unlock()
 	}
 	return nil
 }
@@ -489,7 +573,10 @@ func (d *dirStore) reset() (int, error) {
 				}
 			}
 		}
-		return d.init()
+		if err := d.init(); err != nil {
+			return err
+		}
+		return d.bump()
 	})
 	return n, err
 }

@@ -49,7 +49,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apiErr)
 		return
 	}
-	filters, apiErr := s.parseFilters(q)
+	filters, extra, apiErr := s.parseFilters(q)
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
@@ -78,7 +78,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		matches = append(matches, &image{ID: img.ID, Seq: img.Seq, Name: img.Name, Status: img.Status,
 			ContainerFormat: img.ContainerFormat, DiskFormat: img.DiskFormat, Uploaded: img.Uploaded, Size: img.Size,
 			CreatedAt: img.CreatedAt, UpdatedAt: img.UpdatedAt})
-	})
+	}, extra)
 	if err != nil {
 		storeError(w, "", err)
 		return
@@ -279,8 +279,10 @@ type filter func(*image) bool
 // inFields take a value, "eq:value" or "in:a,b,…" as Glance does.
 var inFields = map[string]bool{"name": true, "id": true, "status": true, "container_format": true, "disk_format": true}
 
-func (s *Server) parseFilters(q url.Values) ([]filter, *apiError) {
+// parseFilters also reports whether a filter reads extra properties.
+func (s *Server) parseFilters(q url.Values) ([]filter, bool, *apiError) {
 	var filters []filter
+	extra := false
 	keys := make([]string, 0, len(q))
 	for k := range q {
 		keys = append(keys, k)
@@ -293,14 +295,29 @@ func (s *Server) parseFilters(q url.Values) ([]filter, *apiError) {
 		for _, v := range q[key] {
 			f, e := s.parseFilter(key, v)
 			if e != nil {
-				return nil, e
+				return nil, false, e
 			}
 			if f != nil {
 				filters = append(filters, f)
 			}
 		}
+		extra = extra || isExtraProperty(key)
 	}
-	return filters, nil
+	return filters, extra, nil
+}
+
+// isExtraProperty tells a filter on an extra property from the others.
+func isExtraProperty(key string) bool {
+	if inFields[key] {
+		return false
+	}
+	switch key {
+	case "visibility", "protected", "tag", "size_min", "size_max", "created_at", "updated_at", "os_hidden", "member_status",
+		"min_ram", "min_disk", "owner", "checksum", "__platform", "__os_type", "__os_bit", "__os_version", "__imagetype",
+		"__isregistered", "__image_source_type", "__image_size", "virtual_env_type":
+		return false
+	}
+	return true
 }
 
 func (s *Server) parseFilter(key, v string) (filter, *apiError) {

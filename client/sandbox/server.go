@@ -180,7 +180,7 @@ func (s *Server) Images(name string) ([]Summary, error) {
 		if name == "" || img.Name == name {
 			imgs = append(imgs, img)
 		}
-	})
+	}, false)
 	sortImages(imgs, defaultSort)
 	out := make([]Summary, len(imgs))
 	for i, img := range imgs {

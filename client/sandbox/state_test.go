@@ -272,3 +272,42 @@ func TestMemoryStateDownload(t *testing.T) {
 		t.Errorf("after reset: %v", err)
 	}
 }
+
+// A listing may answer from what it read before, but never misses a
+// change another sandbox made since.
+func TestListingSeesOtherSandboxesChanges(t *testing.T) {
+	dir := t.TempDir()
+	a, ca := start(t, sandbox.Options{Dir: dir})
+	b, _ := start(t, sandbox.Options{Dir: dir})
+	names := func(q string) string {
+		got, _ := listNames(t, b.URL(), q)
+		return strings.Join(got, ",")
+	}
+	one := create(t, ca, `{"name":"one"}`)
+	if got := names(""); got != "one" {
+		t.Fatalf("list = %s", got)
+	}
+	two := create(t, ca, `{"name":"two","hw":"x"}`)
+	if got := names(""); got != "two,one" {
+		t.Errorf("after a create elsewhere: %s", got)
+	}
+	if got := names("hw=x"); got != "two" {
+		t.Errorf("a property filter: %s", got)
+	}
+	patch(t, a.URL(), one, `[{"op":"replace","path":"/name","value":"uno"}]`)
+	if got := names("sort_key=name&sort_dir=asc"); got != "two,uno" {
+		t.Errorf("after a patch elsewhere: %s", got)
+	}
+	call(t, "DELETE", a.URL()+"/v2/images/"+two, "", nil)
+	if got := names(""); got != "uno" {
+		t.Errorf("after a delete elsewhere: %s", got)
+	}
+	uploadBytes(t, a.URL(), one, []byte("x"))
+	if got := names("status=active"); got != "uno" {
+		t.Errorf("after an upload elsewhere: %s", got)
+	}
+	a.Reset()
+	if got := names(""); got != "" {
+		t.Errorf("after a reset elsewhere: %s", got)
+	}
+}

@@ -25,8 +25,9 @@ type store interface {
 	update(id string, fn func(*image) error) (*image, error)
 	// remove deletes the image and its file, unless check refuses.
 	remove(id string, check func(*image) error) error
-	// scan calls fn for every readable image, in no particular order.
-	scan(fn func(*image)) error
+	// scan calls fn for every readable image, in no particular order;
+	// without extra, the images may lack their extra properties.
+	scan(fn func(*image), extra bool) error
 	// startUpload turns a queued image saving and returns where its bytes
 	// go: a *stateError when it is not queued.
 	startUpload(id string, now time.Time) (*image, upload, error)
@@ -146,7 +147,7 @@ func (m *memStore) dropFile(id string) {
 	}
 }
 
-func (m *memStore) scan(fn func(*image)) error {
+func (m *memStore) scan(fn func(*image), _ bool) error {
 	m.mu.Lock()
 	imgs := make([]*image, 0, len(m.images))
 	for _, img := range m.images {
