@@ -104,12 +104,22 @@ func BenchmarkListWithManyImages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
+	list := func() {
 		resp, err := http.Get(url + "/v2/images")
 		if err != nil || resp.StatusCode != http.StatusOK {
 			b.Fatalf("list: %v %v", resp, err)
 		}
 		resp.Body.Close()
 	}
+	// The first listing reads every record; the next ones, the state
+	// being unchanged, what it read (ns/op).
+	began := time.Now()
+	list()
+	first := time.Since(began)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		list()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(first.Microseconds())/1000, "ms/first-list")
 }

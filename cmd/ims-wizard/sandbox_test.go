@@ -328,7 +328,12 @@ func TestSandboxSaysWhereItsStateIsAndResets(t *testing.T) {
 	if !strings.Contains(served.banner, "State: "+want+" (1 image;") {
 		t.Errorf("banner:\n%s", served.banner)
 	}
-	reset := runCLI(t, env, "sandbox", "reset")
+	// The notice's command empties it, as printed.
+	m := regexp.MustCompile(`empty it with: (ims-wizard [^)]*)\)`).FindStringSubmatch(created.stderr)
+	if m == nil {
+		t.Fatalf("no reset command in %s", created.stderr)
+	}
+	reset := runPrinted(t, env, m[1])
 	if reset.code != 0 || !strings.Contains(reset.stdout, "Removed 1 image from the sandbox state in "+want) {
 		t.Fatalf("reset: %d %s %s", reset.code, reset.stdout, reset.stderr)
 	}
