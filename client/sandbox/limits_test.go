@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -105,5 +106,14 @@ func TestStalledBodiesTimeOut(t *testing.T) {
 	}
 	if names, _ := listNames(t, srv.URL(), "name=half"); len(names) != 0 {
 		t.Errorf("a stalled create created %v", names)
+	}
+}
+
+// The idle timeout is about the body only: a create held by --delay for
+// longer, once its body is read, still happens.
+func TestIdleTimeoutEndsWithTheBody(t *testing.T) {
+	_, c := start(t, sandbox.Options{BodyIdleTimeout: 100 * time.Millisecond, Delay: 400 * time.Millisecond})
+	if _, err := c.Create(context.Background(), ubuntuRequest("patient")); err != nil {
+		t.Fatalf("a delayed create failed: %v", err)
 	}
 }

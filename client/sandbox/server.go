@@ -322,8 +322,13 @@ func (b *idleBody) Read(p []byte) (int, error) {
 		}
 	}
 	n, err := b.ReadCloser.Read(p)
-	if errors.Is(err, os.ErrDeadlineExceeded) {
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
 		err = fmt.Errorf("%w (%s without data)", errBodyIdle, b.timeout)
+	case err != nil && !b.unsupported:
+		// The body is over: a handler that takes its time afterwards (a
+		// delayed create) must not have its connection time out under it.
+		_ = b.rc.SetReadDeadline(time.Time{})
 	}
 	return n, err
 }
