@@ -48,6 +48,10 @@ func printCreated(io *factory.IOStreams, output string, conn *factory.Connection
 	}
 	fmt.Fprintf(w, "  latency\t%s\n", res.Latency.Round(100_000))
 	_ = w.Flush()
+	if img.Status == "queued" && conn.Target.Kind == "sandbox" && conn.SandboxDir == "" {
+		fmt.Fprintf(io.Out, "\nNote: this run's sandbox keeps no images (see above), so no later command can upload to this one:\n  create it with --sandbox-dir DIR to keep it.\n")
+		return nil
+	}
 	if img.Status == "queued" {
 		// The command as the user can run it: the id quoted, and the flags
 		// that reach this image again (the sandbox's URL of this run is gone

@@ -180,6 +180,12 @@ func (f *ConnFlags) Connect(env Env, debug io.Writer) (*Connection, error) {
 			return nil, err
 		}
 		srv, said, err := f.OpenSandbox(env, sandbox.Options{Faults: faults})
+		if _, chosen := f.SandboxStateDir(env); err != nil && !chosen {
+			// The default place is unusable (a read-only home, say): the
+			// sandbox still works, for this command only, and says so.
+			said = []string{fmt.Sprintf("Could not use %v; the sandbox's images last for this command only (choose a directory with --sandbox-dir).", err)}
+			srv, err = sandbox.Open(sandbox.Options{Faults: faults})
+		}
 		if err != nil {
 			return nil, err
 		}

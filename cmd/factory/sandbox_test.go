@@ -103,3 +103,25 @@ var testCA = func() string {
 	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }()
+
+// An unusable default state still gives a working sandbox, for the command
+// only, and says so; a chosen one that cannot be used is an error.
+func TestUnusableSandboxState(t *testing.T) {
+	home := t.TempDir()
+	state := filepath.Join(home, ".local", "state", "ims-wizard", "sandbox")
+	os.MkdirAll(state, 0o700)
+	os.WriteFile(filepath.Join(state, "not-a-state"), []byte("x"), 0o600)
+	env := envOf(nil)
+	env.HomeDir = home
+	conn, err := (&ConnFlags{Sandbox: true}).Connect(env, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if n := strings.Join(conn.Notices, "\n"); !strings.Contains(n, "for this command only") || !strings.Contains(n, state) || conn.SandboxDir != "" {
+		t.Errorf("notices = %q, dir %q", n, conn.SandboxDir)
+	}
+	if _, err := (&ConnFlags{Sandbox: true, SandboxDir: state}).Connect(env, nil); err == nil || !strings.Contains(err.Error(), "--sandbox-dir") {
+		t.Errorf("a chosen unusable state: %v", err)
+	}
+}
