@@ -72,7 +72,7 @@ const (
 func checkQuotas(extra []property, tags []string) *apiError {
 	for _, p := range extra {
 		if n := utf8.RuneCountInString(p.Key); n > maxPropertyKey {
-			return badRequest("property %q…: a property name may have at most %d characters, not %d", p.Key[:32], maxPropertyKey, n)
+			return badRequest("property %q…: a property name may have at most %d characters, not %d", string([]rune(p.Key)[:32]), maxPropertyKey, n)
 		}
 	}
 	if len(extra) > maxProperties {

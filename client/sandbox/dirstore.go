@@ -26,6 +26,8 @@ import (
 //	damaged/            records that could not be read, set aside
 //	generation          a random token, replaced after every change
 //
+// and beside it <dir>.open-lock, taken while a process checks and opens it.
+//
 // One small file per image keeps a create's cost independent of how many
 // images exist (write one file; nothing is read or rewritten), lets readers
 // go without the lock (a rename is atomic: a record is old or new, never
@@ -77,7 +79,9 @@ type formatDoc struct {
 // openDir opens (creating it if needed) the state in dir. A state that is
 // damaged or of a newer format is moved aside to a sibling directory and a
 // new one started; the returned notices say so. A directory that holds
-// other things and no state is refused, never touched.
+// other things and no state is refused, never touched. Processes opening
+// the same state at once take turns (a lock file beside the directory), so
+// that none moves aside a state another has just started.
 func openDir(dir string, notify func(string)) (*dirStore, []string, error) {
 	if notify == nil {
 		notify = func(string) {}
@@ -87,17 +91,23 @@ func openDir(dir string, notify func(string)) (*dirStore, []string, error) {
 		return nil, nil, err
 	}
 	d := &dirStore{dir: abs, notify: notify, lock: flock.New(filepath.Join(abs, lockFile), flock.SetPermissions(privateFile))}
-	var notices []string
 	if err := os.MkdirAll(filepath.Dir(abs), privateDir); err != nil {
 		return nil, nil, err
 	}
+	opening := flock.New(abs+".open-lock", flock.SetPermissions(privateFile))
+	if err := opening.Lock(); err != nil {
+		return nil, nil, fmt.Errorf("locking %s: %w", opening.Path(), err)
+	}
+	defer opening.Unlock()
+
+	var notices []string
 	problem, err := d.checkFormat()
 	if err != nil {
 		return nil, nil, err
 	}
 	if problem != "" {
 		aside := fmt.Sprintf("%s.set-aside-%s", abs, time.Now().Format(setAsideStamp))
-		if err := os.Rename(abs, aside); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := os.Rename(abs, aside); err != nil {
 			return nil, nil, fmt.Errorf("%s: %s, and moving it aside failed: %w", abs, problem, err)
 		}
 		notices = append(notices, fmt.Sprintf("The sandbox state in %s %s: it was moved to %s and a new, empty state started.", abs, problem, aside))
@@ -108,6 +118,10 @@ func openDir(dir string, notify func(string)) (*dirStore, []string, error) {
 	return d, notices, nil
 }
 
+// ownEntries are the names a state directory holds (besides temporary
+// files, which start with a dot).
+var ownEntries = map[string]bool{formatFile: true, lockFile: true, imagesDir: true, filesDir: true, damagedDir: true, genFile: true}
+
 // checkFormat says what is wrong with an existing state ("" when nothing
 // is, or when there is no state yet).
 func (d *dirStore) checkFormat() (string, error) {
@@ -115,16 +129,21 @@ func (d *dirStore) checkFormat() (string, error) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		entries, rerr := os.ReadDir(d.dir)
-		if errors.Is(rerr, fs.ErrNotExist) || (rerr == nil && len(entries) == 0) {
+		if errors.Is(rerr, fs.ErrNotExist) {
 			return "", nil
 		}
 		if rerr != nil {
 			return "", rerr
 		}
-		if _, serr := os.Stat(filepath.Join(d.dir, imagesDir)); serr == nil {
-			return "has no FORMAT file (damaged)", nil
+		for _, e := range entries {
+			if !ownEntries[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
+				return "", fmt.Errorf("%s is not empty and is not an ims-wizard sandbox state (no %s file): choose a new or empty directory", d.dir, formatFile)
+			}
 		}
-		return "", fmt.Errorf("%s is not empty and is not an ims-wizard sandbox state (no %s file): choose a new or empty directory", d.dir, formatFile)
+		if n, _ := d.count(); n > 0 {
+			return "has images but no FORMAT file (damaged)", nil
+		}
+		return "", nil // empty, or a start that stopped half-way
 	case err != nil:
 		return "", err
 	}
@@ -138,6 +157,8 @@ func (d *dirStore) checkFormat() (string, error) {
 	return "", nil
 }
 
+// init makes what a state needs, FORMAT last: a state with a FORMAT file
+// is complete.
 func (d *dirStore) init() error {
 	for _, sub := range []string{"", imagesDir, filesDir, damagedDir} {
 		if err := os.MkdirAll(filepath.Join(d.dir, sub), privateDir); err != nil {

@@ -311,3 +311,36 @@ func TestListingSeesOtherSandboxesChanges(t *testing.T) {
 		t.Errorf("after a reset elsewhere: %s", got)
 	}
 }
+
+// Sandboxes opening a damaged state at the same time move it aside once,
+// and share the new one.
+func TestConcurrentOpensOfADamagedState(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sandbox")
+	srv, c := start(t, sandbox.Options{Dir: dir})
+	create(t, c, `{"name":"old"}`)
+	srv.Close()
+	os.WriteFile(filepath.Join(dir, "FORMAT"), []byte("garbage"), 0o600)
+
+	const n = 4
+	servers := make([]*sandbox.Server, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { servers[i], errs[i] = sandbox.Open(sandbox.Options{Dir: dir}) })
+	}
+	wg.Wait()
+	moved := 0
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("open %d: %v", i, errs[i])
+		}
+		defer servers[i].Close()
+		moved += len(servers[i].Notices())
+	}
+	if aside, _ := filepath.Glob(dir + ".set-aside-*"); len(aside) != 1 || moved != 1 {
+		t.Errorf("%d set aside, %d notices; want the damaged state moved once", len(aside), moved)
+	}
+	if n, err := servers[0].Count(); n != 0 || err != nil {
+		t.Errorf("the new state holds %d (%v)", n, err)
+	}
+}
