@@ -363,8 +363,13 @@ func (s *Server) parseFilter(key, v string) (filter, *apiError) {
 	case key == "created_at" || key == "updated_at":
 		return parseTimeFilter(key, v)
 	case key == "os_hidden":
-		hidden := v == "true"
-		return func(*image) bool { return !hidden }, nil // no sandbox image is hidden
+		// Glance takes True as true (the openstack CLI sends it); no
+		// sandbox image is hidden.
+		lower := strings.ToLower(v)
+		if lower != "true" && lower != "false" {
+			return nil, badRequest("invalid value '%s' for 'os_hidden' filter: valid values are 'true' or 'false'", v)
+		}
+		return func(*image) bool { return lower == "false" }, nil
 	case key == "member_status":
 		return nil, nil // about images shared with this project: the sandbox has none, and lists its own
 	}
