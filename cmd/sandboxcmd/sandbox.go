@@ -230,6 +230,7 @@ only those of that name. It reads the state directly: no sandbox needs to be run
 			if output == "json" {
 				return printJSON(io, imgs)
 			}
+			fmt.Fprintf(io.ErrOut, "State: %s\n", describeState(srv))
 			if len(imgs) == 0 {
 				what := "no images"
 				if name != "" {
