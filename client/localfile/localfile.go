@@ -30,6 +30,12 @@ func (e *NotRegularError) Text(loc *l10n.Localizer) string {
 	return loc.T("security.file.not_regular", l10n.Args{"Path": e.Path, "Kind": Kind(loc, e.Mode)})
 }
 
+// Reason is the error without the path, for a message that names the
+// file already.
+func (e *NotRegularError) Reason(loc *l10n.Localizer) string {
+	return loc.T("security.file.not_regular_here", l10n.Args{"Kind": Kind(loc, e.Mode)})
+}
+
 // TooLargeError is a regular file larger than the cap its reader set.
 type TooLargeError struct {
 	Path string
@@ -43,7 +49,8 @@ func (e *TooLargeError) Text(loc *l10n.Localizer) string {
 	return loc.T("security.file.too_large", l10n.Args{"Path": e.Path, "Max": e.Max >> 10})
 }
 
-// Kind names a file mode's type for people: "a named pipe", "a device", ….
+// Kind names a file mode's type for people, to follow "it is": "a named
+// pipe", "a device", ….
 func Kind(loc *l10n.Localizer, m fs.FileMode) string {
 	switch {
 	case m.IsDir():
