@@ -402,7 +402,7 @@ func ResolveAuth(env AuthEnv) (Authenticator, error) {
 func checkHeaderValue(name, value string) *Problem {
 	for _, r := range value {
 		if (r < 0x20 && r != '\t') || r == 0x7f {
-			return &Problem{Field: name, ID: "security.credential.control", Severity: SeverityError, Args: l10n.Args{"Name": name}}
+			return &Problem{Field: name, ID: "security.credential.control", Severity: SeverityError}
 		}
 	}
 	return nil

@@ -31,7 +31,9 @@ func TestCredentialWithALineBreakIsRefused(t *testing.T) {
 // credential: a token set, the run goes on.
 func TestUnreadableCredentialsFileFailsOnlyWithoutOtherCredentials(t *testing.T) {
 	homes := map[string]func(home string){
-		"symlink loop": func(home string) { os.Symlink(filepath.Join(home, ".huaweicloud"), filepath.Join(home, ".huaweicloud")) },
+		"symlink loop": func(home string) {
+			os.Symlink(filepath.Join(home, ".huaweicloud"), filepath.Join(home, ".huaweicloud"))
+		},
 		"fifo": func(home string) {
 			os.MkdirAll(filepath.Join(home, ".huaweicloud"), 0o700)
 			syscall.Mkfifo(filepath.Join(home, ".huaweicloud", "credentials"), 0o600)

@@ -47,8 +47,13 @@ func NewCmd(deps factory.Deps) *cobra.Command {
 // Main runs the program with the real world and returns the exit code.
 func Main(version string, args []string) int {
 	client.Version = version
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP (the terminal closed) is handled as SIGTERM: the wizard
+	// restores the terminal and records a create in flight in the draft.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	// A closed stdout pipe is a write error to report (the image's id goes
+	// to stderr instead), not a silent death by SIGPIPE.
+	signal.Ignore(syscall.SIGPIPE)
 	io := factory.System()
 	env := factory.SystemEnv()
 	if io.CanPrompt() {
