@@ -39,9 +39,10 @@ func CurlCommand(endpoint string, auth AuthInfo, body []byte) string {
 	if auth.Kind != AuthNone {
 		b.WriteString("  " + tokenHeader + " \\\n")
 	}
-	b.WriteString("  --data-binary @- <<'JSON'\n")
-	b.Write(body)
-	b.WriteString("\nJSON")
+	// The body in single quotes, not a here-document: copied off a screen
+	// that indents it, the indentation lands inside the quotes (JSON white
+	// space), where a here-document's terminator would no longer match.
+	b.WriteString("  --data-binary " + shellQuote(string(body)))
 	return b.String()
 }
 

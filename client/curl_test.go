@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -83,13 +84,32 @@ func TestPrintedCurlCommandsRunAndHideTheToken(t *testing.T) {
 		t.Fatalf("the look-up did not run as printed: %v\n%s", err, out)
 	}
 	mu.Lock()
-	defer mu.Unlock()
 	want := []string{"POST " + token + " no", "GET " + token + " no"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("the server saw:\n%s\nwant:\n%s", got, want)
 	}
-	if gotBody != string(body)+"\n" { // the heredoc ends with a newline
+	if gotBody != string(body) {
 		t.Fatalf("body %q, want %q", gotBody, body)
+	}
+	mu.Unlock()
+
+	// Copied off a screen that indents every line (the wizard's review),
+	// the command still runs and sends the same JSON: the indentation falls
+	// inside the quoted body, as JSON white space.
+	var indented []string
+	for _, line := range strings.Split(CurlCommand(srv.URL, auth, body), "\n") {
+		indented = append(indented, "  "+line)
+	}
+	runBash(t, strings.Join(indented, "\n"), token)
+	mu.Lock()
+	defer mu.Unlock()
+	var sent, wantBody map[string]any
+	if err := json.Unmarshal([]byte(gotBody), &sent); err != nil {
+		t.Fatalf("the indented copy sent %q: %v", gotBody, err)
+	}
+	_ = json.Unmarshal(body, &wantBody)
+	if !reflect.DeepEqual(sent, wantBody) {
+		t.Fatalf("the indented copy sent %v, want %v", sent, wantBody)
 	}
 }
 
