@@ -480,3 +480,31 @@ func (c countingCreator) FindRecent(context.Context, string, time.Time) ([]*clie
 	*c.n++
 	return nil, errors.New("should not be called")
 }
+
+// Without colour (NO_COLOR, a pipe) the selection is still visible: the
+// chosen button in brackets, the protection's choice too, and a text cursor.
+func TestSelectionVisibleWithoutColour(t *testing.T) {
+	c := testCommon(testOptions(failing{}))
+	a := &Answers{Name: "x"}
+	r := newReviewPage(c, a, nil, false)
+	before := r.view()
+	r.update(tea.KeyMsg{Type: tea.KeyRight})
+	after := r.view()
+	if before == after || !strings.Contains(before, "[ Submit ]") || !strings.Contains(after, "[ Edit a step ]") {
+		t.Errorf("the review's choice does not show without colour:\n%s\n---\n%s", before, after)
+	}
+	p := newStepPage(c, a, stepTags, 1, func() []string { return nil })
+	p.init()
+	p.form.NextField()
+	v1 := p.view()
+	p.update(tea.KeyMsg{Type: tea.KeyLeft})
+	v2 := p.view()
+	if v1 == v2 || !strings.Contains(v1, "[ No ]") || !strings.Contains(v2, "[ Yes, protect ]") {
+		t.Errorf("the protection's choice does not show without colour:\n%s\n---\n%s", v1, v2)
+	}
+	n := newStepPage(c, a, stepName, 1, func() []string { return nil })
+	n.init()
+	if v := n.view(); !strings.Contains(v, "> x_") {
+		t.Errorf("no visible text cursor:\n%s", v)
+	}
+}

@@ -80,12 +80,22 @@ func windowsOf(cat *client.Catalog) []client.OSVersion {
 // T is a catalogue message in the interface language.
 func (c *common) T(id string, args ...l10n.Args) string { return c.loc.T(id, args...) }
 
-// Layout constants; below the minimum sizes pages scroll or clip.
+// Layout constants. Below 80×24 pages scroll; down to 40×12 the header
+// keeps the position and the footer keeps every key's help (on two lines
+// when one is too narrow).
 const (
 	headerHeight = 3 // two lines and a rule
-	footerHeight = 2 // a rule and the keys
 	maxWidth     = 110
 )
+
+// footerHeight is the rule and the keys' lines: two lines of keys on a
+// terminal narrower than 80 columns.
+func (c *common) footerHeight() int {
+	if c.width < 80 && !c.plain {
+		return 3
+	}
+	return 2
+}
 
 // contentWidth is the width of a page's body text; plain text (accessible
 // mode) is not wrapped.
@@ -99,18 +109,26 @@ func (c *common) contentWidth() int {
 
 // bodyHeight is the number of lines between header and footer.
 func (c *common) bodyHeight() int {
-	return max(c.height-headerHeight-footerHeight, 3)
+	return max(c.height-headerHeight-c.footerHeight(), 3)
 }
 
+// header is the product and the page's position on the first line, where
+// requests go and as whom on the second. When the first line is too narrow
+// the subtitle goes first: the position stays.
 func (c *common) header(right string) string {
 	w := max(min(c.width, maxWidth)-2, 20)
 	st := c.st
-	left := st.app.Render("ims-wizard") + st.subtle.Render("  "+c.T("ui.header.subtitle"))
+	name := st.app.Render("ims-wizard")
+	left := name + st.subtle.Render("  "+c.T("ui.header.subtitle"))
 	line1 := left
 	if right != "" {
-		gap := w - lipgloss.Width(left) - lipgloss.Width(right)
-		if gap >= 2 {
-			line1 = left + strings.Repeat(" ", gap) + right
+		switch {
+		case w-lipgloss.Width(left)-lipgloss.Width(right) >= 2:
+			line1 = left + strings.Repeat(" ", w-lipgloss.Width(left)-lipgloss.Width(right)) + right
+		case w-lipgloss.Width(name)-lipgloss.Width(right) >= 2:
+			line1 = name + strings.Repeat(" ", w-lipgloss.Width(name)-lipgloss.Width(right)) + right
+		default:
+			line1 = right
 		}
 	}
 	auth := client.Inert(c.opts.Auth.String())
@@ -129,14 +147,49 @@ func (c *common) rule() string {
 }
 
 // footer is the rule and the keys' help, drawn from the bindings the page
-// honours (bindings with no help key are honoured but not drawn).
+// honours (bindings with no help key are honoured but not drawn). Items go
+// on as many lines as the footer has; when they still do not fit, items
+// before the last are left out for "…", so that quitting stays in view.
 func (c *common) footer(keys []key.Binding) string {
-	w := max(min(c.width, maxWidth)-2, 20)
-	return c.rule() + "\n" + indent(ansi.Truncate(c.helpLine(keys), w-1, "…"))
+	w := max(min(c.width, maxWidth)-3, 10)
+	items := c.helpItems(keys)
+	rows := c.footerHeight() - 1
+	sep := c.st.help.ShortSeparator.Inline(true).Render(" • ")
+	var lines []string
+	for len(items) > 0 {
+		fit := 1
+		for fit < len(items) && lipgloss.Width(strings.Join(items[:fit+1], sep)) <= w {
+			fit++
+		}
+		if len(lines) == rows-1 && fit < len(items) {
+			// The last line: keep the last item (quit), drop what does not fit before it.
+			last := items[len(items)-1]
+			ell := c.st.help.Ellipsis.Render("…")
+			head := items[:len(items)-1]
+			for len(head) > 0 && lipgloss.Width(strings.Join(append(append([]string{}, head...), ell, last), sep)) > w {
+				head = head[:len(head)-1]
+			}
+			lines = append(lines, strings.Join(append(append(head, ell), last), sep))
+			break
+		}
+		lines = append(lines, strings.Join(items[:fit], sep))
+		items = items[fit:]
+	}
+	for len(lines) < rows {
+		lines = append(lines, "")
+	}
+	for i, l := range lines {
+		lines[i] = indent(ansi.Truncate(l, w, "…"))
+	}
+	return c.rule() + "\n" + strings.Join(lines, "\n")
 }
 
-// helpLine is "enter next • ctrl+c quit".
+// helpLine is the keys' help on one line: "enter next • ctrl+c quit".
 func (c *common) helpLine(keys []key.Binding) string {
+	return strings.Join(c.helpItems(keys), c.st.help.ShortSeparator.Inline(true).Render(" • "))
+}
+
+func (c *common) helpItems(keys []key.Binding) []string {
 	var items []string
 	for _, k := range keys {
 		h := k.Help()
@@ -145,7 +198,7 @@ func (c *common) helpLine(keys []key.Binding) string {
 		}
 		items = append(items, c.st.help.ShortKey.Inline(true).Render(h.Key)+" "+c.st.help.ShortDesc.Inline(true).Render(h.Desc))
 	}
-	return strings.Join(items, c.st.help.ShortSeparator.Inline(true).Render(" • "))
+	return items
 }
 
 // frame lays out a page: header, body clipped or padded to the body height,
@@ -208,15 +261,24 @@ func wrapPrefix(style lipgloss.Style, prefix, text string, width int) []string {
 	return lines
 }
 
-// wrapText word-wraps plain text to width cells (x/ansi: escape sequences
-// and wide characters are measured as the terminal draws them); a word
-// longer than the width is broken.
+// wrapText wraps plain text to width cells at spaces (x/ansi: escape
+// sequences and wide characters are measured as the terminal draws them).
+// A word longer than the line (a URL, a long name) gets a line of its own,
+// and is cut only when it is longer than a whole line.
 func wrapText(text string, width int) string {
-	lines := strings.Split(ansi.Wrap(strings.ReplaceAll(text, "\t", "    "), max(width, 10), ""), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
+	width = max(width, 10)
+	var out []string
+	for _, line := range strings.Split(ansi.Wordwrap(strings.ReplaceAll(text, "\t", "    "), width, ""), "\n") {
+		line = strings.TrimRight(line, " ")
+		if ansi.StringWidth(line) > width {
+			line = ansi.Hardwrap(line, width, false)
+		}
+		out = append(out, strings.Split(line, "\n")...)
 	}
-	return strings.Join(lines, "\n")
+	for i, l := range out {
+		out[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(out, "\n")
 }
 
 // kv renders "label  value" with the label in a column of width lw and the

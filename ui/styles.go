@@ -2,10 +2,12 @@ package ui
 
 import (
 	"reflect"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 // styles are built once per wizard with the renderer of the output the UI
@@ -72,7 +74,30 @@ func newStyles(r *lipgloss.Renderer) *styles {
 		FullSeparator:  n().Foreground(colFaint),
 	}
 	s.theme = themeFor(huh.ThemeCharm(), r)
+	if r.ColorProfile() == termenv.Ascii {
+		s.markWithoutColour()
+	}
 	return s
+}
+
+// markWithoutColour shows, in text, what colours show otherwise (NO_COLOR,
+// TERM=dumb, a pipe): the chosen button in brackets, the text cursor as an
+// underline. Attributes (reverse, bold) are not drawn without colour either.
+func (s *styles) markWithoutColour() {
+	chosen := func(x string) string { return "[ " + x + " ]" }
+	cursor := func(x string) string {
+		if strings.TrimSpace(x) == "" {
+			return "_"
+		}
+		return x + "\u0332" // combining low line: the character, underlined
+	}
+	s.button = s.button.UnsetPadding().Transform(func(x string) string { return "  " + x + "  " })
+	s.buttonActive = s.buttonActive.UnsetPadding().Transform(chosen)
+	for _, f := range []*huh.FieldStyles{&s.theme.Focused, &s.theme.Blurred} {
+		f.FocusedButton = f.FocusedButton.UnsetPadding().Transform(chosen)
+		f.BlurredButton = f.BlurredButton.UnsetPadding().Transform(func(x string) string { return "  " + x + "  " })
+		f.TextInput.Cursor = f.TextInput.Cursor.Transform(cursor)
+	}
 }
 
 // themeFor is a huh theme drawn with r: huh builds its themes with
