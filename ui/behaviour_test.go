@@ -421,9 +421,10 @@ func TestRunTUIThroughAPipe(t *testing.T) {
 	}
 }
 
-// After the review was reached, finishing a step goes back to it, but by
-// way of a step the user left holding an error.
-func TestReturnToReviewStopsAtAnInvalidStep(t *testing.T) {
+// A step opened from the review returns there: Esc goes straight back
+// (the review shows the error and refuses to submit), and finishing a step
+// goes back by way of any step still holding an error.
+func TestEditFromReviewReturnsToIt(t *testing.T) {
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
 	o.Initial = client.Request{Name: "loop"}
@@ -438,12 +439,65 @@ func TestReturnToReviewStopsAtAnInvalidStep(t *testing.T) {
 	w.press(tea.KeyEnter)
 	w.waitView("✗ min_disk: 7 GB is outside 40–255 GB")
 	w.press(tea.KeyEsc)
-	w.waitView("Disk and container format")
+	w.waitView("Review", "✗ min_disk: 7 GB is outside 40–255 GB")
+	w.key("1")
+	w.waitView("Image name", "> loop")
 	w.press(tea.KeyEnter)
 	v := w.waitView("Minimum disk and RAM", "> 7", "✗ min_disk")
 	if strings.Contains(v, "Submit") {
 		t.Fatal("went to the review past an invalid step")
 	}
+}
+
+// Walking back from the review goes step by step, each on its last field
+// (Shift+Tab reaches every field backwards), and walking forward again goes
+// step by step too: it does not jump to the review.
+func TestWalkingBackFromTheReview(t *testing.T) {
+	c := startSandbox(t, sandbox.Options{})
+	o := testOptions(c)
+	o.Initial = client.Request{Name: "walk", MinDisk: client.Int64(50), MinRAM: client.Int64(512)}
+	w := startWizard(t, o)
+	for _, marker := range []string{"architecture", "platform", "version", "Disk and", "┃ Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
+		w.press(tea.KeyEnter)
+		w.waitView(marker)
+	}
+	w.press(tea.KeyShiftTab)
+	w.waitView("Tags, protection", "┃ Protect the image?")
+	w.press(tea.KeyShiftTab)
+	w.waitView("Tags, protection", "┃ Tags (tags)")
+	w.press(tea.KeyShiftTab)
+	w.waitView("Minimum disk and RAM", "┃ Minimum RAM")
+	w.press(tea.KeyShiftTab)
+	w.waitView("Minimum disk and RAM", "┃ Minimum disk")
+	for _, marker := range []string{"Disk and container format", "version", "platform", "architecture", "Image name"} {
+		w.press(tea.KeyEsc)
+		w.waitView(marker)
+	}
+	w.press(tea.KeyEnter)
+	v := w.waitView("Operating system · architecture")
+	if strings.Contains(v, "Submit") {
+		t.Fatal("Enter on step 1 jumped to the review")
+	}
+}
+
+// Keys that arrive together (key repeat, a fast typist, a scripted demo)
+// are each a key: "jj" moves twice, as Down Down does. A paste stays text.
+func TestKeysReadTogetherAreEachAKey(t *testing.T) {
+	c := startSandbox(t, sandbox.Options{})
+	o := testOptions(c)
+	o.Initial = client.Request{Name: "keys"}
+	w := startWizard(t, o)
+	w.press(tea.KeyEnter)
+	w.waitView("> x86_64")
+	w.press(tea.KeyEnter)
+	w.waitView("> Ubuntu")
+	w.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj")})
+	w.waitView("> EulerOS")
+	w.press(tea.KeyShiftTab)
+	w.press(tea.KeyShiftTab)
+	w.waitView("Image name")
+	w.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("-x y"), Paste: true})
+	w.waitView("> keys-x y")
 }
 
 // The review refuses to submit answers holding an error, and says why.
@@ -494,7 +548,7 @@ func TestSelectionVisibleWithoutColour(t *testing.T) {
 		t.Errorf("the review's choice does not show without colour:\n%s\n---\n%s", before, after)
 	}
 	p := newStepPage(c, a, stepTags, 1, func() []string { return nil })
-	p.init()
+	p.init(false)
 	p.form.NextField()
 	v1 := p.view()
 	p.update(tea.KeyMsg{Type: tea.KeyLeft})
@@ -503,7 +557,7 @@ func TestSelectionVisibleWithoutColour(t *testing.T) {
 		t.Errorf("the protection's choice does not show without colour:\n%s\n---\n%s", v1, v2)
 	}
 	n := newStepPage(c, a, stepName, 1, func() []string { return nil })
-	n.init()
+	n.init(false)
 	if v := n.view(); !strings.Contains(v, "> x_") {
 		t.Errorf("no visible text cursor:\n%s", v)
 	}

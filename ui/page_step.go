@@ -22,6 +22,7 @@ type stepPage struct {
 	gen     int // the form's generation: messages of an earlier form are dropped
 	form    *huh.Form
 	first   huh.Field
+	fields  int             // how many the form has
 	list    *listField      // the step's list, whose height follows the terminal
 	touched bool            // show the step's errors (an Enter was refused, or the value came in invalid)
 	notices func() []string // said above the step's notes: a damaged draft, a failed save
@@ -45,7 +46,7 @@ func newStepPage(c *common, a *Answers, id stepID, gen int, notices func() []str
 		}
 		fields = append(fields, f)
 	}
-	p.first = fields[0]
+	p.first, p.fields = fields[0], len(fields)
 	p.form = huh.NewForm(huh.NewGroup(fields...)).
 		WithTheme(c.st.theme).
 		WithKeyMap(huhKeyMap(c.loc)).
@@ -76,7 +77,16 @@ func huhField(c *common, s fieldSpec) huh.Field {
 	return in
 }
 
-func (p *stepPage) init() tea.Cmd { return tea.Batch(p.wrap(p.form.Init()), p.resize()) }
+// init starts the form on its first field, or on its last (going back
+// from the next step lands where one left it, so Shift+Tab reaches every
+// field backwards).
+func (p *stepPage) init(atLast bool) tea.Cmd {
+	cmds := []tea.Cmd{p.wrap(p.form.Init())}
+	for i := 1; atLast && i < p.fields; i++ {
+		cmds = append(cmds, p.wrap(p.form.NextField()))
+	}
+	return tea.Batch(append(cmds, p.resize())...)
+}
 
 // wrap tags a form's command with the form's generation.
 func (p *stepPage) wrap(cmd tea.Cmd) tea.Cmd {

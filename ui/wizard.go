@@ -20,8 +20,8 @@ type wizard struct {
 	current page
 	initCmd tea.Cmd
 
-	gen      int  // step forms built: a message of an earlier form is dropped
-	reviewed bool // the review was reached: finishing a step returns to it
+	gen     int  // step forms built: a message of an earlier form is dropped
+	editing bool // a step opened from the review: finishing or leaving it returns there
 
 	// Submissions and look-ups; the answers of cancelled ones are
 	// recognised by their seq.
@@ -79,6 +79,20 @@ func (w *wizard) update(msg tea.Msg) tea.Cmd {
 		w.c.width, w.c.height = msg.Width, msg.Height
 		return w.current.resize()
 	case tea.KeyMsg:
+		// Several keys read at once (key repeat, fast typing, a scripted
+		// demo) arrive as one message: each is a key of its own, in order.
+		// A paste stays one (it is text for a field).
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			var cmds []tea.Cmd
+			for _, r := range msg.Runes {
+				k := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}
+				if r == ' ' {
+					k.Type = tea.KeySpace
+				}
+				cmds = append(cmds, w.update(k))
+			}
+			return tea.Batch(cmds...)
+		}
 		// Ctrl+C quits, except while a create or an upload is in flight:
 		// there the page cancels it.
 		if b, ok := w.current.(busyPage); msg.Type == tea.KeyCtrlC && !(ok && b.busy()) {
@@ -112,10 +126,7 @@ func (w *wizard) handle(msg tea.Msg) tea.Cmd {
 		w.startNotice = ""
 		return w.advance(msg.id)
 	case stepBackMsg:
-		if msg.id == stepName {
-			return nil
-		}
-		return w.enterStep(msg.id - 1)
+		return w.back(msg.id)
 	case resumeDraftMsg:
 		id, review := w.takeDraft()
 		if review {
@@ -128,9 +139,10 @@ func (w *wizard) handle(msg tea.Msg) tea.Cmd {
 	case submitMsg, retryMsg:
 		return w.startSubmit()
 	case editStepMsg:
+		w.editing = true
 		return w.enterStep(msg.id)
 	case reviewBack:
-		return w.enterStep(stepTags)
+		return w.enterStepAt(stepTags, true)
 	case editAnswersMsg:
 		return w.enterReview(true)
 	case quitMsg:
@@ -165,7 +177,7 @@ func (w *wizard) handle(msg tea.Msg) tea.Cmd {
 		return w.showResult()
 	case createAnotherMsg:
 		w.uploadFailure = nil
-		w.reviewed = false
+		w.editing = false
 		return w.enterStep(stepName)
 	case finishMsg:
 		// An upload that went wrong is said by the exit (the image is returned too).
@@ -229,26 +241,30 @@ func (w *wizard) persist() {
 
 // --------------------------------------------------------------- the steps
 
-// enterStep shows a step's form, rebuilt from the answers.
-func (w *wizard) enterStep(id stepID) tea.Cmd {
+// enterStep shows a step's form, rebuilt from the answers, on its first field.
+func (w *wizard) enterStep(id stepID) tea.Cmd { return w.enterStepAt(id, false) }
+
+// enterStepAt shows a step on its first field, or on its last (going back).
+func (w *wizard) enterStepAt(id stepID, atLast bool) tea.Cmd {
 	w.gen++
 	p := newStepPage(w.c, &w.a, id, w.gen, func() []string { return []string{w.startNotice, w.drafts.notice()} })
 	w.current = p
 	w.persist()
-	return p.init()
+	return p.init(atLast)
 }
 
-// advance leaves a finished step: the next one, or, once the review has
-// been reached, back to it (by way of any step still holding an error:
-// the user may have gone back from it).
+// advance leaves a finished step: the next one; the architecture and the
+// platform lead to the version (the parts of the OS step); a step opened
+// from the review returns there, by way of any step still holding an
+// error.
 func (w *wizard) advance(id stepID) tea.Cmd {
 	switch {
 	case id == stepArch:
 		return w.enterStep(stepPlatform)
 	case id == stepPlatform:
 		return w.enterStep(stepVersion)
-	case w.reviewed:
-		if bad, ok := firstInvalidStep(&w.a, w.c.cat); ok {
+	case w.editing:
+		if bad, ok := firstInvalidStep(&w.a, w.c.cat); ok && bad != id {
 			return w.enterStep(bad)
 		}
 		return w.enterReview(false)
@@ -258,12 +274,27 @@ func (w *wizard) advance(id stepID) tea.Cmd {
 	return w.enterStep(id + 1)
 }
 
+// back leaves a step backwards: to the previous step, on its last field;
+// a step opened from the review goes back there (except to an earlier part
+// of the same OS step).
+func (w *wizard) back(id stepID) tea.Cmd {
+	switch {
+	case w.editing && (id == stepPlatform || id == stepVersion):
+		return w.enterStepAt(id-1, true)
+	case w.editing:
+		return w.enterReview(false)
+	case id == stepName:
+		return nil
+	}
+	return w.enterStepAt(id-1, true)
+}
+
 // --------------------------------------------------------------- the review
 
 // enterReview shows the review, with notices above the choices; editList
 // opens its step list.
 func (w *wizard) enterReview(editList bool, notices ...notice) tea.Cmd {
-	w.reviewed = true
+	w.editing = false
 	w.gen++ // messages of the last form are dropped
 	r := newReviewPage(w.c, &w.a, notices, editList)
 	w.current = r
