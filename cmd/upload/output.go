@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/imagefile"
 	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
 	"github.com/ims-wizard/ims-wizard/cmd/factory"
 )
@@ -32,13 +33,17 @@ func newOutput(io *factory.IOStreams, format string, conn *factory.Connection) *
 	return &output{io: io, format: format, conn: conn, live: io.ErrTTY}
 }
 
-func (o *output) started(check *client.UploadCheck) {
+func (o *output) started(check *client.UploadCheck, file *imagefile.Info) {
 	o.size = check.Size
 	o.statuses = []string{check.Image.Image.Status}
 	if o.live {
 		img := check.Image.Image
+		what := client.FormatBytes(check.Size)
+		if file != nil {
+			what += "; " + client.DescribeImageFile(file)
+		}
 		fmt.Fprintf(o.io.ErrOut, "Uploading %s (%s) to image %s %q on %s\n",
-			client.Inert(check.Path), client.FormatBytes(check.Size), client.Inert(img.ID), client.Inert(img.Name), o.conn.Target.Label)
+			client.Inert(check.Path), what, client.Inert(img.ID), client.Inert(img.Name), o.conn.Target.Label)
 	}
 }
 

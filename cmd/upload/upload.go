@@ -26,7 +26,9 @@ application/octet-stream, streamed from disk), waits until the image is active a
 the server's checksum equals the file's MD5.
 
 Before sending it checks that the file is a regular, readable file and that the image exists and
-is queued. On Huawei Cloud, files of 2 GB and more must go through OBS (register the image from
+is queued, and it reads the file's header: a file whose format (qcow2, vhd, vhdx, vmdk, iso, raw,
+…) is not the image's disk_format, that holds only part of a disk, or whose header is damaged is
+refused (exit 2) unless --force is given. On Huawei Cloud, files of 2 GB and more must go through OBS (register the image from
 OBS instead), and AK/SK signing covers bodies up to 12 MB only: larger uploads need a token
 (OS_AUTH_TOKEN or an IAM password login).
 
@@ -72,7 +74,11 @@ func run(ctx context.Context, io *factory.IOStreams, env factory.Env, cf *factor
 	if err != nil {
 		return out.failure(err, "")
 	}
-	out.started(check)
+	file, err := checkFileFormat(io.ErrOut, f.Force, check)
+	if err != nil {
+		return out.failure(err, "")
+	}
+	out.started(check, file)
 
 	res, err := c.UploadFile(ctx, id, path, out.progress)
 	out.endProgress()
