@@ -126,16 +126,47 @@ func ifRaw(info *imagefile.Info) string {
 // or encryption. Errors block; warnings do not.
 func CheckImageFile(path string, info *imagefile.Info) Problems {
 	var ps Problems
+	for _, p := range fileProblems(path, info) {
+		ps = append(ps, refuse(FieldImageFile, "%s; %s", p.fact, p.remedy))
+	}
+	if info.Encrypted {
+		ps = append(ps, warn(FieldImageFile, "the file is encrypted: a server cannot boot from it unless the cloud holds its key; decrypt it with qemu-img convert first"))
+	}
+	return ps
+}
+
+// fileProblem is what is wrong with a file and what to do about it.
+type fileProblem struct{ fact, remedy string }
+
+// fileProblems are the blocking problems of the file itself: a format this
+// API does not take, and a file that holds only part of a disk.
+func fileProblems(path string, info *imagefile.Info) []fileProblem {
+	var ps []fileProblem
 	_, accepted := DiskFormatFor(info)
 	// An extent alone cannot be converted: only its descriptor can.
 	if !accepted && info.Completeness != imagefile.ExtentOnly {
-		ps = append(ps, refuse(FieldImageFile, "%s: this API does not take %s files; %s", Inert(path), info.Format, ConversionHint(path, info)))
+		ps = append(ps, fileProblem{fmt.Sprintf("this API does not take %s files", info.Format), ConversionHint(path, info)})
 	}
-	if msg := incompleteMessage(path, info, !accepted); msg != "" {
-		ps = append(ps, refuse(FieldImageFile, "%s", msg))
+	flatten := func() string {
+		if !accepted {
+			return "the conversion above makes one file of it (run it next to the files it needs)"
+		}
+		cmd, _, _ := imagefile.ConvertCommand(path, info.Format, imagefile.QCOW2)
+		return fmt.Sprintf("make one file of it with `%s` (next to the files it needs)", cmd)
 	}
-	if info.Encrypted {
-		ps = append(ps, warn(FieldImageFile, "%s is encrypted: a server cannot boot from it unless the cloud holds its key; decrypt it with qemu-img convert first", Inert(path)))
+	switch info.Completeness {
+	case imagefile.NeedsParent:
+		parent := ""
+		if info.BackingFile != "" {
+			parent = fmt.Sprintf(" (%q)", Inert(info.BackingFile))
+		}
+		ps = append(ps, fileProblem{fmt.Sprintf("the file holds only the changes against a parent disk%s: uploaded alone it is not a bootable disk", parent), flatten()})
+	case imagefile.DescriptorOnly:
+		ps = append(ps, fileProblem{"the file is a VMDK descriptor: the disk's data is in the extent files it names", flatten()})
+	case imagefile.ExtentOnly:
+		ps = append(ps, fileProblem{"the file is one piece of a multi-file VMDK", "convert the small descriptor .vmdk that names it instead"})
+	case imagefile.ExternalData:
+		ps = append(ps, fileProblem{"the file keeps its data in a separate data file", flatten()})
 	}
 	return ps
 }
@@ -152,38 +183,6 @@ func ConversionHint(path string, info *imagefile.Info) string {
 	}
 	toVHD, _, _ := imagefile.ConvertCommand(path, info.Format, imagefile.VHD)
 	return fmt.Sprintf("convert it to qcow2 with `%s` (or to VHD with `%s`), %s", toQCOW2, toVHD, obs)
-}
-
-// incompleteMessage says why a file that holds only part of a disk cannot
-// be uploaded alone, and how to make a whole one (converted says the
-// conversion command is already given: converting makes one file); "" for
-// a complete file.
-func incompleteMessage(path string, info *imagefile.Info, converted bool) string {
-	flatten := func() string {
-		cmd, _, ok := imagefile.ConvertCommand(path, info.Format, imagefile.QCOW2)
-		switch {
-		case converted:
-			return "; the conversion above makes one file of it (run it next to the files it needs)"
-		case !ok:
-			return ""
-		}
-		return fmt.Sprintf("; make one file of it with `%s` (next to the files it needs)", cmd)
-	}
-	switch info.Completeness {
-	case imagefile.NeedsParent:
-		parent := ""
-		if info.BackingFile != "" {
-			parent = fmt.Sprintf(" (%q)", Inert(info.BackingFile))
-		}
-		return fmt.Sprintf("%s holds only the changes against a parent disk%s: uploaded alone it is not a bootable disk%s", Inert(path), parent, flatten())
-	case imagefile.DescriptorOnly:
-		return fmt.Sprintf("%s is a VMDK descriptor: the disk's data is in the extent files it names%s", Inert(path), flatten())
-	case imagefile.ExtentOnly:
-		return fmt.Sprintf("%s is one piece of a multi-file VMDK: convert the small descriptor .vmdk that names it instead", Inert(path))
-	case imagefile.ExternalData:
-		return fmt.Sprintf("%s keeps its data in a separate data file%s", Inert(path), flatten())
-	}
-	return ""
 }
 
 // DescribeImageFile is the detected facts in one line, as shown next to
@@ -230,43 +229,43 @@ type ImageFileCheck struct {
 
 // CheckUploadFile reads the header of the file at path and checks it
 // against an image whose disk_format is diskFormat, before anything is
-// sent. It refuses (an *UploadError, RefusedFormat) a detected format that
-// is not diskFormat, a format POST /v2/images does not take, a file that
-// holds only part of a disk, and a damaged header; what cannot be checked
-// comes back as warnings. A file that cannot be read is RefusedFile.
+// sent. It refuses (an *UploadError, RefusedFormat: the facts in Message,
+// what to do in Hint) a detected format that is not diskFormat, a format
+// POST /v2/images does not take, a file that holds only part of a disk,
+// and a damaged header; what cannot be checked comes back as warnings. A
+// file that cannot be read is RefusedFile.
 func CheckUploadFile(path, diskFormat string) (*ImageFileCheck, error) {
 	info, err := imagefile.Inspect(path)
 	if err != nil {
-		return nil, uploadFileError(path, err)
+		return nil, uploadFileError(err)
 	}
 	check := &ImageFileCheck{Info: info}
-	var refusals []string
-	var hint string
+	var facts, remedies []string
 	if p := CheckDiskFormat(info, diskFormat); p != nil && p.IsWarning() {
 		check.Warnings = append(check.Warnings, *p)
 	} else if p != nil {
-		refusals = append(refusals, fmt.Sprintf("the file is %s but the image's disk_format is %s", DescribeImageFile(info), Inert(diskFormat)))
+		facts = append(facts, fmt.Sprintf("the file is %s but the image's disk_format is %s", DescribeImageFile(info), Inert(diskFormat)))
 		if df, ok := DiskFormatFor(info); ok {
-			hint = fmt.Sprintf("create an image with disk_format %s for this file (flag --disk-format %s), or pass --force to send it anyway", df, df)
+			remedies = append(remedies, fmt.Sprintf("create an image with disk_format %s for this file (flag --disk-format %s)", df, df))
 		}
 	}
-	for _, p := range CheckImageFile(path, info) {
-		if p.IsWarning() {
-			check.Warnings = append(check.Warnings, p)
-			continue
-		}
-		refusals = append(refusals, p.Message)
+	for _, p := range fileProblems(path, info) {
+		facts, remedies = append(facts, p.fact), append(remedies, p.remedy)
 	}
-	if len(refusals) > 0 {
-		if hint == "" {
-			hint = "pass --force to send it anyway"
+	if len(facts) > 0 {
+		hint := "pass --force to send it anyway"
+		if len(remedies) > 0 {
+			hint = strings.Join(remedies, "; ") + "; or " + hint
 		}
-		return check, &UploadError{Reason: RefusedFormat, Message: strings.Join(refusals, "; "), Hint: hint}
+		return check, &UploadError{Reason: RefusedFormat, Message: strings.Join(facts, "; "), Hint: hint}
+	}
+	if info.Encrypted {
+		check.Warnings = append(check.Warnings, CheckImageFile(path, info)...)
 	}
 	return check, nil
 }
 
-func uploadFileError(path string, err error) error {
+func uploadFileError(err error) error {
 	var ie *imagefile.Error
 	if !errors.As(err, &ie) {
 		return &UploadError{Reason: RefusedFile, Message: err.Error(), Err: err}
