@@ -201,7 +201,7 @@ func writeFuzzSeeds(t *testing.T) {
 		if rf.want.Encrypted {
 			continue // its key material is a megabyte of noise
 		}
-		in := seedOf(t, rf.make(t, t.TempDir()))
+		in := seedOf(t, rf.path(t))
 		name := string(rf.want.Format) + "_" + strings.Trim(seedName.ReplaceAllString(strings.ToLower(rf.name), "-"), "-")
 		seed := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", in)
 		if err := os.WriteFile(filepath.Join(seedDir, name), []byte(seed), 0o644); err != nil {

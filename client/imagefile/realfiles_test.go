@@ -2,12 +2,28 @@ package imagefile
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
+
+// filesDir holds the real files, made once per run (see realFile.path).
+var filesDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "imagefile-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	filesDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
 
 // needTool skips a test whose tool is missing on a developer's machine;
 // in CI (CI set) a missing tool fails: .ci/glance install installs them.
@@ -85,6 +101,25 @@ type realFile struct {
 	want    Info                                  // Format, Version, Subformat, Completeness, BackingFile, Encrypted
 }
 
+// madeFiles are the realFiles made so far in this run, by name. The tests
+// that read them do not write them.
+var madeFiles = map[string]string{}
+
+// path makes the file once per run and returns its path.
+func (rf realFile) path(t testing.TB) string {
+	t.Helper()
+	if p, ok := madeFiles[rf.name]; ok {
+		return p
+	}
+	dir := filepath.Join(filesDir, seedName.ReplaceAllString(strings.ToLower(rf.name), "-"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := rf.make(t, dir)
+	madeFiles[rf.name] = p
+	return p
+}
+
 // img makes a file with `qemu-img create` and returns its path.
 func img(name string, args ...string) func(testing.TB, string) string {
 	return func(t testing.TB, dir string) string {
@@ -139,8 +174,7 @@ var realFiles = []realFile{
 func TestRealFiles(t *testing.T) {
 	for _, rf := range realFiles {
 		t.Run(rf.name, func(t *testing.T) {
-			dir := t.TempDir()
-			path := rf.make(t, dir)
+			path := rf.path(t)
 			got, err := Inspect(path)
 			if err != nil {
 				t.Fatalf("Inspect: %v", err)
