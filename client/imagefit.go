@@ -70,8 +70,10 @@ func CheckMinDisk(info *imagefile.Info, minDisk int64) *Problem {
 			FormatBytes(info.VirtualSize), DescribeImageFile(info), MinDiskHigh, unitNote)
 		return &p
 	case minDisk < need:
-		p := refuse(FieldMinDisk, "%d GB is smaller than the disk in the file (%s): use at least %d GB (%s)",
-			minDisk, DescribeImageFile(info), need, unitNote)
+		// The bytes too: a disk of 10.0 GiB may need 11 GB (qemu's VHDs
+		// round up to their geometry).
+		p := refuse(FieldMinDisk, "%d GB is smaller than the disk in the file (%s; %d bytes): use at least %d GB (%s)",
+			minDisk, DescribeImageFile(info), info.VirtualSize, need, unitNote)
 		return &p
 	}
 	return nil

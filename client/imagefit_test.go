@@ -71,8 +71,16 @@ func TestCheckMinDisk(t *testing.T) {
 	}
 	p := CheckMinDisk(disk, 40)
 	if p == nil || p.Field != FieldMinDisk || p.IsWarning() ||
-		p.Message != "40 GB is smaller than the disk in the file (qcow2 (version 3), 60.0 GiB virtual): use at least 60 GB (1 GB counted as 2^30 bytes)" {
+		p.Message != "40 GB is smaller than the disk in the file (qcow2 (version 3), 60.0 GiB virtual; 64424509440 bytes): use at least 60 GB (1 GB counted as 2^30 bytes)" {
 		t.Errorf("40 GB for 60 GiB: %+v", p)
+	}
+	// qemu rounds a VHD up to its CHS geometry: "10G" is a little more.
+	vhd, err := imagefile.Inspect(makeImage(t, t.TempDir(), "d.vhd", "-f", "vpc", "d.vhd", "50G"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := CheckMinDisk(vhd, 50); p == nil || !strings.Contains(p.Message, "50.0 GiB virtual; 53688360960 bytes): use at least 51 GB") {
+		t.Errorf("qemu's 50G VHD in 50 GB: %+v", p)
 	}
 	huge := &imagefile.Info{Format: imagefile.Raw, VirtualSize: 300 * GiB}
 	if p := CheckMinDisk(huge, 255); p == nil || !strings.Contains(p.Message, "more than IMS's largest min_disk, 255 GB") {
