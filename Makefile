@@ -31,7 +31,7 @@ test: glance-install
 # client/imagefile/testdata/fuzz). FUZZ_TARGETS are ./client's; FUZZ_PKG_TARGETS
 # are PACKAGE:TARGET pairs for the other packages.
 FUZZTIME ?= 5s
-FUZZ_TARGETS := FuzzValidate FuzzParseTags FuzzParseErrorBody FuzzInert
+FUZZ_TARGETS := FuzzValidate FuzzParseTags FuzzParseErrorBody FuzzInert FuzzParsePasted
 FUZZ_PKG_TARGETS := ./client/imagefile:FuzzImageFile
 fuzz:
 	@for f in $(FUZZ_TARGETS); do \

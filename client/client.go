@@ -206,35 +206,20 @@ func LookupCommand(endpoint string, auth AuthInfo, name string) string {
 	return cmd + shellQuote(strings.TrimRight(endpoint, "/")+"/v2/images?name="+url.QueryEscape(name))
 }
 
-// ListOSVersions reads the live catalogue (GET /v1/cloudimages/os_version).
+// ListOSVersions reads the target's live OS list (GET
+// /v1/cloudimages/os_version), once with tag=x86 and once with tag=arm so
+// that each value has its architecture; parseLiveCatalog (oslist.go) reads
+// the answers.
 func (c *Client) ListOSVersions(ctx context.Context) (*Catalog, error) {
-	resp, err := c.do(ctx, http.MethodGet, []string{"v1", "cloudimages", "os_version"}, nil, nil, http.StatusOK)
-	if err != nil {
-		return nil, err
-	}
-	var groups []struct {
-		Platform    string `json:"platform"`
-		VersionList []struct {
-			Platform  string  `json:"platform"`
-			OSVersion string  `json:"os_version"`
-			OSBit     FlexInt `json:"os_bit"`
-			OSType    string  `json:"os_type"`
-		} `json:"version_list"`
-	}
-	if err := json.Unmarshal(resp.body, &groups); err != nil {
-		return nil, resp.badBody(err)
-	}
-	var versions []OSVersion
-	for _, g := range groups {
-		for _, v := range g.VersionList {
-			p := v.Platform
-			if p == "" {
-				p = g.Platform
-			}
-			versions = append(versions, OSVersion{Platform: p, Type: v.OSType, Bits: int(v.OSBit.Value), Version: v.OSVersion})
+	bodies := map[string][]byte{}
+	for _, t := range osVersionTags {
+		resp, err := c.do(ctx, http.MethodGet, []string{"v1", "cloudimages", "os_version"}, url.Values{"tag": {t.tag}}, nil, http.StatusOK)
+		if err != nil {
+			return nil, err
 		}
+		bodies[t.arch] = resp.body
 	}
-	return NewCatalog(versions), nil
+	return parseLiveCatalog(bodies, c.Endpoint(), time.Now())
 }
 
 type response struct {

@@ -21,7 +21,7 @@ func FuzzValidate(f *testing.F) {
 			Tags: ParseTags(tags), MinRAM: &minRAM, MinDisk: &minDisk, Protected: protected}
 		ps := r.Validate(nil)
 		for _, p := range ps {
-			if p.Field == "" || p.Message == "" {
+			if p.Field == "" || p.Text(nil) == "" {
 				t.Fatalf("problem without field or message: %+v", p)
 			}
 		}

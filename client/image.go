@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // Image is an image as IMS returns it, with every field of the seed's
@@ -168,19 +170,22 @@ func (f FlexBool) MarshalJSON() ([]byte, error) {
 	return strconv.AppendBool(nil, f.Value), nil
 }
 
-// StatusMeaning explains an image status in the seed's words.
-func StatusMeaning(status string) string {
+// StatusMeaning explains an image status in the seed's words, in English.
+func StatusMeaning(status string) string { return StatusMeaningIn(nil, status) }
+
+// StatusMeaningIn explains an image status in loc's language.
+func StatusMeaningIn(loc *l10n.Localizer, status string) string {
 	switch status {
 	case "queued":
-		return "metadata created; upload the image file next"
+		return loc.T("status.queued")
 	case "saving":
-		return "the image file is being uploaded to the back-end storage"
+		return loc.T("status.saving")
 	case "active":
-		return "the image is ready to use"
+		return loc.T("status.active")
 	case "killed":
-		return "uploading the image file failed"
+		return loc.T("status.killed")
 	case "deleted":
-		return "the image has been deleted"
+		return loc.T("status.deleted")
 	}
-	return "a status this tool does not know"
+	return loc.T("status.unknown")
 }

@@ -3,10 +3,11 @@ package client
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // API field names, used in every problem so the user can map a message to the
@@ -56,6 +57,16 @@ type Request struct {
 	Tags            []string `json:"tags,omitempty"`
 	Visibility      string   `json:"visibility,omitempty"`
 	Protected       bool     `json:"protected"`
+	// Properties are the extra key: value properties IMS (Glance) keeps
+	// beyond the fields above; Body writes them last, in this order.
+	Properties []Property `json:"-"`
+}
+
+// Property is an extra image property. Glance's image schema allows any
+// further top-level key whose value is a string, and IMS stores it as given.
+type Property struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
 // NewRequest returns a request holding IMS's defaults.
@@ -68,13 +79,35 @@ func NewRequest() Request {
 }
 
 // Body is the exact JSON sent: indented, HTML characters left as they are,
-// so what --dry-run shows is byte for byte what goes on the wire.
+// so what --dry-run shows is byte for byte what goes on the wire. Extra
+// properties follow the known fields, in their order.
 func (r Request) Body() []byte {
+	body := encodeJSON(r)
+	if len(r.Properties) == 0 {
+		return body
+	}
+	// The object always has "protected", so it ends with "\n}": the
+	// properties go before that, indented like the fields.
+	var buf bytes.Buffer
+	buf.Write(body[:len(body)-len("\n}")])
+	for _, p := range r.Properties {
+		buf.WriteString(",\n  ")
+		buf.Write(encodeJSON(p.Key))
+		buf.WriteString(": ")
+		buf.Write(encodeJSON(p.Value))
+	}
+	buf.WriteString("\n}")
+	return buf.Bytes()
+}
+
+// encodeJSON is v as Body writes it: indented by two spaces, HTML
+// characters as they are, no trailing newline.
+func encodeJSON(v any) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
+	if err := enc.Encode(v); err != nil {
 		// Only strings, bools, ints and slices of strings: cannot fail.
 		panic(err)
 	}
@@ -94,11 +127,11 @@ func ParseInt(field, s string) (*int64, *Problem) {
 	}
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		unit := "GB"
+		id := "validate.min_disk.not_number"
 		if field == FieldMinRAM {
-			unit = "MB"
+			id = "validate.min_ram.not_number"
 		}
-		return nil, &Problem{Field: field, Message: fmt.Sprintf("%q is not a whole number; give the size in %s, digits only", s, unit)}
+		return nil, &Problem{Field: field, ID: id, Args: l10n.Args{"Value": quoted(Inert(s))}}
 	}
 	return &v, nil
 }
@@ -133,3 +166,5 @@ func SeedExample() Request {
 		Protected:       false,
 	}
 }
+
+func itoa(v int64) string { return strconv.FormatInt(v, 10) }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // Severity tells a refusal from advice.
@@ -15,14 +17,21 @@ const (
 	SeverityWarning
 )
 
-// Problem is one finding about one field, worded for a first-time user.
+// Problem is one finding about one field, worded for a first-time user: a
+// catalogue message (ID) and its parameters, so the same problem reads in
+// either language.
 type Problem struct {
 	Field    string
-	Message  string
+	ID       string    // the l10n catalogue id of the message
+	Args     l10n.Args // its parameters
 	Severity Severity
 }
 
-func (p *Problem) Error() string { return p.Field + ": " + p.Message }
+// Text is the problem's message in loc's language (nil: English).
+func (p Problem) Text(loc *l10n.Localizer) string { return loc.T(p.ID, p.Args) }
+
+// Error is "field: message", in English.
+func (p *Problem) Error() string { return p.Field + ": " + p.Text(nil) }
 
 // IsWarning reports advice that does not block the request.
 func (p Problem) IsWarning() bool { return p.Severity == SeverityWarning }
@@ -68,13 +77,17 @@ func (e *ValidationError) Error() string {
 	return "invalid request:\n  " + strings.Join(lines, "\n  ")
 }
 
-func refuse(field, format string, args ...any) Problem {
-	return Problem{Field: field, Message: fmt.Sprintf(format, args...)}
+func refuse(field, id string, args l10n.Args) Problem {
+	return Problem{Field: field, ID: id, Args: args}
 }
 
-func warn(field, format string, args ...any) Problem {
-	return Problem{Field: field, Message: fmt.Sprintf(format, args...), Severity: SeverityWarning}
+func warn(field, id string, args l10n.Args) Problem {
+	return Problem{Field: field, ID: id, Args: args, Severity: SeverityWarning}
 }
+
+// quoted is a value as messages show it: Go-quoted, so that spaces and
+// control characters are visible.
+func quoted(s string) string { return fmt.Sprintf("%q", s) }
 
 // Validate checks every field against IMS's rules (see ims-api.md) and
 // returns all problems at once. cat is the OS catalogue to check against; nil
@@ -89,15 +102,15 @@ func (r Request) Validate(cat *Catalog) Problems {
 	ps = append(ps, ValidateTags(r.Tags)...)
 	ps = append(ps, ValidateMinRAM(r.MinRAM)...)
 	ps = append(ps, ValidateMinDisk(r.MinDisk)...)
+	ps = append(ps, ValidateProperties(r.Properties)...)
 	return ps
 }
 
 // Name limits: 255 is the request's hard limit; IMS's image-attribute rules
 // (IMG.0002, IMG.0003) are stricter, so beyond them we only warn.
 const (
-	NameMaxLen     = 255
-	NameAdviseLen  = 128
-	nameCharsHuman = "letters, digits, spaces, hyphens (-), periods (.), underscores (_) and Chinese characters"
+	NameMaxLen    = 255
+	NameAdviseLen = 128
 )
 
 // ValidateName: required, 1–255 characters; IMS's stricter rules warn.
@@ -105,21 +118,21 @@ func ValidateName(name string) Problems {
 	n := utf8.RuneCountInString(name)
 	switch {
 	case strings.TrimSpace(name) == "":
-		return Problems{refuse(FieldName, "a name is required (1–%d characters): without one, creating a server from this image fails", NameMaxLen)}
+		return Problems{refuse(FieldName, "validate.name.required", l10n.Args{"Max": NameMaxLen})}
 	case n > NameMaxLen:
-		return Problems{refuse(FieldName, "is %d characters long; the maximum is %d", n, NameMaxLen)}
+		return Problems{refuse(FieldName, "validate.name.too_long", l10n.Args{"Count": n, "Max": NameMaxLen})}
 	case hasControl(name):
-		return Problems{refuse(FieldName, "contains control characters (shown as %q); remove them", Inert(name))}
+		return Problems{refuse(FieldName, "validate.name.control", l10n.Args{"Value": quoted(Inert(name))})}
 	}
 	var ps Problems
 	if n > NameAdviseLen {
-		ps = append(ps, warn(FieldName, "is %d characters long; IMS's console and some regions allow only %d (error IMG.0002)", n, NameAdviseLen))
+		ps = append(ps, warn(FieldName, "validate.name.long", l10n.Args{"Count": n, "Max": NameAdviseLen}))
 	}
 	if bad := badNameChars(name); bad != "" {
-		ps = append(ps, warn(FieldName, "contains %s; IMS recommends only %s (error IMG.0003)", bad, nameCharsHuman))
+		ps = append(ps, warn(FieldName, "validate.name.chars", l10n.Args{"Chars": bad}))
 	}
 	if strings.TrimSpace(name) != name {
-		ps = append(ps, warn(FieldName, "starts or ends with a space; IMS may refuse it (error IMG.0003)"))
+		ps = append(ps, warn(FieldName, "validate.name.spaces", nil))
 	}
 	return ps
 }
@@ -138,31 +151,68 @@ func badNameChars(name string) string {
 	return strings.Join(bad, ", ")
 }
 
-// ValidateOSVersion: a catalogue entry; Windows refused; omitted warns.
+// ValidateOSVersion: a value of cat, Windows refused, omitted warns. A live
+// list (Source.Origin OriginLive) is the truth: what it lacks is refused
+// with suggestions from it, what it has is accepted. With the embedded
+// catalogue, a value that Huawei's API reference does not vouch for is
+// accepted with a warning naming its evidence: the region decides.
 func ValidateOSVersion(cat *Catalog, version string) Problems {
 	if cat == nil {
 		cat = EmbeddedCatalog()
 	}
 	if strings.TrimSpace(version) == "" {
-		return Problems{warn(FieldOSVersion, "not set: IMS will record %q, and creating a server from this image may fail", FallbackOSVersion)}
+		return Problems{warn(FieldOSVersion, "validate.os_version.unset", l10n.Args{"Fallback": quoted(FallbackOSVersion)})}
 	}
 	v, ok := cat.Lookup(version)
 	if !ok {
-		msg := fmt.Sprintf("%q is not an OS version IMS knows", version)
-		if s := cat.Suggest(version, 3); len(s) > 0 {
-			msg += "; did you mean " + quoteJoin(s) + "?"
-		} else {
-			msg += "; list the accepted values with: ims-wizard os-versions"
-		}
-		return Problems{refuse(FieldOSVersion, "%s", msg)}
+		return Problems{unknownOSVersion(cat, version)}
 	}
 	if IsWindows(v) {
-		return Problems{refuse(FieldOSVersion, "%q is a Windows version: Huawei Cloud no longer provides Windows images, so this API no longer creates Windows image metadata", v.Version)}
+		return Problems{refuse(FieldOSVersion, "validate.os_version.windows", l10n.Args{"Value": quoted(v.Version)})}
 	}
 	if v.Version == FallbackOSVersion {
-		return Problems{warn(FieldOSVersion, "%q is IMS's fallback: creating a server from this image may fail, and the server may not run correctly", v.Version)}
+		return Problems{warn(FieldOSVersion, "validate.os_version.fallback", l10n.Args{"Value": quoted(v.Version)})}
+	}
+	if id, weak := weakEvidenceWarning[v.Evidence]; weak && cat.Source.Origin != OriginLive {
+		return Problems{warn(FieldOSVersion, id, l10n.Args{"Value": quoted(v.Version)})}
 	}
 	return nil
+}
+
+// weakEvidenceWarning is the warning of each evidence level short of
+// Huawei's API reference.
+var weakEvidenceWarning = map[string]string{
+	EvidenceAPITest:    "osversions.validate.weak.api_test",
+	EvidencePeerAPIDoc: "osversions.validate.weak.peer_api_doc",
+	EvidenceImageName:  "osversions.validate.weak.image_name",
+	EvidencePeerDoc:    "osversions.validate.weak.peer_doc",
+}
+
+// maxShownValue is how much of an unknown value a message repeats: enough
+// to recognise it, never a pasted file.
+const maxShownValue = 80
+
+func unknownOSVersion(cat *Catalog, version string) Problem {
+	shown := version
+	if utf8.RuneCountInString(version) > maxShownValue {
+		shown = cut(version, maxShownValue) + "…"
+	}
+	args := l10n.Args{"Value": quoted(shown)}
+	suggestions := cat.Suggest(version, 3)
+	if len(suggestions) > 0 {
+		args["Suggestions"] = quoteJoin(suggestions)
+	}
+	if cat.Source.Origin == OriginLive {
+		args["Endpoint"] = cat.Source.Name()
+		if len(suggestions) > 0 {
+			return refuse(FieldOSVersion, "osversions.validate.not_listed_suggest", args)
+		}
+		return refuse(FieldOSVersion, "osversions.validate.not_listed", args)
+	}
+	if len(suggestions) > 0 {
+		return refuse(FieldOSVersion, "validate.os_version.unknown_suggest", args)
+	}
+	return refuse(FieldOSVersion, "validate.os_version.unknown", args)
 }
 
 func quoteJoin(ss []string) string {
@@ -178,7 +228,7 @@ func ValidateVisibility(v string) Problems {
 	if v == "" || v == DefaultVisibility {
 		return nil
 	}
-	return Problems{refuse(FieldVisibility, "%q is not allowed: image metadata can only be created %q (share the image afterwards)", v, DefaultVisibility)}
+	return Problems{refuse(FieldVisibility, "validate.visibility", l10n.Args{"Value": quoted(v), "Allowed": quoted(DefaultVisibility)})}
 }
 
 // ValidateContainerFormat: only bare.
@@ -186,7 +236,7 @@ func ValidateContainerFormat(v string) Problems {
 	if v == "" || v == DefaultContainerFormat {
 		return nil
 	}
-	return Problems{refuse(FieldContainerFormat, "%q is not allowed: IMS accepts only %q", v, DefaultContainerFormat)}
+	return Problems{refuse(FieldContainerFormat, "validate.container_format", l10n.Args{"Value": quoted(v), "Allowed": quoted(DefaultContainerFormat)})}
 }
 
 // ValidateDiskFormat: one of the seed's five.
@@ -201,7 +251,7 @@ func ValidateDiskFormat(v string) Problems {
 		}
 		names[i] = f.Name
 	}
-	return Problems{refuse(FieldDiskFormat, "%q is not a supported format; use one of %s", v, strings.Join(names, ", "))}
+	return Problems{refuse(FieldDiskFormat, "validate.disk_format", l10n.Args{"Value": quoted(v), "Allowed": strings.Join(names, ", ")})}
 }
 
 // TagMaxLen is the longest tag IMS accepts.
@@ -212,27 +262,27 @@ func ValidateTags(tags []string) Problems {
 	var ps Problems
 	seen := map[string]int{}
 	for i, t := range tags {
-		pos := fmt.Sprintf("tag %d", i+1)
+		pos := i + 1
 		n := utf8.RuneCountInString(t)
 		switch {
 		case n == 0:
-			ps = append(ps, refuse(FieldTags, "%s is empty; a tag is key=value, for example \"env=prod\"", pos))
+			ps = append(ps, refuse(FieldTags, "validate.tag.empty", l10n.Args{"N": pos}))
 			continue
 		case n > TagMaxLen:
-			ps = append(ps, refuse(FieldTags, "%s is %d characters long; the maximum is %d", pos, n, TagMaxLen))
+			ps = append(ps, refuse(FieldTags, "validate.tag.too_long", l10n.Args{"N": pos, "Count": n, "Max": TagMaxLen}))
 		}
 		if hasControl(t) {
-			ps = append(ps, refuse(FieldTags, "%s %q contains control characters; remove them", pos, Inert(t)))
+			ps = append(ps, refuse(FieldTags, "validate.tag.control", l10n.Args{"N": pos, "Value": quoted(Inert(t))}))
 		}
 		key, _, ok := strings.Cut(t, "=")
 		switch {
 		case !ok:
-			ps = append(ps, refuse(FieldTags, "%s %q is not key=value; write it as, for example, \"%s=value\"", pos, t, t))
+			ps = append(ps, refuse(FieldTags, "validate.tag.not_key_value", l10n.Args{"N": pos, "Value": quoted(Inert(t)), "Example": quoted(Inert(t) + "=value")}))
 		case strings.TrimSpace(key) == "":
-			ps = append(ps, refuse(FieldTags, "%s %q has no key before \"=\"", pos, t))
+			ps = append(ps, refuse(FieldTags, "validate.tag.no_key", l10n.Args{"N": pos, "Value": quoted(Inert(t))}))
 		}
 		if first, dup := seen[t]; dup {
-			ps = append(ps, refuse(FieldTags, "%s %q repeats tag %d; give each tag once", pos, t, first))
+			ps = append(ps, refuse(FieldTags, "validate.tag.duplicate", l10n.Args{"N": pos, "Value": quoted(Inert(t)), "First": first}))
 		} else {
 			seen[t] = i + 1
 		}
@@ -246,9 +296,9 @@ func ValidateMinRAM(v *int64) Problems {
 	case v == nil:
 		return nil
 	case *v < 0:
-		return Problems{refuse(FieldMinRAM, "%d is negative; give the minimum memory in MB, or 0 for no minimum", *v)}
+		return Problems{refuse(FieldMinRAM, "validate.min_ram.negative", l10n.Args{"Value": *v})}
 	case *v > MaxInt32:
-		return Problems{refuse(FieldMinRAM, "%d MB is too large; the maximum is %d", *v, MaxInt32)}
+		return Problems{refuse(FieldMinRAM, "validate.min_ram.too_large", l10n.Args{"Value": *v, "Max": MaxInt32})}
 	}
 	return nil
 }
@@ -264,7 +314,7 @@ func ValidateMinDisk(v *int64) Problems {
 	if v == nil || (*v >= MinDiskLow && *v <= MinDiskHigh) {
 		return nil
 	}
-	return Problems{refuse(FieldMinDisk, "%d GB is outside %d–%d GB; it must also be larger than the image's system disk", *v, MinDiskLow, MinDiskHigh)}
+	return Problems{refuse(FieldMinDisk, "validate.min_disk.range", l10n.Args{"Value": *v, "Low": MinDiskLow, "High": MinDiskHigh})}
 }
 
 // hasControl reports characters a terminal would act on: never part of a

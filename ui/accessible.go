@@ -10,31 +10,30 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
-// errInputEnded: the input ran out before the wizard had valid answers.
-var errInputEnded = fmt.Errorf("%w: the input ended before the answers were complete and valid", ErrInterrupted)
-
-// accessibleRun is the wizard for screen readers: huh's accessible prompts,
-// one line each, the same steps, validators and review as the TUI. huh's
-// prompts give up at end of input with whatever they hold, so every step is
-// validated again here, and the whole request once more before it is sent.
+// accessibleRun is the wizard for screen readers: one line at a time (the
+// prompter), the same steps, questions, validators and review as the
+// full-screen wizard. Every step is validated again before it is left,
+// and the whole request once more before it is sent.
 type accessibleRun struct {
 	*session // the answers, their draft, unknown outcomes, the last image
 
 	ctx  context.Context
 	c    *common
 	w    io.Writer
+	p    *prompter
 	in   *lineReader
 	intr <-chan struct{}
 	cur  string // where the user is, for the draft
 }
 
 // runAccessible runs the accessible wizard. intr delivers interrupts (Ctrl+C
-// in a cooked terminal); nil means SIGINT.
-func runAccessible(ctx context.Context, o Options, intr <-chan struct{}) (res *client.Result, err error) {
+// in a cooked terminal, forwarded by cmd/root); nil means SIGINT, caught here.
+func runAccessible(ctx context.Context, o Options, r *lipgloss.Renderer, intr <-chan struct{}) (res *client.Result, err error) {
 	if intr == nil {
 		sig := make(chan os.Signal, 1)
 		signal.Notify(sig, os.Interrupt)
@@ -57,33 +56,39 @@ func runAccessible(ctx context.Context, o Options, intr <-chan struct{}) (res *c
 		}()
 		intr = ch
 	}
-	c := newCommon(o) // the shared content builders and the catalogue
+	c := newCommon(ctx, o, r) // the shared content builders and the catalogue
 	c.width, c.height, c.plain = 100, 40, true
 	ar := newAccessibleRun(ctx, c, intr)
 	defer func() {
-		if r := recover(); r != nil {
+		if rec := recover(); rec != nil {
 			stack := debug.Stack()
-			if cm, ok := r.(crashMsg); ok {
-				r, stack = cm.value, cm.stack
+			if cm, ok := rec.(crashMsg); ok {
+				rec, stack = cm.value, cm.stack
 			}
-			res, err = ar.lastCreated, ar.crashError(r, stack)
+			res, err = ar.lastCreated, ar.crashError(rec, stack)
 		}
 	}()
-	ar.in = newLineReader(ctx, o.In, intr)
+	ar.attach(newLineReader(ctx, o.In, intr))
 	defer ar.in.Close()
 	return ar.run()
 }
 
 // newAccessibleRun starts a run (and reads the draft, if any).
 func newAccessibleRun(ctx context.Context, c *common, intr <-chan struct{}) *accessibleRun {
-	return &accessibleRun{session: newSession(c.opts, c.cat), ctx: ctx, c: c, w: c.opts.Out, intr: intr, cur: stepKey(stepName)}
+	return &accessibleRun{session: newSession(c.opts, c.cat, c.loc), ctx: ctx, c: c, w: c.opts.Out, intr: intr, cur: stepKey(stepName)}
+}
+
+// attach gives the run its input.
+func (ar *accessibleRun) attach(in *lineReader) {
+	ar.in = in
+	ar.p = &prompter{loc: ar.c.loc, w: ar.w, in: in}
 }
 
 // persist saves the answers as a draft, and says when that failed.
 func (ar *accessibleRun) persist() {
 	ar.save(ar.cur)
 	if n := ar.drafts.notice(); n != "" {
-		ar.printf("Warning: %s\n", n)
+		ar.printf("%s\n", ar.c.T("ui.a11y.warning", l10n.Args{"Text": n}))
 	}
 }
 
@@ -95,20 +100,21 @@ func (ar *accessibleRun) crashError(value any, stack []byte) *CrashError {
 func (ar *accessibleRun) printf(format string, args ...any) { fmt.Fprintf(ar.w, format, args...) }
 
 func (ar *accessibleRun) run() (*client.Result, error) {
+	c := ar.c
 	start := ar.start
-	ar.printf("ims-wizard: create image metadata (POST /v2/images)\n")
-	ar.printf("Requests go to: %s\n", client.Inert(ar.c.opts.Target.Label))
-	ar.printf("Credentials: %s\n\n", client.Inert(authText(ar.c.opts.Auth)))
+	ar.printf("%s\n", c.T("ui.a11y.heading"))
+	ar.printf("%s\n", c.T("ui.a11y.target", l10n.Args{"Target": client.Inert(c.opts.Target.Label)}))
+	ar.printf("%s\n\n", c.T("ui.a11y.credentials", l10n.Args{"Auth": client.Inert(authText(c.opts.Auth))}))
 	if start.notice != "" {
-		ar.printf("Warning: %s\n\n", start.notice)
+		ar.printf("%s\n\n", c.T("ui.a11y.warning", l10n.Args{"Text": start.notice}))
 	}
 	from, review := stepName, false
 	if d := start.found; d != nil {
-		ar.printf("A draft of your answers was saved at %s.\n", describeDraft(d))
-		for _, l := range draftDetails(start, ar.c.opts.Target) {
+		ar.printf("%s\n", c.T("ui.resume.saved_at", l10n.Args{"Draft": describeDraft(c, d)}))
+		for _, l := range draftDetails(c, start, c.opts.Target) {
 			ar.printf("%s\n", l)
 		}
-		choice, err := ar.choose("Resume the draft?", resumeChoices, 0)
+		choice, err := ar.p.choose(c.T("ui.a11y.resume_question"), []string{c.T("ui.resume.resume"), c.T("ui.resume.fresh")}, 0)
 		if err != nil {
 			return nil, err // the draft stays as it was
 		}
@@ -136,8 +142,8 @@ func (ar *accessibleRun) run() (*client.Result, error) {
 		if err != nil {
 			return res, err
 		}
-		choice, err := ar.choose("What next?", []string{"Quit", "Create another image (answers kept)"}, 0)
-		if err == errInputEnded || err == nil && choice == 0 {
+		choice, err := ar.p.choose(c.T("ui.a11y.what_next"), []string{c.T("ui.a11y.quit"), c.T("ui.a11y.another")}, 0)
+		if errors.Is(err, errInputEnded) || err == nil && choice == 0 {
 			if failed != nil {
 				return res, failed // an upload that went wrong is said by the exit
 			}
@@ -166,34 +172,28 @@ func (ar *accessibleRun) stepsFrom(id stepID) error {
 	return nil
 }
 
-// step asks a step's fields until the client's validators accept them.
+// step asks a step's questions until the client's validators accept them.
 func (ar *accessibleRun) step(id stepID) error {
-	info := steps[id]
+	c := ar.c
+	info := c.stepInfo(id)
 	ar.cur = stepKey(id)
 	for {
-		ar.printf("Step %d of %d: %s\n%s\n", info.number, reviewNumber, info.title, info.help)
-		for _, l := range fixedLines(id, ar.c) {
+		ar.printf("%s\n%s\n", c.T("ui.a11y.step", l10n.Args{"N": info.number, "Total": reviewNumber, "Title": info.title}), info.help)
+		for _, l := range fixedLines(id, c) {
 			ar.printf("%s\n", l)
 		}
-		fields, _ := stepFields(id, &ar.a, ar.c, true)
-		for _, f := range fields {
-			before := ar.in.got
-			_ = f.RunAccessible(ar.w, ar.in)
+		for _, spec := range stepSpecs(id, &ar.a, c) {
+			if err := ar.p.ask(spec); err != nil {
+				return err
+			}
 			ar.printf("\n")
-			if ar.in.interrupted {
-				return ErrInterrupted
-			}
-			if ar.in.eof && ar.in.got == before {
-				return errInputEnded
-			}
 		}
-		ar.clearDashes(id)
-		ps := stepProblems(id, &ar.a, ar.c.cat)
+		ps := stepProblems(id, &ar.a, c.cat)
 		if id == stepPlatform {
 			ps = nil // judged with the version
 		}
 		for _, p := range ps {
-			ar.printf("%s: %s\n", severityWord(p), p.Error())
+			ar.printf("%s\n", ar.problemLine(p))
 		}
 		if len(ps.Errors()) == 0 {
 			if len(ps) > 0 {
@@ -209,57 +209,29 @@ func (ar *accessibleRun) step(id stepID) error {
 		if ar.in.eof {
 			return errInputEnded
 		}
-		ar.printf("Please answer this step again.\n\n")
+		ar.printf("%s\n\n", c.T("ui.a11y.answer_again"))
 	}
 }
 
-// clearDashes: "-" leaves an optional field out.
-func (ar *accessibleRun) clearDashes(id stepID) {
-	for _, s := range []*string{&ar.a.MinDisk, &ar.a.MinRAM, &ar.a.Tags} {
-		if strings.TrimSpace(*s) == "-" {
-			*s = ""
-		}
-	}
-}
-
-func severityWord(p client.Problem) string {
+// problemLine is "Error: field: message" (or Warning).
+func (ar *accessibleRun) problemLine(p client.Problem) string {
+	id := "ui.a11y.error"
 	if p.IsWarning() {
-		return "Warning"
+		id = "ui.a11y.warning"
 	}
-	return "Error"
-}
-
-// choose asks for one of options; Enter picks def. It returns
-// errInputEnded when the input ran out before an answer.
-func (ar *accessibleRun) choose(title string, options []string, def int) (int, error) {
-	choice := def
-	opts := make([]huh.Option[int], len(options))
-	for i, o := range options {
-		opts[i] = huh.NewOption(o, i)
-	}
-	sel := huh.NewSelect[int]().Title(fmt.Sprintf("%s (Enter: %s)", title, options[def])).Options(opts...).Value(&choice)
-	before := ar.in.got
-	_ = sel.RunAccessible(ar.w, ar.in)
-	ar.printf("\n")
-	switch {
-	case ar.in.interrupted:
-		return def, ErrInterrupted
-	case ar.in.eof && ar.in.got == before:
-		return def, errInputEnded
-	}
-	return choice, nil
+	return ar.c.T(id, l10n.Args{"Text": p.Field + ": " + p.Text(ar.c.loc)})
 }
 
 // reviewAndSubmit shows the review and sends the request; it returns the
 // result, or an error to end the wizard with (ErrInterrupted on Cancel).
 func (ar *accessibleRun) reviewAndSubmit() (*client.Result, error) {
+	c := ar.c
 	for {
-		// huh's prompts end with whatever they hold at end of input:
-		// validate the whole request again, as the CLI would, and re-ask.
-		if ps := ar.a.Problems(ar.c.cat).Errors(); len(ps) > 0 {
-			ar.printf("These answers are not valid:\n")
+		// Validate the whole request again, as the CLI would, and re-ask.
+		if ps := ar.a.Problems(c.cat).Errors(); len(ps) > 0 {
+			ar.printf("%s\n", c.T("ui.a11y.not_valid"))
 			for _, p := range ps {
-				ar.printf("Error: %s\n", p.Error())
+				ar.printf("%s\n", ar.problemLine(p))
 			}
 			ar.printf("\n")
 			if ar.in.eof {
@@ -271,10 +243,9 @@ func (ar *accessibleRun) reviewAndSubmit() (*client.Result, error) {
 			continue
 		}
 		ar.cur = reviewKey
-		content, _ := reviewContent(ar.c, ar.a)
-		ar.printf("Step %d of %d: %s\n\n", reviewNumber, reviewNumber, content)
-		ar.printf("\n\n")
-		choice, err := ar.choose("Send this request?", []string{"Submit", "Edit a step", "Cancel"}, 0)
+		content, _ := reviewContent(c, ar.a)
+		ar.printf("%s\n\n%s\n\n\n", c.T("ui.a11y.step", l10n.Args{"N": reviewNumber, "Total": reviewNumber, "Title": c.T("ui.review.title")}), content)
+		choice, err := ar.p.choose(c.T("ui.a11y.send_question"), []string{c.T("ui.review.submit"), c.T("ui.review.edit"), c.T("ui.review.cancel")}, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -290,21 +261,21 @@ func (ar *accessibleRun) reviewAndSubmit() (*client.Result, error) {
 		for {
 			req, _ := ar.a.Request()
 			res, found, err := ar.submit(req)
-			if err == errCancelledRequest {
+			if errors.Is(err, errCancelledRequest) {
 				break // back to the review
 			}
 			if err == nil {
 				// submit recorded the image, created or found.
-				ar.printf("%s\n\n", resultContent(ar.c, res, false, found, true, nil))
+				ar.printf("%s\n\n", resultContent(c, res, false, found, true, nil))
 				return res, nil
 			}
 			if errors.Is(err, ErrInterrupted) {
 				return nil, err
 			}
 			ar.persist()
-			ar.printf("%s\n\n", errorContent(ar.c, err, true))
-			choice, cerr := ar.choose("What next?", []string{"Edit answers", "Retry", "Quit"}, 0)
-			if cerr == errInputEnded || cerr == nil && choice == 2 {
+			ar.printf("%s\n\n", errorContent(c, err, true))
+			choice, cerr := ar.p.choose(c.T("ui.a11y.what_next"), []string{c.T("ui.a11y.edit_answers"), c.T("ui.a11y.retry"), c.T("ui.a11y.quit")}, 0)
+			if errors.Is(cerr, errInputEnded) || cerr == nil && choice == 2 {
 				return nil, &SubmitError{Request: req, Err: err}
 			}
 			if cerr != nil {
@@ -342,11 +313,12 @@ func (ar *accessibleRun) reask(ps client.Problems) error {
 }
 
 func (ar *accessibleRun) editStep() error {
+	c := ar.c
 	names := make([]string, len(editable))
 	for i, id := range editable {
-		names[i] = fmt.Sprintf("%s: %s", stepTitleShort(id), stepSummary(id, ar.a))
+		names[i] = c.stepTitleShort(id) + ": " + c.stepSummary(id, ar.a)
 	}
-	choice, err := ar.choose("Edit which step?", names, 0)
+	choice, err := ar.p.choose(c.T("ui.review.edit_title"), names, 0)
 	if err != nil {
 		return err
 	}
@@ -365,24 +337,24 @@ func (ar *accessibleRun) editStep() error {
 // the look-up found, not one created now. errCancelledRequest goes back to
 // the review.
 func (ar *accessibleRun) submit(req client.Request) (res *client.Result, found bool, err error) {
+	c := ar.c
 	since, unsure := ar.unknown[req.Name]
 	if !unsure {
 		res, err := ar.create(req)
 		return res, false, err
 	}
-	ar.printf("The earlier request for %q (first sent %s) got no clear answer: the image may exist. Looking for images of that name created since then. Press Ctrl+C to stop.\n",
-		client.Inert(req.Name), since.Local().Format("15:04:05"))
+	ar.printf("%s\n", c.T("ui.a11y.looking", l10n.Args{"Name": fmt.Sprintf("%q", client.Inert(req.Name)), "Since": since.Local().Format("15:04:05")}))
 	o, interrupted := ar.await(func(ctx context.Context) outcome {
-		imgs, err := ar.c.opts.Creator.FindRecent(ctx, req.Name, since.Add(-lookBack))
+		imgs, err := c.opts.Creator.FindRecent(ctx, req.Name, since.Add(-lookBack))
 		return outcome{imgs: imgs, err: err}
 	})
 	switch {
 	case interrupted:
-		ar.printf("Look-up stopped; nothing was sent.\n\n")
+		ar.printf("%s\n\n", c.T("ui.a11y.lookup_stopped"))
 		return nil, false, errCancelledRequest
 	case o.err != nil:
-		ar.printf("%s\n\n", foundContent(ar.c, req.Name, since, nil, o.err))
-		choice, err := ar.choose("Send the request anyway?", []string{"Create anyway", "Back"}, 1)
+		ar.printf("%s\n\n", foundContent(c, req.Name, since, nil, o.err))
+		choice, err := ar.p.choose(c.T("ui.a11y.send_anyway"), []string{c.T("ui.lookup.create_anyway"), c.T("ui.lookup.back")}, 1)
 		if err != nil {
 			return nil, false, err
 		}
@@ -390,13 +362,13 @@ func (ar *accessibleRun) submit(req client.Request) (res *client.Result, found b
 			return nil, false, errCancelledRequest
 		}
 	case len(o.imgs) > 0:
-		ar.printf("%s\n\n", foundContent(ar.c, req.Name, since, o.imgs, nil))
+		ar.printf("%s\n\n", foundContent(c, req.Name, since, o.imgs, nil))
 		var opts []string
 		for _, img := range o.imgs {
-			opts = append(opts, "Use the existing image "+client.Inert(img.ID)+" (created "+client.Inert(img.CreatedAt)+")")
+			opts = append(opts, c.T("ui.lookup.use", l10n.Args{"ID": client.Inert(img.ID)})+"  "+c.T("ui.lookup.created_at", l10n.Args{"When": client.Inert(img.CreatedAt)}))
 		}
-		opts = append(opts, "Create another anyway", "Back")
-		choice, err := ar.choose("Use it?", opts, 0)
+		opts = append(opts, c.T("ui.lookup.create_another"), c.T("ui.lookup.back"))
+		choice, err := ar.p.choose(c.T("ui.a11y.use_it"), opts, 0)
 		switch {
 		case err != nil:
 			return nil, false, err
@@ -408,7 +380,7 @@ func (ar *accessibleRun) submit(req client.Request) (res *client.Result, found b
 			return nil, false, errCancelledRequest
 		}
 	default:
-		ar.printf("No image named %q was created since the first attempt: sending the request again.\n", client.Inert(req.Name))
+		ar.printf("%s\n", c.T("ui.a11y.none_found", l10n.Args{"Name": fmt.Sprintf("%q", client.Inert(req.Name))}))
 	}
 	res, err = ar.create(req)
 	return res, false, err
@@ -453,17 +425,18 @@ func (ar *accessibleRun) await(call func(context.Context) outcome) (o outcome, i
 	return o, interrupted
 }
 
-var errCancelledRequest = fmt.Errorf("request cancelled")
+var errCancelledRequest = errors.New("request cancelled")
 
 // create sends the request; an interrupt cancels it and returns to the
 // review. Its outcome is recorded as soon as it is known, before anything
 // else, even when the run is ending.
 func (ar *accessibleRun) create(req client.Request) (*client.Result, error) {
-	endpoint := strings.TrimRight(ar.c.opts.Target.Endpoint, "/")
-	ar.printf("Sending POST %s/v2/images. Press Ctrl+C to cancel.\n", client.Inert(endpoint))
+	c := ar.c
+	endpoint := strings.TrimRight(c.opts.Target.Endpoint, "/")
+	ar.printf("%s\n", c.T("ui.a11y.sending", l10n.Args{"URL": client.Inert(endpoint) + "/v2/images"}))
 	ar.sending(req.Name)
 	o, interrupted := ar.await(func(ctx context.Context) outcome {
-		res, err := checkCreated(ar.c.opts.Creator.Create(ctx, req))
+		res, err := checkCreated(c.opts.Creator.Create(ctx, req))
 		return outcome{res: res, err: err}
 	})
 	ar.ended(req.Name, o.res, o.err)
@@ -472,14 +445,14 @@ func (ar *accessibleRun) create(req client.Request) (*client.Result, error) {
 		return o.res, o.err
 	case o.err == nil:
 		// Even when the run is ending: the image is said, and returned.
-		ar.printf("The server answered before the cancel took effect.\n")
+		ar.printf("%s\n", c.T("ui.a11y.answer_beat_cancel"))
 		return o.res, nil
 	case ar.ctx.Err() != nil:
 		return nil, ErrInterrupted
 	}
-	ar.printf("Request cancelled; every answer is kept.\n")
+	ar.printf("%s\n", c.T("ui.a11y.cancelled"))
 	if client.IsAmbiguous(o.err) {
-		ar.printf("The request had already been sent: the image may exist. Submitting again first looks for it by name.\n")
+		ar.printf("%s\n", c.T("ui.submit.already_sent"))
 	}
 	ar.printf("\n")
 	return nil, errCancelledRequest

@@ -114,10 +114,10 @@ func TestAccessibleRevalidatesBeforeSubmit(t *testing.T) {
 	c := startSandbox(t, sandbox.Options{})
 	var out syncBuffer
 	o := accessibleOptions(c, "-\n\n\n\n", &out) // min_disk: "-" leaves it out; min_ram: keep; review: submit; result: quit
-	com := newCommon(o)
+	com := newCommon(context.Background(), o, testRenderer())
 	com.width, com.height, com.plain = 100, 40, true
 	ar := newAccessibleRun(context.Background(), com, nil)
-	ar.in = newLineReader(context.Background(), o.In, nil)
+	ar.attach(newLineReader(context.Background(), o.In, nil))
 	defer ar.in.Close()
 	ar.a.Name, ar.a.OSVersion, ar.a.MinDisk, ar.a.MinRAM = "late", "CentOS 7.6 64bit", "9000", "512"
 	res, err := ar.reviewAndSubmit()
@@ -150,7 +150,7 @@ func TestAccessibleInterruptCancelsRequest(t *testing.T) {
 	}
 	done := make(chan ret, 1)
 	go func() {
-		res, err := runAccessible(context.Background(), o, intr)
+		res, err := runAccessible(context.Background(), o, testRenderer(), intr)
 		done <- ret{res, err}
 	}()
 	// Keep every default through the steps, then submit.
@@ -173,17 +173,16 @@ func TestAccessibleInterruptCancelsRequest(t *testing.T) {
 
 // TERM=dumb cannot redraw a screen: the wizard asks line by line.
 func TestDumbTerminalIsAccessible(t *testing.T) {
-	defer func(g func(string) string) { getenv = g }(getenv)
-	getenv = func(k string) string {
+	c := startSandbox(t, sandbox.Options{})
+	var out syncBuffer
+	o := accessibleOptions(c, "dumb-term\n"+strings.Repeat("\n", 10), &out)
+	o.Accessible = false
+	o.Getenv = func(k string) string {
 		if k == "TERM" {
 			return "dumb"
 		}
 		return ""
 	}
-	c := startSandbox(t, sandbox.Options{})
-	var out syncBuffer
-	o := accessibleOptions(c, "dumb-term\n"+strings.Repeat("\n", 10), &out)
-	o.Accessible = false
 	res, err := Run(context.Background(), o)
 	if err != nil || res == nil || res.Image.Name != "dumb-term" {
 		t.Fatalf("Run = (%v, %v); output:\n%s", res, err, out.String())

@@ -3,29 +3,31 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // offerUpload asks, after the result, for the image file of a queued
-// image, with the same checks as the TUI's picker, and uploads it with
-// plain progress lines (nothing is redrawn). It returns the image as read
-// last, and failed when an upload went wrong; err ends the run (Ctrl+C at
-// the prompt). Enter alone, or the end of the input, skips it.
+// image, with the same checks as the full-screen chooser, and uploads it
+// with plain progress lines (nothing is redrawn). It returns the image as
+// read last, and failed when an upload went wrong; err ends the run
+// (Ctrl+C at the prompt). Enter alone, or the end of the input, skips it.
 func (ar *accessibleRun) offerUpload(res *client.Result) (_ *client.Result, failed, err error) {
-	up := ar.c.opts.Uploader
+	c := ar.c
+	up := c.opts.Uploader
 	if up == nil || res == nil || res.Image == nil {
 		return res, nil, nil
 	}
 	for res.Image.Status == "queued" {
-		line, err := ar.ask("Path of the image file to upload (Enter to skip): ")
+		line, err := ar.p.readLine(c.T("ui.a11y.upload_prompt") + " ")
 		switch {
 		case errors.Is(err, errInputEnded):
-			ar.printf("\n")
 			return res, failed, nil
 		case err != nil:
 			return res, failed, err
@@ -43,30 +45,30 @@ func (ar *accessibleRun) offerUpload(res *client.Result) (_ *client.Result, fail
 		})
 		switch {
 		case interrupted:
-			ar.printf("Check stopped; nothing was sent.\n\n")
+			ar.printf("%s\n\n", c.T("ui.a11y.check_stopped"))
 			continue
 		case o.err != nil:
-			msg, hint := refusalText(o.err)
-			ar.printf("Cannot upload: %s; nothing was sent.\n", msg)
+			msg, hint := refusalText(c, o.err)
+			ar.printf("%s\n", c.T("ui.a11y.cannot_upload", l10n.Args{"Reason": msg}))
 			if hint != "" {
-				ar.printf("What to do: %s\n", hint)
+				ar.printf("%s\n", c.T("ui.a11y.what_to_do", l10n.Args{"Hint": hint}))
 			}
 			ar.printf("\n")
 			continue
 		}
 		out, stopped := ar.upload(id, o.check)
-		res = withImage(res, out.final)
-		ar.uploaded(id, out.final)
+		res = withImage(res, out.Final)
+		ar.uploaded(id, out.Final)
 		switch {
-		case out.err == nil:
+		case out.Err == nil:
 			failed = nil
-			ar.printf("%s\n\n", resultContent(ar.c, res, false, false, true, newUploadInfo(path, out.sent, out.checked)))
+			ar.printf("%s\n\n", resultContent(c, res, false, false, true, newUploadInfo(path, out.Sent, out.Checked)))
 			return res, nil, nil
-		case stopped || out.stopped:
-			ar.printf("%s\n\n", stoppedText(out, id))
+		case stopped || out.Stopped:
+			ar.printf("%s\n\n", stoppedText(c.loc, out, id))
 		default:
-			failed = &UploadFailedError{ImageID: id, Path: path, Err: out.err}
-			ar.printf("%s\n\n", uploadErrorContent(ar.c, out, path, id, true))
+			failed = &UploadFailedError{ImageID: id, Path: path, Err: out.Err}
+			ar.printf("%s\n\n", uploadErrorContent(c, out, path, id, true))
 		}
 	}
 	return res, failed, nil
@@ -76,13 +78,14 @@ func (ar *accessibleRun) offerUpload(res *client.Result) (_ *client.Result, fail
 // one: a progress line at every tenth, the end of the PUT, each status.
 // An interrupt cancels it and waits for it to return.
 func (ar *accessibleRun) upload(id string, check *client.UploadCheck) (o uploadOutcome, interrupted bool) {
+	c := ar.c
 	img := check.Image.Image
-	ar.printf("Uploading %s (%s) to image %s %q: PUT %s/v2/images/%s/file. Press Ctrl+C to cancel.\n",
-		client.Inert(check.Path), client.FormatBytes(check.Size), client.Inert(id), client.Inert(img.Name),
-		client.Inert(strings.TrimRight(ar.c.opts.Target.Endpoint, "/")), client.Inert(id))
+	ar.printf("%s\n", c.T("ui.a11y.uploading", l10n.Args{"Path": client.Inert(check.Path), "Size": client.FormatBytes(check.Size),
+		"ID": client.Inert(id), "Name": fmt.Sprintf("%q", client.Inert(img.Name)),
+		"URL": client.Inert(strings.TrimRight(c.opts.Target.Endpoint, "/")) + "/v2/images/" + client.Inert(id) + "/file"}))
 	ctx, cancel := context.WithCancel(ar.ctx)
 	defer cancel()
-	job := newUploadJob(ar.c.opts.Uploader, id, check)
+	job := newUploadJob(c.opts.Uploader, check)
 	done := make(chan uploadOutcome, 1)
 	crashed := make(chan crashMsg, 1)
 	go func() {
@@ -94,21 +97,21 @@ func (ar *accessibleRun) upload(id string, check *client.UploadCheck) (o uploadO
 		done <- job.run(ctx)
 	}()
 	pr := &plainProgress{ar: ar, statuses: 1}
-	ar.printf("Status: %s (%s)\n", client.Inert(img.Status), client.StatusMeaning(img.Status))
+	ar.printf("%s\n", c.T("ui.a11y.status", l10n.Args{"Status": client.Inert(img.Status), "Meaning": client.StatusMeaningIn(c.loc, img.Status)}))
 	intr, ctxDone := ar.intr, ar.ctx.Done()
 	for {
 		select {
 		case o = <-done:
 			pr.show(o.snap)
 			return o, interrupted
-		case c := <-crashed:
-			panic(c)
+		case cr := <-crashed:
+			panic(cr)
 		case <-job.notify:
 			pr.show(job.snapshot())
 		case <-intr:
 			cancel()
 			interrupted, intr = true, nil
-			ar.printf("Cancelling the upload…\n")
+			ar.printf("%s\n", c.T("ui.a11y.cancelling_upload"))
 		case <-ctxDone:
 			cancel()
 			interrupted, ctxDone = true, nil
@@ -126,42 +129,19 @@ type plainProgress struct {
 }
 
 func (p *plainProgress) show(s uploadSnap) {
+	c := p.ar.c
 	pg := s.progress
 	if t := int(pg.Fraction() * 10); pg.Sent > 0 && t > p.tenth && !p.sent {
 		p.tenth = t
-		p.ar.printf("Progress: %d%%, %s\n", t*10, progressText(pg))
+		p.ar.printf("%s\n", c.T("ui.a11y.progress", l10n.Args{"Percent": t * 10, "Progress": progressText(c.loc, pg)}))
 	}
 	if s.sent != nil && !p.sent {
 		p.sent = true
-		p.ar.printf("Sent %s in %s (%s/s), MD5 %s. Waiting for the image to become active (GET every %s).\n",
-			client.FormatBytes(s.sent.Bytes), s.sent.Latency.Round(time.Millisecond), client.FormatBytes(int64(s.sent.Rate())), s.sent.MD5, client.UploadPollInterval)
+		p.ar.printf("%s\n", c.T("ui.a11y.sent", l10n.Args{"Size": client.FormatBytes(s.sent.Bytes), "Took": s.sent.Latency.Round(time.Millisecond).String(),
+			"Rate": client.FormatBytes(int64(s.sent.Rate())), "MD5": s.sent.MD5, "Every": client.UploadPollInterval.String()}))
 	}
 	for ; p.statuses < len(s.statuses); p.statuses++ {
 		st := s.statuses[p.statuses]
-		p.ar.printf("Status: %s (%s)\n", client.Inert(st), client.StatusMeaning(st))
+		p.ar.printf("%s\n", c.T("ui.a11y.status", l10n.Args{"Status": client.Inert(st), "Meaning": client.StatusMeaningIn(c.loc, st)}))
 	}
-}
-
-// ask prints prompt and reads one line; errInputEnded at the end of the
-// input, ErrInterrupted on Ctrl+C.
-func (ar *accessibleRun) ask(prompt string) (string, error) {
-	ar.printf("%s", prompt)
-	before := ar.in.got
-	var line []byte
-	buf := make([]byte, 512)
-	for {
-		n, err := ar.in.Read(buf)
-		line = append(line, buf[:n]...)
-		if err != nil || len(line) > 0 && line[len(line)-1] == '\n' {
-			break
-		}
-	}
-	switch {
-	case ar.in.interrupted:
-		ar.printf("\n")
-		return "", ErrInterrupted
-	case ar.in.eof && ar.in.got == before:
-		return "", errInputEnded
-	}
-	return strings.TrimRight(string(line), "\r\n"), nil
 }

@@ -54,44 +54,21 @@ func AnswersFromRequest(r client.Request, cat *client.Catalog) Answers {
 	return a
 }
 
-// Request converts the answers into the request body. Text that does not
-// parse (min_disk "abc") is reported as a problem of its field and left out
-// of the request.
-func (a Answers) Request() (client.Request, client.Problems) {
-	r := client.NewRequest()
-	r.Name = a.Name
-	r.OSVersion = strings.TrimSpace(a.OSVersion)
-	if a.DiskFormat != "" {
-		r.DiskFormat = a.DiskFormat
+// Input is the answers as the client's typed-text input.
+func (a Answers) Input() client.Input {
+	return client.Input{
+		Name: a.Name, OSVersion: a.OSVersion, DiskFormat: a.DiskFormat,
+		MinDisk: a.MinDisk, MinRAM: a.MinRAM, Tags: a.Tags, Protected: a.Protected,
 	}
-	r.Tags = client.ParseTags(a.Tags)
-	r.Protected = a.Protected
-	var ps client.Problems
-	if v, p := client.ParseInt(client.FieldMinDisk, a.MinDisk); p != nil {
-		ps = append(ps, *p)
-	} else {
-		r.MinDisk = v
-	}
-	if v, p := client.ParseInt(client.FieldMinRAM, a.MinRAM); p != nil {
-		ps = append(ps, *p)
-	} else {
-		r.MinRAM = v
-	}
-	return r, ps
 }
+
+// Request converts the answers into the request body, through the client's
+// one conversion of typed text (client.Input.Request): the CLI's flags and
+// a resumed draft mean the same.
+func (a Answers) Request() (client.Request, client.Problems) { return a.Input().Request() }
 
 // Problems is every finding about the answers: parse errors first, then the
 // client's validation of the request (the same rules the CLI applies).
-func (a Answers) Problems(cat *client.Catalog) client.Problems {
-	r, parse := a.Request()
-	ps := append(client.Problems{}, parse...)
-	for _, p := range r.Validate(cat) {
-		if len(parse.For(p.Field)) > 0 {
-			continue // the text did not parse; do not also judge the omitted value
-		}
-		ps = append(ps, p)
-	}
-	return ps
-}
+func (a Answers) Problems(cat *client.Catalog) client.Problems { return a.Input().Problems(cat) }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/sandbox"
 )
 
 func TestAnswersRoundTripTheSeedRequest(t *testing.T) {
@@ -38,7 +40,7 @@ func TestAnswersProblemsUseTheClientRules(t *testing.T) {
 	a := Answers{Name: "", OSVersion: "Windows 10 64bit", DiskFormat: "vmdk", MinDisk: "ten", MinRAM: "-1", Tags: "a=1\nnokey\na=1"}
 	got := map[string][]string{}
 	for _, p := range a.Problems(nil).Errors() {
-		got[p.Field] = append(got[p.Field], p.Message)
+		got[p.Field] = append(got[p.Field], p.Text(nil))
 	}
 	want := map[string]string{
 		client.FieldName:       "a name is required",
@@ -67,7 +69,7 @@ func TestAnswersProblemsUseTheClientRules(t *testing.T) {
 }
 
 func TestOSMenuOrdersPlatformsAndLeavesOutWindows(t *testing.T) {
-	menu := newOSMenu(client.EmbeddedCatalog())
+	menu := newOSMenu(client.EmbeddedCatalog(), nil)
 	var names []string
 	for _, p := range menu.platforms {
 		names = append(names, p.name)
@@ -87,20 +89,22 @@ func TestOSMenuOrdersPlatformsAndLeavesOutWindows(t *testing.T) {
 		t.Error("the Windows versions left out are not counted (the note depends on them)")
 	}
 	e, _ := menu.platform("Ubuntu")
-	if !strings.Contains(e.labels[len(e.labels)-1], "Linux · 32-bit") {
-		t.Errorf("version labels show type and bits: %q", e.labels[len(e.labels)-1])
+	for i, v := range e.versions {
+		if v.Version == "Ubuntu 14.04 server 32bit" && !strings.Contains(e.labels[i], "Linux · 32-bit") {
+			t.Errorf("version labels show type and bits: %q", e.labels[i])
+		}
 	}
 	// A live catalogue is used as given.
 	live := client.NewCatalog([]client.OSVersion{{Platform: "Rocky", Type: "Linux", Bits: 64, Version: "Rocky 9 64bit"},
 		{Platform: "Windows", Type: "Windows", Bits: 64, Version: "Windows Server 2022 64bit"}})
-	if m := newOSMenu(live); len(m.platforms) != 1 || m.platforms[0].name != "Rocky" || m.windows != 1 {
+	if m := newOSMenu(live, nil); len(m.platforms) != 1 || m.platforms[0].name != "Rocky" || m.windows != 1 {
 		t.Errorf("live menu %+v", m.platforms)
 	}
 }
 
-func TestPickerFiltersAndKeepsTheCursor(t *testing.T) {
+func TestListFieldFiltersAndKeepsTheCursor(t *testing.T) {
 	value := "b2"
-	p := newPicker("k", "Title", []string{"alpha one", "beta two", "gamma three", "beta four"}, []string{"a1", "b2", "g3", "b4"}, &value)
+	p := newListField("k", "Title", []option{{"alpha one", "a1"}, {"beta two", "b2"}, {"gamma three", "g3"}, {"beta four", "b4"}}, &value, nil)
 	p.WithHeight(3)
 	send := func(msgs ...tea.KeyMsg) {
 		for _, m := range msgs {
@@ -140,5 +144,37 @@ func TestPickerFiltersAndKeepsTheCursor(t *testing.T) {
 	}
 	if !reflect.DeepEqual(p.GetValue(), "b2") {
 		t.Errorf("GetValue %v", p.GetValue())
+	}
+}
+
+// recorder keeps the requests the wizard sends.
+type recorder struct {
+	Creator
+	sent []client.Request
+}
+
+func (r *recorder) Create(ctx context.Context, req client.Request) (*client.Result, error) {
+	r.sent = append(r.sent, req)
+	return r.Creator.Create(ctx, req)
+}
+
+// A draft holds the OS version as typed; resumed and submitted, it is sent
+// with the spacing of the flags and the catalogue (client.Input.Request),
+// not with the draft's double spaces.
+func TestResumedDraftSendsTheOSVersionNormalised(t *testing.T) {
+	rec := &recorder{Creator: startSandbox(t, sandbox.Options{})}
+	path := draftPath(t)
+	spaced := Answers{Name: "spaced", Platform: "Ubuntu", OSVersion: "Ubuntu  14.04   server 64bit", DiskFormat: "vhd"}
+	saveDraft(t, path, "review", spaced)
+	var out syncBuffer
+	o := accessibleOptions(rec, "1\n\n\n", &out) // resume; submit at the review; quit
+	o.DraftPath = path
+	res, err := Run(context.Background(), o)
+	if err != nil || res == nil {
+		t.Fatalf("Run = (%v, %v)\n%s", res, err, out.String())
+	}
+	if len(rec.sent) != 1 || rec.sent[0].OSVersion != "Ubuntu 14.04 server 64bit" ||
+		!strings.Contains(string(rec.sent[0].Body()), `"__os_version": "Ubuntu 14.04 server 64bit"`) {
+		t.Fatalf("sent %d requests: %+v\n%s", len(rec.sent), rec.sent, out.String())
 	}
 }

@@ -25,7 +25,7 @@ func TestWarningsShowWithoutBlocking(t *testing.T) {
 	c := startSandbox(t, sandbox.Options{})
 	w := startWizard(t, testOptions(c))
 	w.typeText("my image!")
-	w.waitView(`! name: contains '!'; IMS recommends only letters`)
+	w.waitView(`! name: contains '!'; IMS recommends only ASCII letters`)
 	w.press(tea.KeyEnter)
 	w.waitView("Operating system · platform")
 	w.press(tea.KeyEnd) // Other, last
@@ -109,7 +109,7 @@ func TestCreateAnother(t *testing.T) {
 	w.press(tea.KeyEnter)
 	w.waitView("Image metadata created")
 	var first string
-	w.inspect(func(m *model) { first = m.lastCreated.Image.ID })
+	w.inspect(func(m *wizard) { first = m.lastCreated.Image.ID })
 	w.key("n")
 	w.waitView("Image name", "> first")
 	w.press(tea.KeyBackspace, tea.KeyBackspace, tea.KeyBackspace, tea.KeyBackspace, tea.KeyBackspace)
@@ -172,7 +172,7 @@ func TestPagesFitAndFollowResizes(t *testing.T) {
 	o := testOptions(stable{c})
 	o.Uploader = c
 	o.Initial = client.Request{Name: "sizes", OSVersion: "CentOS 7.6 64bit", Tags: []string{"a=b"}}
-	m := newModel(context.Background(), o)
+	m := newWizard(context.Background(), o, testRenderer())
 	sizes := [][2]int{{80, 24}, {120, 40}, {60, 16}, {40, 10}, {200, 60}}
 	check := func(where string) {
 		t.Helper()
@@ -194,7 +194,7 @@ func TestPagesFitAndFollowResizes(t *testing.T) {
 	}
 	for id := stepName; id < numSteps; id++ {
 		m.enterStep(id)
-		check(steps[id].title)
+		check(m.c.stepInfo(id).title)
 	}
 	// The picker keeps its cursor in view when the terminal shrinks.
 	m.enterStep(stepVersion)
@@ -206,7 +206,7 @@ func TestPagesFitAndFollowResizes(t *testing.T) {
 		t.Errorf("the cursor left the view:\n%s\n%q", v, v)
 	}
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	m.enterReview(notice{warn: true, text: strings.Repeat("A long notice that wraps. ", 8)},
+	m.enterReview(false, notice{warn: true, text: strings.Repeat("A long notice that wraps. ", 8)},
 		notice{text: "And a second one."})
 	check("review")
 	for _, sz := range sizes {
@@ -231,8 +231,8 @@ func TestPagesFitAndFollowResizes(t *testing.T) {
 	if m.View() == top {
 		t.Error("pgdown does not scroll the result")
 	}
-	m.page = pageError
-	m.failure = newErrorPage(m, &client.APIError{StatusCode: 503, Meaning: "the service is unavailable", Message: strings.Repeat("long message ", 30)})
+	m.failure = newErrorPage(m.c, client.Request{Name: "sizes"}, &client.APIError{StatusCode: 503, Meaning: "the service is unavailable", Message: strings.Repeat("long message ", 30)})
+	m.current = m.failure
 	check("error")
 	// The look-up before a retry: in flight, found (several), failed; the
 	// choices stay on screen.
@@ -242,7 +242,7 @@ func TestPagesFitAndFollowResizes(t *testing.T) {
 	for i := 0; i < 4; i++ {
 		imgs = append(imgs, res.Image)
 	}
-	m.onFound(foundMsg{seq: m.seq, imgs: imgs})
+	m.Update(foundMsg{seq: m.seq, imgs: imgs})
 	check("found")
 	for _, sz := range sizes {
 		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
@@ -257,12 +257,12 @@ func TestPagesFitAndFollowResizes(t *testing.T) {
 	}
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	m.startLookup(client.Request{Name: "sizes"}, time.Now())
-	m.onFound(foundMsg{seq: m.seq, err: &client.APIError{StatusCode: 500, Meaning: "internal service error", Message: strings.Repeat("long message ", 30)}})
+	m.Update(foundMsg{seq: m.seq, err: &client.APIError{StatusCode: 500, Meaning: "internal service error", Message: strings.Repeat("long message ", 30)}})
 	check("look-up failed")
 	// The resume screen.
 	m.start = draftStart{found: &draft.Draft[Answers]{SavedAt: time.Now(), Target: "region x", Step: "tags", Answers: Answers{Name: strings.Repeat("long-name-", 20)},
 		Unknown: []draft.Attempt{{Name: "n", Since: time.Now()}}}, overridden: []string{"--name", "--tag"}}
-	m.page = pageResume
+	m.current = newResumePage(m.c, m.start)
 	check("resume")
 	for _, sz := range sizes {
 		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
@@ -275,10 +275,10 @@ func TestPagesFitAndFollowResizes(t *testing.T) {
 
 // The upload's pages: the file picker (its cursor kept in view, the typed
 // path too), a refusal, the progress, the live status, a failure.
-func checkUploadPages(t *testing.T, m *model, res *client.Result, sizes [][2]int, check func(string)) {
+func checkUploadPages(t *testing.T, m *wizard, res *client.Result, sizes [][2]int, check func(string)) {
 	t.Helper()
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	m.page, m.result = pageResult, newResultPage(m, res)
+	m.showNewResult(res, false)
 	dir := t.TempDir()
 	long := strings.Repeat("long-", 12)
 	for i := 0; i < 40; i++ {
@@ -286,8 +286,8 @@ func checkUploadPages(t *testing.T, m *model, res *client.Result, sizes [][2]int
 			t.Fatal(err)
 		}
 	}
-	m.pickDir = dir
-	m.Update(m.enterPick()()) // the listing, read on the spot
+	m.chooserDir = dir
+	m.Update(m.handle(uploadWantedMsg{})()) // the listing, read on the spot
 	check("upload: file picker")
 	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("G")})
 	for _, sz := range sizes {
@@ -297,7 +297,7 @@ func checkUploadPages(t *testing.T, m *model, res *client.Result, sizes [][2]int
 		}
 	}
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	m.pick.problem = &client.UploadError{Message: strings.Repeat("a long refusal ", 12), Hint: strings.Repeat("what to do at length ", 10)}
+	m.current.(*fileChooser).problem = &client.UploadError{Message: strings.Repeat("a long refusal ", 12), Hint: strings.Repeat("what to do at length ", 10)}
 	check("upload: refusal")
 	m.Update(tea.KeyMsg{Type: tea.KeyTab})
 	check("upload: typing a path")
@@ -321,13 +321,13 @@ func checkUploadPages(t *testing.T, m *model, res *client.Result, sizes [][2]int
 	}
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	sent := &client.UploadResult{Bytes: 8 << 20, MD5: strings.Repeat("0", 32), Latency: time.Second}
-	m.Update(uploadTickMsg{seq: m.upSeq, snap: uploadSnap{phase: phaseWaiting, waitStart: time.Now(), sent: sent,
+	m.Update(uploadTickMsg{seq: m.upSeq, snap: uploadSnap{phase: client.PhaseWaiting, waitStart: time.Now(), sent: sent,
 		statuses: []string{"queued", "saving"}, progress: client.UploadProgress{Sent: 8 << 20, Total: 8 << 20}}})
 	check("waiting for active")
-	m.Update(uploadDoneMsg{seq: m.upSeq, out: uploadOutcome{sent: sent, final: res, snap: m.upload.snap,
-		err: &client.UploadError{Reason: client.RefusedChecksum, Message: strings.Repeat("checksum mismatch ", 10), Hint: strings.Repeat("hint ", 30)}}})
-	if m.page != pageUploadFailed {
-		t.Fatalf("a checksum mismatch should end on the upload's error view, not page %d", m.page)
+	m.Update(uploadEndedMsg{seq: m.upSeq, out: uploadOutcome{snap: m.upload.snap, UploadOutcome: client.UploadOutcome{Sent: sent, Final: res,
+		Err: &client.UploadError{Reason: client.RefusedChecksum, Message: strings.Repeat("checksum mismatch ", 10), Hint: strings.Repeat("hint ", 30)}}}})
+	if _, ok := m.current.(*uploadFailedPage); !ok {
+		t.Fatalf("a checksum mismatch should end on the upload's error view, not %T", m.current)
 	}
 	check("upload failed")
 }
@@ -335,25 +335,35 @@ func checkUploadPages(t *testing.T, m *model, res *client.Result, sizes [][2]int
 // Colours come from the output the UI draws on: NO_COLOR wins, and a
 // forced colour terminal gets colours even when it is not stdout.
 func TestColourProfileFromOutput(t *testing.T) {
-	defer func(g func(string) string) { getenv = g }(getenv)
-	defer lipgloss.SetColorProfile(termenv.Ascii)
 	env := map[string]string{}
-	getenv = func(k string) string { return env[k] }
+	getenv := func(k string) string { return env[k] }
 
 	env["CLICOLOR_FORCE"] = "1"
-	setColours(&bytes.Buffer{}, false)
-	if p := lipgloss.ColorProfile(); p == termenv.Ascii {
+	if p := newRenderer(&bytes.Buffer{}, getenv, false).ColorProfile(); p == termenv.Ascii {
 		t.Errorf("CLICOLOR_FORCE: profile %v, want colours", p)
 	}
 	env["NO_COLOR"] = "1"
-	setColours(&bytes.Buffer{}, false)
-	if p := lipgloss.ColorProfile(); p != termenv.Ascii {
+	if p := newRenderer(&bytes.Buffer{}, getenv, false).ColorProfile(); p != termenv.Ascii {
 		t.Errorf("NO_COLOR: profile %v, want Ascii", p)
 	}
 	delete(env, "NO_COLOR")
-	setColours(&bytes.Buffer{}, true)
-	if p := lipgloss.ColorProfile(); p != termenv.Ascii {
+	if p := newRenderer(&bytes.Buffer{}, getenv, true).ColorProfile(); p != termenv.Ascii {
 		t.Errorf("accessible: profile %v, want Ascii", p)
+	}
+	// The styles and huh's theme draw with that renderer, not lipgloss's
+	// default one (stdout's profile).
+	forced := newRenderer(&bytes.Buffer{}, func(k string) string {
+		if k == "CLICOLOR_FORCE" {
+			return "1"
+		}
+		return ""
+	}, false)
+	st := newStyles(forced)
+	if got := st.err.Render("x"); got == "x" {
+		t.Errorf("a style of the forced renderer has no colour: %q", got)
+	}
+	if got := st.theme.Focused.Title.Render("x"); got == "x" {
+		t.Errorf("huh's theme does not draw with the renderer: %q", got)
 	}
 }
 
@@ -433,19 +443,19 @@ func TestReturnToReviewStopsAtAnInvalidStep(t *testing.T) {
 // The review refuses to submit answers holding an error, and says why.
 func TestReviewBlocksInvalidAnswers(t *testing.T) {
 	calls := 0
-	m := newModel(context.Background(), testOptions(countingCreator{&calls}))
+	m := newWizard(context.Background(), testOptions(countingCreator{&calls}), testRenderer())
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 40})
 	m.a = Answers{Name: "x", OSVersion: "Ubuntu 18.04 server 64bit", Platform: "Ubuntu", DiskFormat: "raw", MinRAM: "lots"}
-	m.enterReview()
+	m.enterReview(false)
 	v := m.View()
 	if !strings.Contains(v, `✗ min_ram: "lots" is not a whole number; give the size in MB`) {
 		t.Errorf("the error is not on the review:\n%s", v)
 	}
-	if m.review.choice != choiceEdit {
-		t.Errorf("the default choice should move to Edit a step, got %d", m.review.choice)
+	if m.review().choice != choiceEdit {
+		t.Errorf("the default choice should move to Edit a step, got %d", m.review().choice)
 	}
 	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'s'}})
-	if m.page != pageReview || !strings.Contains(m.View(), "Fix the errors above first") {
+	if m.review() == nil || !strings.Contains(m.View(), "Fix the errors above first") {
 		t.Errorf("submit was not refused:\n%s", m.View())
 	}
 	if cmd := m.startSubmit(); cmd != nil || calls != 0 {

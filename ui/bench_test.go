@@ -15,7 +15,7 @@ func BenchmarkWizardFirstFrame(b *testing.B) {
 	size := tea.WindowSizeMsg{Width: 100, Height: 30}
 	b.ReportAllocs()
 	for b.Loop() {
-		m := newModel(context.Background(), o)
+		m := newWizard(context.Background(), o, testRenderer())
 		m.Update(size)
 		if m.View() == "" {
 			b.Fatal("empty view")
@@ -42,7 +42,7 @@ func BenchmarkOSPickerKeystrokeHugeList(b *testing.B) {
 func benchPicker(b *testing.B, cat *client.Catalog) {
 	o := testOptions(failing{})
 	o.Catalog = cat
-	m := newModel(context.Background(), o)
+	m := newWizard(context.Background(), o, testRenderer())
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	largest := m.c.menu.platforms[0]
 	for _, p := range m.c.menu.platforms {
@@ -63,7 +63,7 @@ func benchPicker(b *testing.B, cat *client.Catalog) {
 		}
 		i++
 	}
-	if m.sf.pick == nil || !m.sf.pick.GetFiltering() {
+	if p, ok := m.current.(*stepPage); !ok || p.list == nil || !p.list.GetFiltering() {
 		b.Fatal("the keystrokes did not reach the picker's filter")
 	}
 }

@@ -1,29 +1,52 @@
 package ui
 
 import (
+	"context"
 	"io"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
-// common is what every page shares: the terminal size, the styles, and the
-// options the wizard was started with.
+// common is what every page shares (soft-serve's common): the terminal's
+// size, the renderer of the output drawn on and the styles made with it,
+// the interface language, the key bindings, the catalogue, and the options
+// the wizard was started with. Pages read it; only the wizard sets the size.
 type common struct {
+	ctx           context.Context
 	width, height int
+	r             *lipgloss.Renderer
 	st            *styles
+	loc           *l10n.Localizer
+	keys          *keyMap
 	opts          Options
 	cat           *client.Catalog
 	menu          *osMenu
-	out           io.Writer // where OSC 52 goes; the terminal the UI draws on
+	out           io.Writer // where OSC 52 goes: the terminal the UI draws on
 	plain         bool      // accessible mode: no wrapping, no borders
 }
 
-// Minimum sizes the layout assumes; below them pages scroll or clip.
+func newCommon(ctx context.Context, o Options, r *lipgloss.Renderer) *common {
+	cat := o.Catalog
+	if cat == nil {
+		cat = client.EmbeddedCatalog()
+	}
+	loc := o.Loc
+	if loc == nil {
+		loc = l10n.EnglishLocalizer()
+	}
+	return &common{ctx: ctx, width: 80, height: 24, r: r, st: newStyles(r), loc: loc, keys: newKeyMap(loc),
+		opts: o, cat: cat, menu: newOSMenu(cat, loc), out: o.Out}
+}
+
+// T is a catalogue message in the interface language.
+func (c *common) T(id string, args ...l10n.Args) string { return c.loc.T(id, args...) }
+
+// Layout constants; below the minimum sizes pages scroll or clip.
 const (
 	headerHeight = 3 // two lines and a rule
 	footerHeight = 2 // a rule and the keys
@@ -48,7 +71,7 @@ func (c *common) bodyHeight() int {
 func (c *common) header(right string) string {
 	w := max(min(c.width, maxWidth)-2, 20)
 	st := c.st
-	left := st.app.Render("ims-wizard") + st.subtle.Render("  create image metadata · POST /v2/images")
+	left := st.app.Render("ims-wizard") + st.subtle.Render("  "+c.T("ui.header.subtitle"))
 	line1 := left
 	if right != "" {
 		gap := w - lipgloss.Width(left) - lipgloss.Width(right)
@@ -60,8 +83,8 @@ func (c *common) header(right string) string {
 	if c.opts.Auth.Kind == "" {
 		auth = string(client.AuthNone)
 	}
-	line2 := st.label.Render("target ") + st.value.Render(client.Inert(c.opts.Target.Label)) +
-		st.label.Render("   credentials ") + st.value.Render(auth)
+	line2 := st.label.Render(c.T("ui.header.target")+" ") + st.value.Render(client.Inert(c.opts.Target.Label)) +
+		st.label.Render("   "+c.T("ui.header.credentials")+" ") + st.value.Render(auth)
 	line1 = ansi.Truncate(line1, w, "…")
 	line2 = ansi.Truncate(line2, w, "…")
 	return indent(line1) + "\n" + indent(line2) + "\n" + c.rule()
@@ -71,11 +94,24 @@ func (c *common) rule() string {
 	return " " + c.st.rule.Render(strings.Repeat("─", max(min(c.width, maxWidth)-2, 1)))
 }
 
+// footer is the rule and the keys' help, drawn from the bindings the page
+// honours (bindings with no help key are honoured but not drawn).
 func (c *common) footer(keys []key.Binding) string {
-	h := help.New()
-	h.Styles = c.st.help
-	h.Width = max(min(c.width, maxWidth)-2, 20)
-	return c.rule() + "\n" + indent(ansi.Truncate(h.ShortHelpView(keys), h.Width-1, "…"))
+	w := max(min(c.width, maxWidth)-2, 20)
+	return c.rule() + "\n" + indent(ansi.Truncate(c.helpLine(keys), w-1, "…"))
+}
+
+// helpLine is "enter next • ctrl+c quit".
+func (c *common) helpLine(keys []key.Binding) string {
+	var items []string
+	for _, k := range keys {
+		h := k.Help()
+		if !k.Enabled() || h.Key == "" {
+			continue
+		}
+		items = append(items, c.st.help.ShortKey.Inline(true).Render(h.Key)+" "+c.st.help.ShortDesc.Inline(true).Render(h.Desc))
+	}
+	return strings.Join(items, c.st.help.ShortSeparator.Inline(true).Render(" • "))
 }
 
 // frame lays out a page: header, body clipped or padded to the body height,
@@ -114,10 +150,11 @@ func indent(s string) string {
 func (c *common) problemLines(ps client.Problems, showErrors bool, width int) []string {
 	var out []string
 	for _, p := range ps {
+		text := p.Field + ": " + p.Text(c.loc)
 		if p.IsWarning() {
-			out = append(out, wrapPrefix(c.st.warn, "! ", p.Error(), width)...)
+			out = append(out, wrapPrefix(c.st.warn, "! ", text, width)...)
 		} else if showErrors {
-			out = append(out, wrapPrefix(c.st.err, "✗ ", p.Error(), width)...)
+			out = append(out, wrapPrefix(c.st.err, "✗ ", text, width)...)
 		}
 	}
 	return out
@@ -126,10 +163,8 @@ func (c *common) problemLines(ps client.Problems, showErrors bool, width int) []
 // wrapPrefix word-wraps text to width with a hanging indent after prefix.
 func wrapPrefix(style lipgloss.Style, prefix, text string, width int) []string {
 	pw := lipgloss.Width(prefix)
-	wrapped := lipgloss.NewStyle().Width(max(width-pw, 10)).Render(text)
-	lines := strings.Split(wrapped, "\n")
+	lines := strings.Split(wrapText(text, max(width-pw, 10)), "\n")
 	for i, l := range lines {
-		l = strings.TrimRight(l, " ")
 		if i == 0 {
 			lines[i] = style.Render(prefix + l)
 		} else {
@@ -139,9 +174,11 @@ func wrapPrefix(style lipgloss.Style, prefix, text string, width int) []string {
 	return lines
 }
 
-// wrapText word-wraps plain text to width.
+// wrapText word-wraps plain text to width cells (x/ansi: escape sequences
+// and wide characters are measured as the terminal draws them); a word
+// longer than the width is broken.
 func wrapText(text string, width int) string {
-	lines := strings.Split(lipgloss.NewStyle().Width(max(width, 10)).Render(text), "\n")
+	lines := strings.Split(ansi.Wrap(strings.ReplaceAll(text, "\t", "    "), max(width, 10), ""), "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}
@@ -178,14 +215,44 @@ func renderLines(style lipgloss.Style, s string) string {
 	return strings.Join(lines, "\n")
 }
 
-// kvURL is kv for a URL: wrapped at the column, not at its hyphens.
+// kvURL is kv for a URL: cut at the column (in cells, x/ansi's Hardwrap),
+// not at its hyphens.
 func (c *common) kvURL(label, url string, lw, width int) string {
 	w := max(width-lw-1, 10)
-	var lines []string
-	for rs := []rune(url); len(rs) > 0; {
-		n := min(len(rs), w)
-		lines = append(lines, string(rs[:n]))
-		rs = rs[n:]
-	}
+	lines := strings.Split(ansi.Hardwrap(url, w, true), "\n")
 	return c.st.label.Render(padRight(label, lw)) + " " + strings.Join(lines, "\n"+strings.Repeat(" ", lw+1))
+}
+
+// padLines pads s with empty lines to n lines.
+func padLines(s string, n int) string {
+	h := strings.Count(s, "\n") + 1
+	if h < n {
+		s += strings.Repeat("\n", n-h)
+	}
+	return s
+}
+
+// linesHeight is the rendered height of s.
+func linesHeight(s string) int { return lipgloss.Height(s) }
+
+func clampInt(v, lo, hi int) int { return max(lo, min(v, hi)) }
+
+// dropBlankRuns leaves out the blank lines that follow another.
+func dropBlankRuns(lines []string) []string {
+	var out []string
+	for i, l := range lines {
+		if l != "" || (i > 0 && lines[i-1] != "") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// truncateLeft keeps the end of s within w cells: "…/images/2024".
+func truncateLeft(s string, w int) string {
+	n := lipgloss.Width(s)
+	if n <= w {
+		return s
+	}
+	return ansi.TruncateLeft(s, n-w+1, "…")
 }

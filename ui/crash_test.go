@@ -120,7 +120,7 @@ func TestAccessibleCrashSavesDraft(t *testing.T) {
 // it cancels the create) with ErrInterrupted and the session's last image.
 func TestCtrlCAnywhereInterrupts(t *testing.T) {
 	lost := &client.NetworkError{Method: "POST", URL: "http://x/v2/images", Kind: client.NetReset, Ambiguous: true, Err: errors.New("reset")}
-	toError := func(w *wizard) {
+	toError := func(w *driver) {
 		w.throughReview()
 		w.press(tea.KeyEnter)
 		w.waitFlat("the image may exist")
@@ -129,17 +129,17 @@ func TestCtrlCAnywhereInterrupts(t *testing.T) {
 		name  string
 		cr    Creator
 		draft bool
-		reach func(w *wizard)
+		reach func(w *driver)
 	}{
-		{"resume", &scripted{}, true, func(w *wizard) { w.waitView("Resume where you left off?") }},
-		{"edit list", &scripted{}, false, func(w *wizard) { w.throughReview(); w.key("e"); w.waitView("Edit which step?") }},
+		{"resume", &scripted{}, true, func(w *driver) { w.waitView("Resume where you left off?") }},
+		{"edit list", &scripted{}, false, func(w *driver) { w.throughReview(); w.key("e"); w.waitView("Edit which step?") }},
 		{"error", &scripted{create: []error{lost}}, false, toError},
-		{"look-up in flight", &blockingFind{scripted{create: []error{lost}}}, false, func(w *wizard) {
+		{"look-up in flight", &blockingFind{scripted{create: []error{lost}}}, false, func(w *driver) {
 			toError(w)
 			w.key("r")
 			w.waitView("Looking for images named")
 		}},
-		{"found", &foundOne{scripted{create: []error{lost}}}, false, func(w *wizard) {
+		{"found", &foundOne{scripted{create: []error{lost}}}, false, func(w *driver) {
 			toError(w)
 			w.key("r")
 			w.waitView("The image may already exist")

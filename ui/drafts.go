@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/ims-wizard/ims-wizard/ui/draft"
 )
 
@@ -40,7 +41,7 @@ func stepNumberOf(k string) int {
 	case review:
 		return reviewNumber
 	case ok:
-		return steps[id].number
+		return stepNumbers[id]
 	}
 	return 1
 }
@@ -52,6 +53,7 @@ type drafts struct {
 	target string
 	err    error // the last save's error, shown to the user
 	now    func() time.Time
+	loc    *l10n.Localizer
 }
 
 func (d *drafts) on() bool { return d != nil && d.path != "" }
@@ -79,7 +81,7 @@ func (d *drafts) notice() string {
 	if d == nil || d.err == nil {
 		return ""
 	}
-	return fmt.Sprintf("Could not save the draft (%v): the answers are kept only while the wizard runs.", d.err)
+	return d.loc.T("ui.draft.save_failed", l10n.Args{"Error": client.Inert(d.err.Error())})
 }
 
 func attempts(m map[string]time.Time) []draft.Attempt {
@@ -102,8 +104,8 @@ type draftStart struct {
 
 // openDraft reads the draft at o.DraftPath. A damaged one is set aside and
 // reported; nothing about a draft is fatal.
-func openDraft(o Options, cat *client.Catalog, now func() time.Time) (draftStart, *drafts) {
-	d := &drafts{path: o.DraftPath, target: draftTarget(o.Target), now: now}
+func openDraft(o Options, cat *client.Catalog, now func() time.Time, loc *l10n.Localizer) (draftStart, *drafts) {
+	d := &drafts{path: o.DraftPath, target: draftTarget(o.Target), now: now, loc: loc}
 	var s draftStart
 	if !d.on() {
 		return s, d
@@ -114,11 +116,11 @@ func openDraft(o Options, cat *client.Catalog, now func() time.Time) (draftStart
 	case errors.As(err, &damaged):
 		aside, serr := draft.SetAside(d.path, now())
 		if serr != nil {
-			s.notice = fmt.Sprintf("The draft %s was damaged (%v) and could not be set aside (%v): drafts are off for this run.", d.path, damaged.Err, serr)
+			s.notice = loc.T("ui.draft.damaged_kept", l10n.Args{"Path": client.Inert(d.path), "Error": client.Inert(damaged.Err.Error()), "SetAside": client.Inert(serr.Error())})
 			d.path = ""
 			return s, d
 		}
-		s.notice = fmt.Sprintf("The draft %s was damaged (%v) and was set aside as %s (same directory); starting fresh.", d.path, damaged.Err, filepath.Base(aside))
+		s.notice = loc.T("ui.draft.damaged", l10n.Args{"Path": client.Inert(d.path), "Error": client.Inert(damaged.Err.Error()), "Aside": client.Inert(filepath.Base(aside))})
 		return s, d
 	case err != nil || found == nil:
 		return s, d
@@ -173,14 +175,15 @@ func mergeFlags(saved Answers, o Options, cat *client.Catalog) (Answers, []strin
 }
 
 // describeDraft is the draft in one line: when, which name, which step.
-func describeDraft(d *draft.Draft[Answers]) string {
+func describeDraft(c *common, d *draft.Draft[Answers]) string {
 	name := strings.TrimSpace(d.Answers.Name)
 	if name == "" {
-		name = "no name yet"
+		name = c.T("ui.draft.no_name")
 	} else {
-		name = fmt.Sprintf("name %q", client.Inert(name))
+		name = c.T("ui.draft.name", l10n.Args{"Name": fmt.Sprintf("%q", client.Inert(name))})
 	}
-	return fmt.Sprintf("%s (%s, at step %d of %d)", d.SavedAt.Local().Format("2006-01-02 15:04:05"), name, stepNumberOf(d.Step), reviewNumber)
+	return c.T("ui.draft.describe", l10n.Args{"When": d.SavedAt.Local().Format("2006-01-02 15:04:05"), "Name": name,
+		"N": stepNumberOf(d.Step), "Total": reviewNumber})
 }
 
 // draftTarget names a target in a draft: its label, except the built-in
@@ -194,30 +197,28 @@ func draftTarget(t Target) string {
 
 // draftDetails are the lines under the resume question: another target,
 // flags that win, creates whose outcome is unknown.
-func draftDetails(s draftStart, now Target) []string {
+func draftDetails(c *common, s draftStart, now Target) []string {
 	var lines []string
 	if t, target := s.found.Target, draftTarget(now); t != "" && t != target {
-		lines = append(lines, fmt.Sprintf("It was made for %s; requests now go to %s.", client.Inert(t), client.Inert(target)))
+		lines = append(lines, c.T("ui.draft.other_target", l10n.Args{"Then": client.Inert(t), "Now": client.Inert(target)}))
 	}
 	if len(s.overridden) > 0 {
-		lines = append(lines, fmt.Sprintf("Given on the command line, %s win%s over the draft's value%s.",
-			joinAnd(s.overridden), map[bool]string{true: "s", false: ""}[len(s.overridden) == 1], plural(len(s.overridden))))
+		lines = append(lines, c.T("ui.draft.flags_win", l10n.Args{"Flags": joinAnd(c, s.overridden), "Count": len(s.overridden)}))
 	}
 	for _, u := range s.found.Unknown {
-		lines = append(lines, fmt.Sprintf("A create of %q sent at %s got no answer: the image may exist. Submitting %q again first looks for it.",
-			client.Inert(u.Name), u.Since.Local().Format("15:04:05"), client.Inert(u.Name)))
+		lines = append(lines, c.T("ui.draft.unknown", l10n.Args{"Name": fmt.Sprintf("%q", client.Inert(u.Name)), "When": u.Since.Local().Format("15:04:05")}))
 	}
 	return lines
 }
 
-func joinAnd(xs []string) string {
+func joinAnd(c *common, xs []string) string {
 	switch len(xs) {
 	case 0:
 		return ""
 	case 1:
 		return xs[0]
 	}
-	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+	return c.T("ui.join_and", l10n.Args{"List": strings.Join(xs[:len(xs)-1], ", "), "Last": xs[len(xs)-1]})
 }
 
 // unknownFrom turns a draft's attempts back into the wizard's map.

@@ -96,14 +96,14 @@ func (r rawBody) FindRecent(ctx context.Context, name string, since time.Time) (
 }
 
 // probe wraps the wizard so a test can read its view while it runs.
-type probe struct{ m *model }
+type probe struct{ m *wizard }
 
 type viewReq chan string
 
 // inspect runs on the program's goroutine, so a test can read the model
 // without racing it.
 type inspect struct {
-	fn   func(*model)
+	fn   func(*wizard)
 	done chan struct{}
 }
 
@@ -124,10 +124,10 @@ func (p probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // wizard is a running wizard under teatest.
-type wizard struct {
+type driver struct {
 	t  *testing.T
 	tm *teatest.TestModel
-	m  *model
+	m  *wizard
 }
 
 func testOptions(cr Creator) Options {
@@ -139,24 +139,24 @@ func testOptions(cr Creator) Options {
 	}
 }
 
-func startWizard(t *testing.T, o Options) *wizard {
+func startWizard(t *testing.T, o Options) *driver {
 	t.Helper()
 	return startWizardSize(t, o, termW, termH)
 }
 
-func startWizardSize(t *testing.T, o Options, w, h int) *wizard {
+func startWizardSize(t *testing.T, o Options, w, h int) *driver {
 	t.Helper()
-	m := newModel(context.Background(), o)
+	m := newWizard(context.Background(), o, testRenderer())
 	tm := teatest.NewTestModel(t, probe{m}, teatest.WithInitialTermSize(w, h))
 	t.Cleanup(func() {
 		_ = tm.Quit()
 		tm.WaitFinished(t, teatest.WithFinalTimeout(waitLong))
 	})
-	return &wizard{t: t, tm: tm, m: m}
+	return &driver{t: t, tm: tm, m: m}
 }
 
 // view is the wizard's view once it has stopped changing.
-func (w *wizard) view() string {
+func (w *driver) view() string {
 	w.t.Helper()
 	last := ""
 	for i := 0; i < 100; i++ {
@@ -177,7 +177,7 @@ func (w *wizard) view() string {
 }
 
 // waitView waits until the view contains every one of want.
-func (w *wizard) waitView(want ...string) string {
+func (w *driver) waitView(want ...string) string {
 	w.t.Helper()
 	deadline := time.Now().Add(waitLong)
 	var v string
@@ -207,7 +207,7 @@ func flat(s string) string {
 var hyphenBreak = regexp.MustCompile(`-[ \t]*\n[ \t]*`)
 
 // waitFlat waits until the view, wrapping ignored, contains every one of want.
-func (w *wizard) waitFlat(want ...string) string {
+func (w *driver) waitFlat(want ...string) string {
 	w.t.Helper()
 	deadline := time.Now().Add(waitLong)
 	var v string
@@ -228,7 +228,7 @@ func (w *wizard) waitFlat(want ...string) string {
 	return ""
 }
 
-func (w *wizard) typeText(s string) {
+func (w *driver) typeText(s string) {
 	for _, r := range s {
 		if r == ' ' {
 			w.tm.Send(tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{r}})
@@ -238,16 +238,16 @@ func (w *wizard) typeText(s string) {
 	}
 }
 
-func (w *wizard) press(keys ...tea.KeyType) {
+func (w *driver) press(keys ...tea.KeyType) {
 	for _, k := range keys {
 		w.tm.Send(tea.KeyMsg{Type: k})
 	}
 }
 
-func (w *wizard) key(s string) { w.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}) }
+func (w *driver) key(s string) { w.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}) }
 
 // finish waits for the program to end and returns the model.
-func (w *wizard) finish() *model {
+func (w *driver) finish() *wizard {
 	w.t.Helper()
 	fm := w.tm.FinalModel(w.t, teatest.WithFinalTimeout(waitLong))
 	return fm.(probe).m
@@ -264,14 +264,14 @@ func urlHost(u string) string {
 func ioPipe() (*io.PipeReader, *io.PipeWriter) { return io.Pipe() }
 
 // answers reads the wizard's answers on its own goroutine.
-func (w *wizard) answers() Answers {
+func (w *driver) answers() Answers {
 	w.t.Helper()
 	var a Answers
-	w.inspect(func(m *model) { a = m.a })
+	w.inspect(func(m *wizard) { a = m.a })
 	return a
 }
 
-func (w *wizard) inspect(fn func(*model)) {
+func (w *driver) inspect(fn func(*wizard)) {
 	w.t.Helper()
 	done := make(chan struct{})
 	w.tm.Send(inspect{fn: fn, done: done})
@@ -280,4 +280,19 @@ func (w *wizard) inspect(fn func(*model)) {
 	case <-time.After(waitLong):
 		w.t.Fatal("the wizard does not answer")
 	}
+}
+
+// testRenderer draws plain text, as on a pipe: goldens have no colours.
+func testRenderer() *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	r.SetHasDarkBackground(true)
+	return r
+}
+
+// testCommon is the shared state of a wizard at the test terminal size.
+func testCommon(o Options) *common {
+	c := newCommon(context.Background(), o, testRenderer())
+	c.width, c.height = termW, termH
+	return c
 }

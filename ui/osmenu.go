@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // osMenu is the catalogue arranged for the two OS pickers: platforms first
@@ -30,7 +31,7 @@ var platformFirst = []string{"Ubuntu", "CentOS", "EulerOS", "openEuler", "Debian
 
 const otherPlatform = "Other"
 
-func newOSMenu(cat *client.Catalog) *osMenu {
+func newOSMenu(cat *client.Catalog, loc *l10n.Localizer) *osMenu {
 	m := &osMenu{byName: map[string]int{}}
 	groups := map[string][]client.OSVersion{}
 	var order []string
@@ -64,13 +65,16 @@ func newOSMenu(cat *client.Catalog) *osMenu {
 	for _, p := range order {
 		vs := groups[p]
 		e := platformEntry{name: p, versions: vs}
-		e.label = fmt.Sprintf("%-*s  %s · %s · %d version%s", nameW, p, typesOf(vs), bitsOf(vs), len(vs), plural(len(vs)))
+		e.label = fmt.Sprintf("%-*s  %s · %s · %s", nameW, client.Inert(p), client.Inert(typesOf(vs)), bitsOf(vs),
+			loc.T("ui.os.versions", l10n.Args{"Count": len(vs)}))
 		w := 0
 		for _, v := range vs {
 			w = max(w, len([]rune(v.Version)))
 		}
 		for _, v := range vs {
-			e.labels = append(e.labels, fmt.Sprintf("%-*s  %s · %d-bit", w, v.Version, v.Type, v.Bits))
+			// Labels are drawn: the server's strings are made inert (the
+			// live list comes from the network).
+			e.labels = append(e.labels, fmt.Sprintf("%-*s  %s · %d-bit", w, client.Inert(v.Version), client.Inert(v.Type), v.Bits))
 		}
 		m.byName[p] = len(m.platforms)
 		m.platforms = append(m.platforms, e)
@@ -132,11 +136,4 @@ func bitsOf(vs []client.OSVersion) string {
 		parts[i] = fmt.Sprint(b)
 	}
 	return strings.Join(parts, "/") + "-bit"
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -11,30 +10,61 @@ import (
 	"github.com/ims-wizard/ims-wizard/client"
 )
 
+// errorPage explains why a create failed (client.Explain) and offers to
+// edit the answers, retry, or quit with the error.
 type errorPage struct {
+	c   *common
+	req client.Request // the request that failed
 	err error
 	vp  viewport.Model
 }
 
-func newErrorPage(m *model, err error) errorPage {
-	e := errorPage{err: err, vp: viewport.New(0, 0)}
-	e.layout(m)
+func newErrorPage(c *common, req client.Request, err error) *errorPage {
+	e := &errorPage{c: c, req: req, err: err, vp: viewport.New(0, 0)}
+	e.resize()
 	return e
 }
 
-func (e *errorPage) layout(m *model) {
-	e.vp.Width = m.c.contentWidth()
-	e.vp.Height = max(m.c.bodyHeight()-1, 1)
-	e.vp.SetContent(errorContent(m.c, e.err, false))
+func (e *errorPage) resize() tea.Cmd {
+	e.vp.Width = e.c.contentWidth()
+	e.vp.Height = max(e.c.bodyHeight()-1, 1)
+	e.vp.SetContent(errorContent(e.c, e.err, false))
+	return nil
 }
 
+func (e *errorPage) status() string { return e.c.st.err.Render(e.c.T("ui.error.status")) }
+
 func (e *errorPage) keys() []key.Binding {
-	retry := keyRetry
+	km := e.c.keys
+	retry := km.Retry
 	if client.IsAmbiguous(e.err) {
-		retry = keyLookRetry
+		retry = km.LookUp
 	}
-	return []key.Binding{keyEditErr, retry, keyQuitQ, keyScroll}
+	return []key.Binding{km.EditErr, retry, km.QuitQ, km.Scroll}
 }
+
+func (e *errorPage) update(msg tea.Msg) (tea.Cmd, tea.Msg) {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil, nil
+	}
+	km := e.c.keys
+	switch {
+	case key.Matches(k, km.EditErr):
+		return nil, editAnswersMsg{}
+	case key.Matches(k, km.Retry):
+		return nil, retryMsg{}
+	case key.Matches(k, km.QuitQ):
+		return nil, quitMsg{err: &SubmitError{Request: e.req, Err: e.err}}
+	case key.Matches(k, km.Scroll):
+		var cmd tea.Cmd
+		e.vp, cmd = e.vp.Update(k)
+		return cmd, nil
+	}
+	return nil, nil
+}
+
+func (e *errorPage) view() string { return indent(e.vp.View()) }
 
 // errorContent explains an error (client.Explain, in the wizard's look),
 // and says what an ambiguous outcome means. plain leaves out the TUI's key
@@ -44,15 +74,15 @@ func errorContent(c *common, err error, plain bool) string {
 	cw := c.contentWidth()
 	lines := errorRows(c, client.Explain(err))
 	if client.IsAmbiguous(err) {
-		lines = append(lines, "", renderLines(st.warn, wrapText("! "+ambiguousText(err), cw)))
+		lines = append(lines, "", renderLines(st.warn, wrapText("! "+ambiguousText(c, err), cw)))
 	}
 	out := dropBlankRuns(lines)
 	if !plain {
-		r := "r sends the same request again"
+		hint := c.T("ui.error.hint")
 		if client.IsAmbiguous(err) {
-			r = "r first looks for the image, then offers to use it or send again"
+			hint = c.T("ui.error.hint_ambiguous")
 		}
-		out = append(out, "", renderLines(st.subtle, wrapText("e edits the answers (nothing is lost), "+r+", q quits.", cw)))
+		out = append(out, "", renderLines(st.subtle, wrapText(hint, cw)))
 	}
 	return strings.Join(out, "\n")
 }
@@ -73,50 +103,12 @@ func errorRows(c *common, x client.Explanation) []string {
 	return lines
 }
 
-// dropBlankRuns leaves out the blank lines that follow another.
-func dropBlankRuns(lines []string) []string {
-	var out []string
-	for i, l := range lines {
-		if l != "" || (i > 0 && lines[i-1] != "") {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
 // ambiguousText says plainly what an ambiguous outcome means.
-func ambiguousText(err error) string {
+func ambiguousText(c *common, err error) string {
 	var apiErr *client.APIError
-	head := "The request was sent but no answer came: the image may exist."
+	head := c.T("ui.error.ambiguous_network")
 	if errors.As(err, &apiErr) {
-		head = fmt.Sprintf("The request was sent but only a gateway answered (HTTP %d), not IMS: the image may exist.", apiErr.StatusCode)
+		head = c.T("ui.error.ambiguous_gateway", map[string]any{"Status": apiErr.StatusCode})
 	}
-	return head + " Retrying first looks for an image of this name created since the first attempt, and offers to use it instead of creating a second one."
-}
-
-func (e *errorPage) view(m *model) string {
-	return indent(e.vp.View())
-}
-
-func (m *model) errorKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
-	switch k.String() {
-	case "e":
-		cmd := m.enterReview()
-		m.review.editing = true
-		return m, cmd
-	case "r":
-		return m, m.startSubmit()
-	case "q":
-		return m.finish(m.lastCreated, &SubmitError{Request: m.submit.req, Err: m.failure.err})
-	}
-	var cmd tea.Cmd
-	m.failure.vp, cmd = m.failure.vp.Update(k)
-	return m, cmd
-}
-
-func errText(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
+	return head + " " + c.T("ui.error.ambiguous_retry")
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -16,7 +15,11 @@ import (
 	"github.com/ims-wizard/ims-wizard/client"
 )
 
+// resultPage shows the image created (or found after a lost answer): the
+// card, every field the server returned, or its raw JSON; and, after an
+// upload from here, the file's checksum and figures.
 type resultPage struct {
+	c      *common
 	res    *client.Result
 	vp     viewport.Model
 	raw    bool
@@ -24,50 +27,139 @@ type resultPage struct {
 	notice string
 	up     *uploadInfo // the image file was uploaded from here and the image read back
 	banner []notice    // news above the card: an upload cancelled or failed
+	// canUpload reports whether u is offered now (the wizard knows whether
+	// an upload is still running).
+	canUpload func() bool
 }
 
-func newResultPage(m *model, res *client.Result) resultPage {
-	r := resultPage{res: res, vp: viewport.New(0, 0)}
-	r.layout(m)
+func newResultPage(c *common, res *client.Result, found bool, canUpload func() bool) *resultPage {
+	r := &resultPage{c: c, res: res, found: found, vp: viewport.New(0, 0), canUpload: canUpload}
+	r.resize()
 	return r
 }
 
-func (r *resultPage) layout(m *model) {
-	r.vp.Width = m.c.contentWidth()
-	r.vp.Height = max(m.c.bodyHeight()-2, 1)
-	content := resultContent(m.c, r.res, r.raw, r.found, false, r.up)
+// copiedMsg is the answer of the OSC 52 copy.
+type copiedMsg struct{ err error }
+
+func (r *resultPage) resize() tea.Cmd {
+	c := r.c
+	r.vp.Width = c.contentWidth()
+	r.vp.Height = max(c.bodyHeight()-2, 1)
+	content := resultContent(c, r.res, r.raw, r.found, false, r.up)
 	if len(r.banner) > 0 {
 		var lines []string
 		for _, n := range r.banner {
-			style, prefix := m.c.st.err, "✗ "
+			style, prefix := c.st.err, "✗ "
 			if n.warn {
-				style, prefix = m.c.st.warn, "! "
+				style, prefix = c.st.warn, "! "
 			}
-			lines = append(lines, wrapPrefix(style, prefix, n.text, m.c.contentWidth())...)
+			lines = append(lines, wrapPrefix(style, prefix, n.text, c.contentWidth())...)
 		}
 		content = strings.Join(lines, "\n") + "\n\n" + content
 	}
 	r.vp.SetContent(content)
+	return nil
 }
 
-func (m *model) resultKeys() []key.Binding {
-	r := &m.result
-	raw := keyRaw
+// show puts the image as read now on the card (after an upload), with the
+// upload's figures and a banner; the view starts at the top again.
+func (r *resultPage) show(res *client.Result, up *uploadInfo, banner []notice) {
+	r.res, r.up, r.banner, r.raw = res, up, banner, false
+	r.resize()
+	r.vp.GotoTop()
+}
+
+// setImage replaces the image shown (read again), keeping the rest.
+func (r *resultPage) setImage(res *client.Result) {
+	r.res = res
+	r.resize()
+}
+
+func (r *resultPage) status() string {
+	switch {
+	case r.up != nil:
+		return r.c.st.ok.Render(r.c.T("ui.result.status.uploaded"))
+	case r.found:
+		return r.c.st.ok.Render(r.c.T("ui.result.status.found"))
+	}
+	return r.c.st.ok.Render(r.c.T("ui.result.status.created"))
+}
+
+func (r *resultPage) keys() []key.Binding {
+	km := r.c.keys
+	raw := km.Raw
 	if r.raw {
-		raw = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "card"))
+		raw = km.Card
 	}
-	if m.canUpload() {
-		return []key.Binding{keyCopy, raw, keyUpload, keyAnother, keyQuitQ, keyScroll}
+	if r.canUpload() {
+		return []key.Binding{km.CopyID, raw, km.Upload, km.Another, km.QuitQ, km.Scroll}
 	}
-	return []key.Binding{keyCopy, raw, keyAnother, keyQuitQ, keyScroll}
+	return []key.Binding{km.CopyID, raw, km.Another, km.QuitQ, km.Scroll}
 }
 
-// canUpload: the result view offers the upload of the image file (u) when
-// an Uploader is set, the image is queued, and no upload is still running
-// (one just cancelled, until it has returned).
-func (m *model) canUpload() bool {
-	img := m.result.res.Image
-	return m.c.opts.Uploader != nil && img != nil && img.Status == "queued" && !m.upload.running
+func (r *resultPage) update(msg tea.Msg) (tea.Cmd, tea.Msg) {
+	switch msg := msg.(type) {
+	case copiedMsg:
+		r.copied(msg.err)
+		return nil, nil
+	case tea.KeyMsg:
+		km := r.c.keys
+		switch {
+		case key.Matches(msg, km.CopyID):
+			return copyCmd(r.c, r.res.Image.ID), nil
+		case key.Matches(msg, km.Raw):
+			r.raw = !r.raw
+			r.resize()
+			r.vp.GotoTop()
+			return nil, nil
+		case key.Matches(msg, km.Upload):
+			if r.canUpload() {
+				r.notice = ""
+				return nil, uploadWantedMsg{}
+			}
+			return nil, nil
+		case key.Matches(msg, km.Another):
+			return nil, createAnotherMsg{}
+		case key.Matches(msg, km.QuitQ):
+			// An upload that went wrong is said by the exit (the image is returned too).
+			return nil, finishMsg{res: r.res}
+		case key.Matches(msg, km.Scroll):
+			var cmd tea.Cmd
+			r.vp, cmd = r.vp.Update(msg)
+			return cmd, nil
+		}
+	}
+	return nil, nil
+}
+
+func (r *resultPage) view() string {
+	st := r.c.st
+	notice := r.notice
+	if notice == "" {
+		notice = st.subtle.Render(strings.TrimSpace(scrollHint(r.c, r.vp)))
+	}
+	return indent(padLines(r.vp.View(), r.vp.Height)) + "\n\n" + indent(notice)
+}
+
+func (r *resultPage) copied(err error) {
+	if err != nil {
+		r.notice = r.c.T("ui.result.copy_failed", map[string]any{"Error": client.Inert(err.Error())})
+		return
+	}
+	r.notice = r.c.T("ui.result.copied")
+}
+
+// copyCmd writes an OSC 52 sequence to the terminal the UI draws on, which
+// the terminal turns into a clipboard copy (when it allows it).
+func copyCmd(c *common, text string) tea.Cmd {
+	out, noTerminal := c.out, c.T("ui.result.no_terminal")
+	return func() tea.Msg {
+		if out == nil {
+			return copiedMsg{err: errors.New(noTerminal)}
+		}
+		_, err := osc52.New(text).WriteTo(out)
+		return copiedMsg{err: err}
+	}
 }
 
 // absURL joins a server path (/v2/images/…) to the endpoint.
@@ -94,31 +186,36 @@ func resultContent(c *common, res *client.Result, raw, found, plain bool, up *up
 			buf.Reset()
 			buf.Write(img.Raw)
 		}
-		return st.bold.Render("Raw JSON") + st.subtle.Render("  as the server sent it") + "\n\n" +
+		return st.bold.Render(c.T("ui.result.raw_title")) + st.subtle.Render("  "+c.T("ui.result.raw_subtitle")) + "\n\n" +
 			client.InertMultiline(buf.String())
 	}
 	endpoint := c.opts.Target.Endpoint
-	lw := 7
+	labels := []string{"id", client.FieldName, "status"}
 	if up != nil {
-		lw = 8 // "checksum"
+		labels = append(labels, "checksum", "size")
 	}
+	lw := 0
+	for _, l := range labels {
+		lw = max(lw, lipgloss.Width(l))
+	}
+	lw = max(lw, 7)
 	row := func(label, value string) string {
-		return st.label.Render(fmt.Sprintf("%-*s", lw, label)) + " " + value
+		return st.label.Render(padRight(label, lw)) + " " + value
 	}
 	status := client.Inert(img.Status)
 	rows := []string{
 		row("id", st.bold.Render(client.Inert(img.ID))),
-		row("name", client.Inert(img.Name)),
-		row("status", st.ok.Render(status)+st.subtle.Render(" · "+client.StatusMeaning(img.Status))),
+		row(client.FieldName, client.Inert(img.Name)),
+		row("status", st.ok.Render(status)+st.subtle.Render(" · "+client.StatusMeaningIn(c.loc, img.Status))),
 	}
 	if up != nil {
 		if up.verified {
-			rows = append(rows, row("checksum", client.Inert(img.Checksum)+st.subtle.Render(" · MD5 of the file")))
+			rows = append(rows, row("checksum", client.Inert(img.Checksum)+st.subtle.Render(" · "+c.T("ui.result.checksum_is_md5"))))
 		} else {
-			rows = append(rows, row("checksum", st.warn.Render("none reported yet")+st.subtle.Render(" · file MD5 "+up.md5)))
+			rows = append(rows, row("checksum", st.warn.Render(c.T("ui.result.checksum_none"))+st.subtle.Render(" · "+c.T("ui.result.file_md5", map[string]any{"MD5": up.md5}))))
 		}
 		if img.Size.Valid {
-			rows = append(rows, row("size", fmt.Sprintf("%s (%d bytes)", client.FormatBytes(img.Size.Value), img.Size.Value)))
+			rows = append(rows, row("size", c.T("ui.result.size", map[string]any{"Size": client.FormatBytes(img.Size.Value), "Bytes": img.Size.Value})))
 		}
 	}
 	card := strings.Join(rows, "\n")
@@ -127,37 +224,37 @@ func resultContent(c *common, res *client.Result, raw, found, plain bool, up *up
 		cardStyle = cardStyle.Width(cw - 2)
 	}
 	if plain {
-		cardStyle = lipgloss.NewStyle()
+		cardStyle = c.r.NewStyle()
 	}
 	var b strings.Builder
 	if up != nil {
-		b.WriteString(st.ok.Render("✓ Image file uploaded") + "\n")
+		b.WriteString(st.ok.Render("✓ "+c.T("ui.result.uploaded")) + "\n")
 	}
 	if found {
-		b.WriteString(st.ok.Render("✓ Found the image the earlier request created") + "\n")
-		b.WriteString(renderLines(st.subtle, wrapText("Found by name, not created now: the earlier request's answer was lost, so there is no request id or latency of a create. Nothing was sent again.", cw)) + "\n")
+		b.WriteString(st.ok.Render("✓ "+c.T("ui.result.found")) + "\n")
+		b.WriteString(renderLines(st.subtle, wrapText(c.T("ui.result.found_note"), cw)) + "\n")
 	} else if up == nil {
-		b.WriteString(st.ok.Render("✓ Image metadata created") + "\n")
+		b.WriteString(st.ok.Render("✓ "+c.T("ui.result.created")) + "\n")
 	}
 	b.WriteString(cardStyle.Render(card) + "\n")
 	if up != nil {
 		if up.verified {
-			b.WriteString(renderLines(st.ok, wrapText("✓ checksum verified: the server's checksum equals the MD5 of the file sent", cw)) + "\n")
+			b.WriteString(renderLines(st.ok, wrapText("✓ "+c.T("ui.result.verified"), cw)) + "\n")
 		} else {
-			b.WriteString(renderLines(st.warn, wrapText("! checksum not verified: the server reports none yet (the file's MD5 is "+up.md5+")", cw)) + "\n")
+			b.WriteString(renderLines(st.warn, wrapText("! "+c.T("ui.result.not_verified", map[string]any{"MD5": up.md5}), cw)) + "\n")
 		}
-		line := fmt.Sprintf("Uploaded %s: %s in %s (%s/s)", client.Inert(up.path), client.FormatBytes(up.bytes),
-			up.latency.Round(time.Millisecond), client.FormatBytes(int64(up.rate)))
+		line := c.T("ui.result.upload_line", map[string]any{"Path": client.Inert(up.path), "Size": client.FormatBytes(up.bytes),
+			"Took": up.latency.Round(time.Millisecond).String(), "Rate": client.FormatBytes(int64(up.rate))})
 		if up.requestID != "" {
-			line += ", request id " + client.Inert(up.requestID)
+			line += ", " + c.T("ui.result.request_id", map[string]any{"ID": client.Inert(up.requestID)})
 		}
 		b.WriteString(renderLines(st.subtle, wrapText(line, cw)) + "\n")
 	}
 	if img.Status == "queued" && img.File != "" {
-		b.WriteString(renderLines(st.subtle, wrapText("Next: upload the image file (PUT, Content-Type: application/octet-stream) to", cw)) + "\n")
+		b.WriteString(renderLines(st.subtle, wrapText(c.T("ui.result.next_upload"), cw)) + "\n")
 		b.WriteString(c.kvURL("", client.Inert(absURL(endpoint, img.File)), 1, cw) + "\n")
 	}
-	b.WriteString("\n" + st.bold.Render("Every field the server returned") + "\n")
+	b.WriteString("\n" + st.bold.Render(c.T("ui.result.fields")) + "\n")
 	fields := img.Fields()
 	w := 0
 	for _, f := range fields {
@@ -167,10 +264,10 @@ func resultContent(c *common, res *client.Result, raw, found, plain bool, up *up
 	for _, f := range fields {
 		v := client.Inert(f.Value)
 		if v == "" {
-			v = "(empty)"
+			v = c.T("ui.result.empty")
 		}
 		if !f.Known {
-			v += "  (not in the documented response)"
+			v += "  " + c.T("ui.result.undocumented")
 		}
 		b.WriteString(c.kv(client.Inert(f.Key), v, w+1, cw) + "\n")
 	}
@@ -178,89 +275,44 @@ func resultContent(c *common, res *client.Result, raw, found, plain bool, up *up
 	b.WriteString(c.kvURL("self", client.Inert(absURL(endpoint, img.Self)), 7, cw) + "\n")
 	b.WriteString(c.kvURL("file", client.Inert(absURL(endpoint, img.File)), 7, cw) + "\n")
 	if found {
-		b.WriteString(st.label.Render("request id ") + st.subtle.Render("(none: found by GET /v2/images?name=…, not created now)"))
+		b.WriteString(st.label.Render(c.T("ui.result.request_id_label")+" ") + st.subtle.Render(c.T("ui.result.request_id_found")))
 		return b.String()
 	}
 	rid := client.Inert(res.RequestID)
 	if rid == "" {
-		rid = st.subtle.Render("(none sent)")
+		rid = st.subtle.Render(c.T("ui.result.request_id_none"))
 	}
-	b.WriteString(st.label.Render("request id ") + rid + st.label.Render("   latency ") + res.Latency.Round(time.Millisecond).String())
+	b.WriteString(st.label.Render(c.T("ui.result.request_id_label")+" ") + rid + st.label.Render("   "+c.T("ui.result.latency")+" ") + res.Latency.Round(time.Millisecond).String())
 	return b.String()
 }
 
-func (r *resultPage) view(m *model) string {
-	st := m.c.st
-	var notice string
-	if r.notice != "" {
-		notice = r.notice
-	} else {
-		notice = st.subtle.Render(strings.TrimSpace(scrollHint(r.vp)))
-	}
-	return indent(padLines(r.vp.View(), r.vp.Height)) + "\n\n" + indent(notice)
+// uploadInfo is what the result view says about an upload that ended with
+// the image active.
+type uploadInfo struct {
+	path      string
+	bytes     int64
+	latency   time.Duration
+	rate      float64
+	md5       string
+	requestID string
+	verified  bool // the server's checksum equals md5; false: it reported none
 }
 
-func (r *resultPage) copied(err error) {
-	if err != nil {
-		r.notice = "could not copy: " + err.Error()
-		return
-	}
-	r.notice = "copied the id to the clipboard (OSC 52)"
+func newUploadInfo(path string, sent *client.UploadResult, verified bool) *uploadInfo {
+	return &uploadInfo{path: path, bytes: sent.Bytes, latency: sent.Latency, rate: sent.Rate(),
+		md5: sent.MD5, requestID: sent.RequestID, verified: verified}
 }
 
-func (m *model) resultKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
-	r := &m.result
-	switch k.String() {
-	case "c":
-		return m, copyCmd(m.c, r.res.Image.ID)
-	case "r":
-		r.raw = !r.raw
-		r.layout(m)
-		r.vp.GotoTop()
-		return m, nil
-	case "u":
-		if m.canUpload() {
-			r.notice = ""
-			return m, m.enterPick()
-		}
-		return m, nil
-	case "n":
-		m.uploadFailure = nil
-		return m, m.createAnother()
-	case "q":
-		// An upload that went wrong is said by the exit (the image is returned too).
-		return m.finish(r.res, m.uploadFailureErr())
+// withImage is res (the create's answer, with its request id and latency)
+// showing img instead: the same image, read again.
+func withImage(res, read *client.Result) *client.Result {
+	if read == nil || read.Image == nil {
+		return res
 	}
-	var cmd tea.Cmd
-	r.vp, cmd = r.vp.Update(k)
-	return m, cmd
-}
-
-// copyCmd writes an OSC 52 sequence to the terminal the UI draws on, which
-// the terminal turns into a clipboard copy (when it allows it).
-func copyCmd(c *common, text string) tea.Cmd {
-	out := c.out
-	return func() tea.Msg {
-		if out == nil {
-			return copiedMsg{err: errors.New("no terminal to write to")}
-		}
-		_, err := osc52.New(text).WriteTo(out)
-		return copiedMsg{err: err}
+	if res == nil {
+		return read
 	}
-}
-
-// createAnother starts over at step 1 with this image's answers.
-func (m *model) createAnother() tea.Cmd {
-	m.reviewed = false
-	m.touched = [numSteps]bool{}
-	return m.enterStep(stepName)
-}
-
-// uploadFailureErr is the error of the last upload if it went wrong, or nil
-// (a nil *UploadFailedError must not become a non-nil error).
-func (m *model) uploadFailureErr() error {
-	if m.uploadFailure == nil {
-		return nil
-	}
-	return m.uploadFailure
+	out := *res
+	out.Image = read.Image
+	return &out
 }

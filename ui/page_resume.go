@@ -10,69 +10,68 @@ import (
 // resumePage is the first screen when a draft was found: resume it, or
 // start fresh (which removes it).
 type resumePage struct {
+	c      *common
+	start  draftStart
 	cursor int // 0 resume, 1 start fresh
 }
 
-var resumeChoices = []string{"Resume the draft", "Start fresh"}
+func newResumePage(c *common, start draftStart) *resumePage { return &resumePage{c: c, start: start} }
 
 func (r *resumePage) keys() []key.Binding {
-	return []key.Binding{keyMove, keyActivate, keyQuit}
+	km := r.c.keys
+	return []key.Binding{km.Up, km.Down, km.Select, km.Quit}
 }
 
-func (m *model) resumeKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
-	r := &m.resume
-	switch k.String() {
-	case "up", "k", "down", "j", "tab", "shift+tab":
+func (r *resumePage) update(msg tea.Msg) (tea.Cmd, tea.Msg) {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil, nil
+	}
+	km := r.c.keys
+	switch {
+	case key.Matches(k, km.Up, km.Down):
 		r.cursor = 1 - r.cursor
-	case "enter":
+	case key.Matches(k, km.Select):
 		if r.cursor == 0 {
-			return m, m.resumeDraft()
+			return nil, resumeDraftMsg{}
 		}
-		return m, m.startFresh()
+		return nil, startFreshMsg{}
 	}
-	return m, nil
+	return nil, nil
 }
 
-// resumeDraft takes the draft's answers (with the command line's on top)
-// and opens the step it was saved at.
-func (m *model) resumeDraft() tea.Cmd {
-	id, review := m.takeDraft()
-	if review {
-		return m.enterReview()
-	}
-	return m.enterStep(id)
+func (r *resumePage) resize() tea.Cmd { return nil }
+
+func (r *resumePage) status() string { return r.c.st.accent.Render(r.c.T("ui.resume.status")) }
+
+func (r *resumePage) choices() []string {
+	return []string{r.c.T("ui.resume.resume"), r.c.T("ui.resume.fresh")}
 }
 
-// startFresh drops the draft and starts at step 1 from the command line's values.
-func (m *model) startFresh() tea.Cmd {
-	m.dropDraft()
-	m.page = pageForm
-	return m.enterStep(stepName)
-}
-
-func (r *resumePage) view(m *model) string {
-	st := m.c.st
-	cw := m.c.contentWidth()
+func (r *resumePage) view() string {
+	c := r.c
+	st := c.st
+	cw := c.contentWidth()
 	top := []string{
-		st.stepTitle.Render("Resume where you left off?"),
+		st.stepTitle.Render(c.T("ui.resume.title")),
 		"",
-		wrapText("A draft of your answers was saved at "+describeDraft(m.start.found)+".", cw),
+		wrapText(c.T("ui.resume.saved_at", map[string]any{"Draft": describeDraft(c, r.start.found)}), cw),
 	}
-	for _, d := range draftDetails(m.start, m.c.opts.Target) {
+	for _, d := range draftDetails(c, r.start, c.opts.Target) {
 		top = append(top, renderLines(st.subtle, wrapText(d, cw)))
 	}
-	top = append(top, "", renderLines(st.subtle, wrapText("Start fresh removes the draft. Either way, answers are saved again as you go.", cw)))
+	top = append(top, "", renderLines(st.subtle, wrapText(c.T("ui.resume.note"), cw)))
 	// The choices stay on screen however small the terminal.
 	lines := strings.Split(strings.Join(top, "\n"), "\n")
-	if limit := max(m.c.bodyHeight()-3, 0); len(lines) > limit {
+	if limit := max(c.bodyHeight()-3, 0); len(lines) > limit {
 		lines = lines[:limit]
 	}
 	lines = append(lines, "")
-	for i, c := range resumeChoices {
+	for i, ch := range r.choices() {
 		if i == r.cursor {
-			lines = append(lines, st.listItemSelected.Render("› "+c))
+			lines = append(lines, st.listItemSelected.Render("› "+ch))
 		} else {
-			lines = append(lines, "  "+c)
+			lines = append(lines, "  "+ch)
 		}
 	}
 	return indent(strings.Join(lines, "\n"))

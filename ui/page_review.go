@@ -19,12 +19,14 @@ const (
 	numChoices
 )
 
-var choiceLabels = [numChoices]string{"Submit", "Edit a step", "Cancel"}
-
 // editable are the steps offered by "Edit a step", numbered 1–5.
 var editable = []stepID{stepName, stepPlatform, stepDisk, stepSizes, stepTags}
 
+// reviewPage shows exactly what will be sent (the problems, the body, the
+// equivalent curl) and offers Submit, Edit a step, Cancel.
 type reviewPage struct {
+	c       *common
+	a       *Answers
 	vp      viewport.Model
 	choice  int
 	editing bool // the step list is open
@@ -40,46 +42,38 @@ type notice struct {
 	text string
 }
 
-func (r *reviewPage) noticeLines(m *model) []string {
+func newReviewPage(c *common, a *Answers, notices []notice, editList bool) *reviewPage {
+	r := &reviewPage{c: c, a: a, vp: viewport.New(0, 0), notice: notices, editing: editList}
+	r.refresh()
+	return r
+}
+
+func (r *reviewPage) noticeLines() []string {
+	c := r.c
 	var out []string
 	for _, n := range r.notice {
-		style := m.c.st.err
+		style := c.st.err
 		if n.warn {
-			style = m.c.st.warn
+			style = c.st.warn
 		}
-		out = append(out, strings.Split(renderLines(style, wrapText(n.text, m.c.contentWidth())), "\n")...)
+		out = append(out, strings.Split(renderLines(style, wrapText(n.text, c.contentWidth())), "\n")...)
 	}
 	// The choices stay on screen however small the terminal.
-	if limit := max(m.c.bodyHeight()-3, 0); len(out) > limit {
+	if limit := max(c.bodyHeight()-3, 0); len(out) > limit {
 		out = out[:limit]
 	}
 	return out
 }
 
-// enterReview shows the review, with notices above the choices.
-func (m *model) enterReview(notices ...notice) tea.Cmd {
-	m.page = pageReview
-	m.reviewed = true
-	m.gen++ // messages of the last form are dropped
-	m.review = reviewPage{vp: viewport.New(0, 0)}
-	m.review.notice = notices
-	m.persist()
-	if n := m.drafts.notice(); n != "" {
-		m.review.notice = append(m.review.notice, notice{warn: true, text: n})
-	}
-	m.review.refresh(m)
-	return nil
-}
-
 // refresh rebuilds the review's content from the answers.
-func (r *reviewPage) refresh(m *model) {
-	content, blocked := reviewContent(m.c, m.a)
+func (r *reviewPage) refresh() {
+	content, blocked := reviewContent(r.c, *r.a)
 	r.blocked = blocked
 	if r.blocked && r.choice == choiceSubmit {
 		r.choice = choiceEdit
 	}
 	r.vp.SetContent(content)
-	r.layout(m)
+	r.resize()
 }
 
 // reviewContent is the review: the problems, the exact body and the curl
@@ -91,68 +85,82 @@ func reviewContent(c *common, a Answers) (content string, blocked bool) {
 	ps := a.Problems(c.cat)
 	endpoint := strings.TrimRight(c.opts.Target.Endpoint, "/")
 	var b strings.Builder
-	b.WriteString(st.stepTitle.Render("Review") + st.subtle.Render("  exactly what will be sent: POST "+client.Inert(endpoint)+"/v2/images"))
+	b.WriteString(st.stepTitle.Render(c.T("ui.review.title")) + st.subtle.Render("  "+c.T("ui.review.subtitle", map[string]any{"URL": client.Inert(endpoint) + "/v2/images"})))
 	b.WriteString("\n")
 	if lines := c.problemLines(ps, true, cw); len(lines) > 0 {
 		b.WriteString("\n" + strings.Join(lines, "\n") + "\n")
 	}
-	b.WriteString("\n" + st.bold.Render("Request body") + "\n")
+	b.WriteString("\n" + st.bold.Render(c.T("ui.review.body")) + "\n")
 	body := req.Body()
 	b.WriteString(renderLines(st.code, client.InertMultiline(string(body))))
-	b.WriteString("\n\n" + st.bold.Render("Equivalent curl") + st.subtle.Render("  (credentials redacted)") + "\n")
+	b.WriteString("\n\n" + st.bold.Render(c.T("ui.review.curl")) + st.subtle.Render("  "+c.T("ui.review.curl_redacted")) + "\n")
 	b.WriteString(renderLines(st.code, client.InertMultiline(client.CurlCommand(endpoint, c.opts.Auth, body))))
 	return b.String(), len(ps.Errors()) > 0
 }
 
-func (r *reviewPage) layout(m *model) {
-	r.vp.Width = m.c.contentWidth()
-	r.vp.Height = max(m.c.bodyHeight()-2-len(r.noticeLines(m)), 1)
+func (r *reviewPage) resize() tea.Cmd {
+	r.vp.Width = r.c.contentWidth()
+	r.vp.Height = max(r.c.bodyHeight()-2-len(r.noticeLines()), 1)
+	return nil
 }
+
+func (r *reviewPage) status() string { return progressDots(r.c, reviewNumber) }
 
 func (r *reviewPage) keys() []key.Binding {
+	km := r.c.keys
 	if r.editing {
-		return []key.Binding{keyMove, keyActivate, keyJump, keyEscClose, keyQuit}
+		return []key.Binding{km.Up, km.Down, km.Select, km.Jump, km.CloseList, km.Quit}
 	}
-	return []key.Binding{keyActivate, keyChoose, keyScroll, keyJump, keyEscBack, keyQuit}
+	return []key.Binding{km.Select, km.ChoiceLeft, km.ChoiceRight, km.Scroll, km.Jump, km.ReviewBack, km.Quit}
 }
 
-func (m *model) reviewKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
-	r := &m.review
+// fullKeys are every key of the review, for the README's table.
+func (r *reviewPage) fullKeys() []key.Binding {
+	km := r.c.keys
+	return []key.Binding{km.Select, km.ChoiceLeft, km.Submit, km.EditStep, km.Jump, km.Scroll, km.ReviewBack}
+}
+
+func (r *reviewPage) update(msg tea.Msg) (tea.Cmd, tea.Msg) {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil, nil
+	}
+	km := r.c.keys
 	if n, ok := jumpNumber(k); ok {
-		return m, m.enterStep(editable[n-1])
+		return nil, editStepMsg{id: editable[n-1]}
 	}
 	if r.editing {
-		switch k.String() {
-		case "up", "k":
+		switch {
+		case key.Matches(k, km.Up):
 			r.cursor = (r.cursor + len(editable) - 1) % len(editable)
-		case "down", "j", "tab":
+		case key.Matches(k, km.Down):
 			r.cursor = (r.cursor + 1) % len(editable)
-		case "enter":
-			return m, m.enterStep(editable[r.cursor])
-		case "esc":
+		case key.Matches(k, km.Select):
+			return nil, editStepMsg{id: editable[r.cursor]}
+		case key.Matches(k, km.CloseList):
 			r.editing = false
 		}
-		return m, nil
+		return nil, nil
 	}
-	switch k.String() {
-	case "enter":
-		return m.activate(r.choice)
-	case "left":
+	switch {
+	case key.Matches(k, km.Select):
+		return r.activate(r.choice)
+	case key.Matches(k, km.ChoiceLeft):
 		r.choice = (r.choice + numChoices - 1) % numChoices
-	case "right", "tab":
+	case key.Matches(k, km.ChoiceRight):
 		r.choice = (r.choice + 1) % numChoices
-	case "s":
-		return m.activate(choiceSubmit)
-	case "e":
-		return m.activate(choiceEdit)
-	case "esc", "shift+tab":
-		return m, m.enterStep(stepTags)
-	default:
+	case key.Matches(k, km.Submit):
+		return r.activate(choiceSubmit)
+	case key.Matches(k, km.EditStep):
+		return r.activate(choiceEdit)
+	case key.Matches(k, km.ReviewBack):
+		return nil, reviewBack{}
+	case key.Matches(k, km.Scroll):
 		var cmd tea.Cmd
 		r.vp, cmd = r.vp.Update(k)
-		return m, cmd
+		return cmd, nil
 	}
-	return m, nil
+	return nil, nil
 }
 
 func jumpNumber(k tea.KeyMsg) (int, bool) {
@@ -163,38 +171,38 @@ func jumpNumber(k tea.KeyMsg) (int, bool) {
 	return 0, false
 }
 
-func (m *model) activate(choice int) (tea.Model, tea.Cmd) {
-	r := &m.review
+func (r *reviewPage) activate(choice int) (tea.Cmd, tea.Msg) {
 	r.choice = choice
 	switch choice {
 	case choiceSubmit:
 		if r.blocked {
-			r.notice = []notice{{text: "Fix the errors above first: choose Edit a step."}}
+			r.notice = []notice{{text: r.c.T("ui.review.fix_first")}}
 			r.choice = choiceEdit
-			r.layout(m)
-			return m, nil
+			r.resize()
+			return nil, nil
 		}
-		return m, m.startSubmit()
+		return nil, submitMsg{}
 	case choiceEdit:
 		r.editing = true
-		return m, nil
+		return nil, nil
 	}
-	return m.finish(m.lastCreated, ErrInterrupted)
+	return nil, quitMsg{err: ErrInterrupted}
 }
 
-func (r *reviewPage) view(m *model) string {
-	st := m.c.st
+func (r *reviewPage) view() string {
+	st := r.c.st
 	var top string
 	if r.editing {
-		top = r.editList(m)
+		top = r.editList()
 	} else {
 		top = r.vp.View()
 		if r.vp.TotalLineCount() > r.vp.Height {
 			top = strings.TrimRight(top, "\n")
 		}
 	}
+	labels := [numChoices]string{r.c.T("ui.review.submit"), r.c.T("ui.review.edit"), r.c.T("ui.review.cancel")}
 	var buttons []string
-	for i, l := range choiceLabels {
+	for i, l := range labels {
 		s := st.button
 		if i == r.choice {
 			s = st.buttonActive
@@ -203,25 +211,26 @@ func (r *reviewPage) view(m *model) string {
 	}
 	bar := strings.Join(buttons, "  ")
 	if !r.editing {
-		bar += st.subtle.Render(scrollHint(r.vp))
+		bar += st.subtle.Render(scrollHint(r.c, r.vp))
 	}
 	parts := []string{indent(padLines(top, r.vp.Height))}
-	for _, n := range r.noticeLines(m) {
+	for _, n := range r.noticeLines() {
 		parts = append(parts, indent(n))
 	}
 	parts = append(parts, "", indent(bar))
 	return strings.Join(parts, "\n")
 }
 
-func (r *reviewPage) editList(m *model) string {
-	st := m.c.st
-	lines := []string{st.stepTitle.Render("Edit which step?") + st.subtle.Render("  every answer is kept"), ""}
+func (r *reviewPage) editList() string {
+	c := r.c
+	st := c.st
+	lines := []string{st.stepTitle.Render(c.T("ui.review.edit_title")) + st.subtle.Render("  "+c.T("ui.review.edit_kept")), ""}
 	w := 0
 	for _, id := range editable {
-		w = max(w, lipgloss.Width(stepTitleShort(id)))
+		w = max(w, lipgloss.Width(c.stepTitleShort(id)))
 	}
 	for i, id := range editable {
-		text := fmt.Sprintf("%d  %-*s  %s", i+1, w, stepTitleShort(id), stepSummary(id, m.a))
+		text := fmt.Sprintf("%d  %s  %s", i+1, padRight(c.stepTitleShort(id), w), c.stepSummary(id, *r.a))
 		if i == r.cursor {
 			lines = append(lines, st.listItemSelected.Render("› "+text))
 		} else {
@@ -231,30 +240,13 @@ func (r *reviewPage) editList(m *model) string {
 	return strings.Join(lines, "\n")
 }
 
-func stepTitleShort(id stepID) string {
-	switch id {
-	case stepPlatform, stepVersion:
-		return "Operating system"
-	}
-	return steps[id].title
-}
-
 // scrollHint says where more content is.
-func scrollHint(vp viewport.Model) string {
+func scrollHint(c *common, vp viewport.Model) string {
 	switch {
 	case vp.TotalLineCount() <= vp.Height:
 		return ""
 	case !vp.AtBottom():
-		return "   ↓ more below"
+		return "   " + c.T("ui.scroll.more_below")
 	}
-	return "   ↑ more above"
-}
-
-// padLines pads s with empty lines to n lines.
-func padLines(s string, n int) string {
-	h := strings.Count(s, "\n") + 1
-	if h < n {
-		s += strings.Repeat("\n", n-h)
-	}
-	return s
+	return "   " + c.T("ui.scroll.more_above")
 }

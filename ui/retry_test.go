@@ -53,7 +53,7 @@ func uniqueName(prefix string) string {
 }
 
 // throughReview presses Enter through every prefilled step to the review.
-func (w *wizard) throughReview() {
+func (w *driver) throughReview() {
 	w.t.Helper()
 	for _, marker := range []string{"platform", "version", "Disk and", "┃ Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
 		w.press(tea.KeyEnter)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // session is one run of the wizard, whichever front end asks the questions
@@ -37,11 +38,11 @@ type session struct {
 
 // newSession starts a run from the command line's answers and reads the
 // draft (a damaged one is set aside and reported in start.notice).
-func newSession(o Options, cat *client.Catalog) *session {
+func newSession(o Options, cat *client.Catalog, loc *l10n.Localizer) *session {
 	a := AnswersFromRequest(o.Initial, cat)
 	s := &session{a: a, initial: a, blank: AnswersFromRequest(client.Request{}, cat),
 		firstTry: map[string]time.Time{}, unknown: map[string]time.Time{}, now: time.Now}
-	s.start, s.drafts = openDraft(o, cat, s.now)
+	s.start, s.drafts = openDraft(o, cat, s.now, loc)
 	return s
 }
 
@@ -100,11 +101,14 @@ func (s *session) sending(name string) {
 	}
 }
 
+// errNoImage is a Creator's answer that holds no image.
+var errNoImage = errors.New("the server's answer holds no image")
+
 // checkCreated is a Creator's answer as the wizard takes it: an answer
 // without an image is an error.
 func checkCreated(res *client.Result, err error) (*client.Result, error) {
 	if err == nil && (res == nil || res.Image == nil) {
-		return nil, errors.New("the server's answer holds no image")
+		return nil, errNoImage
 	}
 	return res, err
 }

@@ -6,11 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/signal"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -35,7 +32,7 @@ func TestSessionCreatedKeepsOtherUnknownOutcomes(t *testing.T) {
 	o := testOptions(nil)
 	o.DraftPath = draftPath(t)
 	o.Initial = client.Request{Name: "b"}
-	s := newSession(o, nil)
+	s := newSession(o, nil, nil)
 	s.save(stepKey(stepName))
 	noDraft(t, o.DraftPath) // only the command line's answers: nothing worth offering
 
@@ -135,13 +132,6 @@ func hangingServer(t *testing.T) (*client.Client, <-chan struct{}) {
 	return c, posted
 }
 
-// signalContext is cmd/root's context: cancelled on SIGINT or SIGTERM.
-func signalContext(t *testing.T) context.Context {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	t.Cleanup(stop)
-	return ctx
-}
-
 func waitClosed(t *testing.T, ch <-chan struct{}, what string) {
 	t.Helper()
 	select {
@@ -151,13 +141,16 @@ func waitClosed(t *testing.T, ch <-chan struct{}, what string) {
 	}
 }
 
-// Accessible mode, a signal while the create is in flight (the real path:
-// cmd/root's NotifyContext and the runner's own SIGINT handler both get
-// it): the run ends interrupted, and the draft records the unknown outcome
-// so that a resumed run looks before sending again.
-func TestAccessibleSignalDuringCreateKeepsUnknownOutcome(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
-		t.Run(sig.String(), func(t *testing.T) {
+// Accessible mode, the run ended from outside while the create is in
+// flight (SIGTERM or SIGHUP: cmd/root cancels the context), or Ctrl+C
+// (SIGINT, which cmd/root forwards to the wizard: the request is cancelled
+// and the review asked again, here answered Cancel): the draft records the
+// unknown outcome so that a resumed run looks before sending again. The
+// signals themselves are cmd/root's, tested on the real binary
+// (cmd/ims-wizard): no test here signals its own process.
+func TestAccessibleEndDuringCreateKeepsUnknownOutcome(t *testing.T) {
+	for _, how := range []string{"context cancelled", "ctrl+c"} {
+		t.Run(how, func(t *testing.T) {
 			c, posted := hangingServer(t)
 			name := uniqueName("a11y-signal")
 			var out syncBuffer
@@ -166,16 +159,22 @@ func TestAccessibleSignalDuringCreateKeepsUnknownOutcome(t *testing.T) {
 			o := accessibleOptions(c, "", &out)
 			o.In, o.DraftPath = pr, draftPath(t)
 			o.Initial = client.Request{Name: name}
-			ctx := signalContext(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			intr := make(chan struct{}, 1)
 			done := make(chan runResult, 1)
 			go func() {
-				res, err := Run(ctx, o)
+				res, err := runAccessible(ctx, o, testRenderer(), intr)
 				done <- runResult{res, err}
 			}()
 			_, _ = pw.Write([]byte(strings.Repeat("\n", 9))) // every default, then Submit
 			waitClosed(t, posted, "the POST")
-			if err := syscall.Kill(syscall.Getpid(), sig); err != nil {
-				t.Fatal(err)
+			if how == "ctrl+c" {
+				intr <- struct{}{}
+				waitOutput(t, &out, "Request cancelled; every answer is kept.")
+				_, _ = pw.Write([]byte("3\n")) // Cancel
+			} else {
+				cancel()
 			}
 			r := waitRun(t, done)
 			if !errors.Is(r.err, ErrInterrupted) || r.res != nil {
@@ -189,21 +188,22 @@ func TestAccessibleSignalDuringCreateKeepsUnknownOutcome(t *testing.T) {
 	}
 }
 
-// The full-screen wizard ended by SIGTERM while submitting: the create is
-// cancelled after it was sent, and the draft records its unknown outcome.
-func TestSignalWhileSubmittingKeepsUnknownOutcome(t *testing.T) {
+// The full-screen wizard ended from outside (cmd/root cancels the context
+// on SIGTERM and SIGHUP) while submitting: the create is cancelled after it
+// was sent, and the draft records its unknown outcome.
+func TestEndWhileSubmittingKeepsUnknownOutcome(t *testing.T) {
 	c, posted := hangingServer(t)
 	name := uniqueName("tui-signal")
 	o := testOptions(c)
 	o.DraftPath = draftPath(t)
 	o.Initial = client.Request{Name: name}
-	out, write, done := runPipedContext(t, signalContext(t), o)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, write, done := runPipedContext(t, ctx, o)
 	throughReviewPiped(t, out, write)
 	write("s")
 	waitClosed(t, posted, "the POST")
-	if err := syscall.Kill(syscall.Getpid(), syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
+	cancel()
 	r := waitRun(t, done)
 	if !errors.Is(r.err, ErrInterrupted) || r.res != nil {
 		t.Fatalf("Run = (%v, %v), want ErrInterrupted", r.res, r.err)

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/huh"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/ims-wizard/ims-wizard/client"
 )
 
@@ -24,7 +22,7 @@ const (
 	numSteps
 )
 
-// reviewNumber is the review's number in "Step N of 6".
+// reviewNumber is the review's number in "step N/6".
 const reviewNumber = 6
 
 // stepInfo is what a step tells the user: its number and title, and a line
@@ -34,32 +32,45 @@ type stepInfo struct {
 	number int
 	title  string
 	help   string
-	fields []string // API fields the step answers
 }
 
-var steps = [numSteps]stepInfo{
-	stepName: {1, "Name", "Required, 1–255 characters (IMS's console allows 128: letters, digits, spaces, - . _ and Chinese). " +
-		"Without a name, creating a server (ECS) from the image fails.",
-		[]string{client.FieldName}},
-	stepPlatform: {2, "Operating system · platform", "__os_version: the image's OS; IMS derives __platform, __os_type and __os_bit from it. " +
-		"Unset, IMS records Other Linux(64 bit): servers may fail.",
-		[]string{client.FieldOSVersion}},
-	stepVersion: {2, "Operating system · version", "The exact __os_version (/ filters). Each shows the OS type and bits IMS will record.",
-		[]string{client.FieldOSVersion}},
-	stepDisk: {3, "Disk and container format", "disk_format: the format of the image file you will upload. " +
-		"Default zvhd2 for non-ISO images; iso makes an ISO image.",
-		[]string{client.FieldDiskFormat, client.FieldContainerFormat}},
-	stepSizes: {4, "Minimum disk and RAM", "What a server needs to run this image. Both optional: an empty field is left out of the request.",
-		[]string{client.FieldMinDisk, client.FieldMinRAM}},
-	stepTags: {5, "Tags, protection, visibility", "Tags are key=value pairs (e.g. tagkey=tagvalue), each 1–255 characters. " +
-		"A protected image cannot be deleted.",
-		[]string{client.FieldTags, client.FieldProtected, client.FieldVisibility}},
+var stepNumbers = [numSteps]int{1, 2, 2, 3, 4, 5}
+
+// stepFields are the API fields each step answers.
+var stepFields = [numSteps][]string{
+	stepName:     {client.FieldName},
+	stepPlatform: {client.FieldOSVersion},
+	stepVersion:  {client.FieldOSVersion},
+	stepDisk:     {client.FieldDiskFormat, client.FieldContainerFormat},
+	stepSizes:    {client.FieldMinDisk, client.FieldMinRAM},
+	stepTags:     {client.FieldTags, client.FieldProtected, client.FieldVisibility},
 }
 
-// stepOf returns the first step that answers field.
+func (c *common) stepInfo(id stepID) stepInfo {
+	ids := [numSteps][2]string{
+		stepName:     {"ui.step.name.title", "ui.step.name.help"},
+		stepPlatform: {"ui.step.platform.title", "ui.step.platform.help"},
+		stepVersion:  {"ui.step.version.title", "ui.step.version.help"},
+		stepDisk:     {"ui.step.disk.title", "ui.step.disk.help"},
+		stepSizes:    {"ui.step.sizes.title", "ui.step.sizes.help"},
+		stepTags:     {"ui.step.tags.title", "ui.step.tags.help"},
+	}
+	return stepInfo{number: stepNumbers[id], title: c.T(ids[id][0]), help: c.T(ids[id][1])}
+}
+
+// stepTitleShort is a step's name in the review's step list.
+func (c *common) stepTitleShort(id stepID) string {
+	switch id {
+	case stepPlatform, stepVersion:
+		return c.T("ui.step.os.short")
+	}
+	return c.stepInfo(id).title
+}
+
+// stepOf returns the step that answers field (the version step for the OS).
 func stepOf(field string) stepID {
-	for i, s := range steps {
-		for _, f := range s.fields {
+	for i, fs := range stepFields {
+		for _, f := range fs {
 			if f == field {
 				if stepID(i) == stepPlatform {
 					return stepVersion
@@ -71,76 +82,67 @@ func stepOf(field string) stepID {
 	return stepName
 }
 
-// stepForm is one step's huh form with what the wizard needs to drive it.
-type stepForm struct {
-	id    stepID
-	form  *huh.Form
-	first huh.Field // back from this field leaves the step
-	// pick is the step's OS picker, whose height follows the terminal.
-	pick *picker
-}
+// fieldKind is how a field is asked.
+type fieldKind int
 
-// firstError turns the client's problems into the error a huh field shows:
-// the first blocking problem, worded as the CLI words it.
-func firstError(ps client.Problems) error {
-	if errs := ps.Errors(); len(errs) > 0 {
-		p := errs[0]
-		return errors.New(p.Error())
-	}
-	return nil
-}
-
-func validateName(s string) error { return firstError(client.ValidateName(s)) }
-
-func validateIntField(field string, check func(*int64) client.Problems) func(string) error {
-	return func(s string) error {
-		v, p := client.ParseInt(field, s)
-		if p != nil {
-			return errors.New(p.Error())
-		}
-		return firstError(check(v))
-	}
-}
-
-var (
-	validateMinDisk = validateIntField(client.FieldMinDisk, client.ValidateMinDisk)
-	validateMinRAM  = validateIntField(client.FieldMinRAM, client.ValidateMinRAM)
+const (
+	fieldText      fieldKind = iota // one line
+	fieldMultiline                  // several lines (tags)
+	fieldList                       // one of options
+	fieldConfirm                    // yes or no
 )
 
-func validateTags(s string) error { return firstError(client.ValidateTags(client.ParseTags(s))) }
+// fieldSpec is one question of a step, defined once and asked either by a
+// huh field (the full-screen wizard) or by a line prompt (accessible mode).
+type fieldSpec struct {
+	key         string // the API field, for huh
+	kind        fieldKind
+	title       string
+	description string
+	placeholder string
+	optional    bool // may be left out ("-" in accessible mode)
+	value       *string
+	flag        *bool // fieldConfirm
+	yes, no     string
+	options     []option // fieldList
+	validate    func(string) error
+	// accessibleDescription, when set, replaces the description in
+	// accessible mode (where lines are typed differently).
+	accessibleDescription string
+	// display is the current value as accessible mode says it.
+	display func() string
+}
 
-// stepProblems is what the client's validators say about a step's answers.
-func stepProblems(id stepID, a *Answers, cat *client.Catalog) client.Problems {
-	switch id {
-	case stepName:
-		return client.ValidateName(a.Name)
-	case stepPlatform, stepVersion:
-		return client.ValidateOSVersion(cat, a.OSVersion)
-	case stepDisk:
-		return client.ValidateDiskFormat(a.DiskFormat)
-	case stepSizes:
-		var ps client.Problems
-		for _, f := range []struct {
-			field string
-			text  string
-			check func(*int64) client.Problems
-		}{{client.FieldMinDisk, a.MinDisk, client.ValidateMinDisk}, {client.FieldMinRAM, a.MinRAM, client.ValidateMinRAM}} {
-			v, p := client.ParseInt(f.field, f.text)
-			if p != nil {
-				ps = append(ps, *p)
-				continue
-			}
-			ps = append(ps, f.check(v)...)
-		}
-		return ps
-	case stepTags:
-		return client.ValidateTags(client.ParseTags(a.Tags))
+// option is one choice of a list.
+type option struct {
+	label, value string
+}
+
+// firstError turns the client's problems into the error a field shows:
+// the first blocking problem, "field: message".
+func (c *common) firstError(ps client.Problems) error {
+	if errs := ps.Errors(); len(errs) > 0 {
+		p := errs[0]
+		return errors.New(p.Field + ": " + p.Text(c.loc))
 	}
 	return nil
+}
+
+// stepProblems is what the client's validators say about a step's answers:
+// the answers' problems (client.Input.Problems, the CLI's rules) of the
+// step's fields.
+func stepProblems(id stepID, a *Answers, cat *client.Catalog) client.Problems {
+	var ps client.Problems
+	all := a.Problems(cat)
+	for _, f := range stepFields[id] {
+		ps = append(ps, all.For(f)...)
+	}
+	return ps
 }
 
 // prepareStep makes the answers consistent with what the step offers before
-// its form is built: a platform that is offered, a version of that platform.
+// its fields are built: a platform that is offered, a version of that
+// platform, a disk format.
 func prepareStep(id stepID, a *Answers, menu *osMenu) {
 	switch id {
 	case stepPlatform:
@@ -163,158 +165,90 @@ func prepareStep(id stepID, a *Answers, menu *osMenu) {
 	}
 }
 
-// newKeyMap is huh's default keymap with the two changes the wizard needs:
-// ctrl+c is the wizard's (it never reaches a form), and the tags text area
-// does not open an external editor.
-func newKeyMap() *huh.KeyMap {
-	km := huh.NewDefaultKeyMap()
-	km.Quit.SetEnabled(false)
-	km.Text.Editor.SetEnabled(false)
-	km.Text.NewLine.SetHelp("ctrl+j", "new line")
-	return km
-}
-
-// accessibleValidator adapts a validator to huh's accessible prompts, which
-// validate the raw line before applying the default: an empty line keeps
-// the current value, and "-" clears an optional one.
-func accessibleValidator(validate func(string) error, cur *string, optional bool) func(string) error {
-	return func(s string) error {
-		t := strings.TrimSpace(s)
-		if t == "" && *cur != "" || optional && t == "-" {
-			return nil
-		}
-		return validate(s)
-	}
-}
-
-// keeps is the hint accessible prompts add to a title: huh does not say
-// what an empty answer keeps.
-func keeps(accessible bool, current string) string {
-	if !accessible || strings.TrimSpace(current) == "" {
-		return ""
-	}
-	return " (Enter keeps: " + client.Inert(current) + ")"
-}
-
-// titled is a field title; huh's accessible prompts print only the title,
-// so there the description is read as part of it.
-func titled(accessible bool, title, description, current string) (string, string) {
-	if accessible {
-		return title + ". " + description + keeps(true, current), ""
-	}
-	return title, description
-}
-
-// stepFields builds a step's huh fields, bound to the answers, with the
-// client's validators. accessible adapts them to huh's accessible prompts.
-func stepFields(id stepID, a *Answers, c *common, accessible bool) (fields []huh.Field, pk *picker) {
+// stepSpecs are a step's questions, bound to the answers, with the
+// client's validators.
+func stepSpecs(id stepID, a *Answers, c *common) []fieldSpec {
 	prepareStep(id, a, c.menu)
-	v := func(validate func(string) error, cur *string, optional bool) func(string) error {
-		if !accessible {
-			return validate
+	// A field's validator judges the value typed with the other answers,
+	// by the client's rules.
+	check := func(field string, set func(*Answers, string)) func(string) error {
+		return func(s string) error {
+			b := *a
+			set(&b, s)
+			return c.firstError(b.Problems(c.cat).For(field))
 		}
-		return accessibleValidator(validate, cur, optional)
-	}
-	clear := ""
-	if accessible {
-		clear = " Enter - to leave it out."
 	}
 	switch id {
 	case stepName:
-		fields = append(fields, huh.NewInput().Key(client.FieldName).
-			Title("Image name"+keeps(accessible, a.Name)).
-			Placeholder("e.g. ubuntu-22.04-web").
-			Validate(v(validateName, &a.Name, false)).
-			Value(&a.Name))
+		return []fieldSpec{{key: client.FieldName, kind: fieldText, title: c.T("ui.field.name.title"),
+			placeholder: c.T("ui.field.name.placeholder"), value: &a.Name, validate: check(client.FieldName, func(b *Answers, s string) { b.Name = s }),
+			display: func() string { return a.Name }}}
 	case stepPlatform:
-		labels := make([]string, len(c.menu.platforms))
-		values := make([]string, len(c.menu.platforms))
+		opts := make([]option, len(c.menu.platforms))
 		for i, p := range c.menu.platforms {
-			labels[i], values[i] = p.label, p.name
+			opts[i] = option{p.label, p.name}
 		}
-		pk = newPicker("platform", "Platform"+keeps(accessible, a.Platform), labels, values, &a.Platform)
-		fields = append(fields, pk)
+		return []fieldSpec{{key: "platform", kind: fieldList, title: c.T("ui.field.platform.title"), value: &a.Platform,
+			options: opts, validate: func(string) error { return nil }, display: func() string { return a.Platform }}}
 	case stepVersion:
 		e, _ := c.menu.platform(a.Platform)
-		values := make([]string, len(e.versions))
-		for i, ver := range e.versions {
-			values[i] = ver.Version
+		opts := make([]option, len(e.versions))
+		for i, v := range e.versions {
+			opts[i] = option{e.labels[i], v.Version}
 		}
-		pk = newPicker(client.FieldOSVersion, e.name+" version"+keeps(accessible, a.OSVersion), e.labels, values, &a.OSVersion).
-			Validate(func(v string) error { return firstError(client.ValidateOSVersion(c.cat, v)) })
-		fields = append(fields, pk)
+		return []fieldSpec{{key: client.FieldOSVersion, kind: fieldList,
+			title: c.T("ui.field.version.title", map[string]any{"Platform": e.name}), value: &a.OSVersion, options: opts,
+			validate: check(client.FieldOSVersion, func(b *Answers, s string) { b.OSVersion = s }), display: func() string { return a.OSVersion }}}
 	case stepDisk:
 		w := 0
 		for _, f := range client.DiskFormats {
 			w = max(w, len(f.Name))
 		}
-		labels := make([]string, len(client.DiskFormats))
-		values := make([]string, len(client.DiskFormats))
+		opts := make([]option, len(client.DiskFormats))
 		for i, f := range client.DiskFormats {
-			labels[i], values[i] = fmt.Sprintf("%-*s  %s", w, f.Name, f.Note), f.Name
-			if f.Name == client.DefaultDiskFormat && !strings.Contains(f.Note, "default") {
-				labels[i] += " (default)"
-			}
+			opts[i] = option{fmt.Sprintf("%-*s  %s", w, f.Name, c.diskFormatNote(f.Name)), f.Name}
 		}
-		pk = newPicker(client.FieldDiskFormat, "Disk format (disk_format)"+keeps(accessible, a.DiskFormat), labels, values, &a.DiskFormat).
-			Validate(func(v string) error { return firstError(client.ValidateDiskFormat(v)) })
-		fields = append(fields, pk)
+		return []fieldSpec{{key: client.FieldDiskFormat, kind: fieldList, title: c.T("ui.field.disk.title"),
+			value: &a.DiskFormat, options: opts, validate: check(client.FieldDiskFormat, func(b *Answers, s string) { b.DiskFormat = s }), display: func() string { return a.DiskFormat }}}
 	case stepSizes:
-		diskTitle, diskHelp := titled(accessible, "Minimum disk, GB (min_disk)",
-			fmt.Sprintf("%d–%d GB; must exceed the image's system disk, or creating a server fails.", client.MinDiskLow, client.MinDiskHigh)+clear, a.MinDisk)
-		ramTitle, ramHelp := titled(accessible, "Minimum RAM, MB (min_ram)",
-			"Depends on the ECS flavour limits; 0 = no minimum (IMS's default)."+clear, a.MinRAM)
-		fields = append(fields,
-			huh.NewInput().Key(client.FieldMinDisk).
-				Title(diskTitle).
-				Description(diskHelp).
-				Placeholder(fmt.Sprintf("optional, %d–%d", client.MinDiskLow, client.MinDiskHigh)).
-				Validate(v(validateMinDisk, &a.MinDisk, true)).
-				Value(&a.MinDisk),
-			huh.NewInput().Key(client.FieldMinRAM).
-				Title(ramTitle).
-				Description(ramHelp).
-				Placeholder("optional, 0 = no minimum").
-				Validate(v(validateMinRAM, &a.MinRAM, true)).
-				Value(&a.MinRAM),
-		)
-	case stepTags:
-		tagsTitle, tagsHelp := "Tags (tags)", "One key=value per line (ctrl+j: new line; commas also separate)."
-		if accessible {
-			tagsTitle, tagsHelp = titled(true, "Tags (tags)", "key=value, separated by commas, each 1–255 characters."+clear,
-				strings.Join(client.ParseTags(a.Tags), ", "))
+		range_ := map[string]any{"Low": client.MinDiskLow, "High": client.MinDiskHigh}
+		return []fieldSpec{
+			{key: client.FieldMinDisk, kind: fieldText, title: c.T("ui.field.min_disk.title"),
+				description: c.T("ui.field.min_disk.help", range_), placeholder: c.T("ui.field.min_disk.placeholder", range_),
+				optional: true, value: &a.MinDisk, validate: check(client.FieldMinDisk, func(b *Answers, s string) { b.MinDisk = s }), display: func() string { return strings.TrimSpace(a.MinDisk) }},
+			{key: client.FieldMinRAM, kind: fieldText, title: c.T("ui.field.min_ram.title"),
+				description: c.T("ui.field.min_ram.help"), placeholder: c.T("ui.field.min_ram.placeholder"),
+				optional: true, value: &a.MinRAM, validate: check(client.FieldMinRAM, func(b *Answers, s string) { b.MinRAM = s }), display: func() string { return strings.TrimSpace(a.MinRAM) }},
 		}
-		protTitle, protHelp := titled(accessible, "Protect the image? (protected)", "A protected image cannot be deleted. Default: no.", "")
-		fields = append(fields,
-			huh.NewText().Key(client.FieldTags).
-				Title(tagsTitle).
-				Description(tagsHelp).
-				Placeholder("env=prod").
-				Lines(3).
-				ShowLineNumbers(false).
-				Validate(v(validateTags, &a.Tags, true)).
-				Value(&a.Tags),
-			huh.NewConfirm().Key(client.FieldProtected).
-				Title(protTitle).
-				Description(protHelp).
-				Affirmative("Yes, protect").
-				Negative("No").
-				Value(&a.Protected),
-		)
+	case stepTags:
+		return []fieldSpec{
+			{key: client.FieldTags, kind: fieldMultiline, title: c.T("ui.field.tags.title"),
+				description: c.T("ui.field.tags.help"), accessibleDescription: c.T("ui.field.tags.help_accessible"),
+				placeholder: c.T("ui.field.tags.placeholder"), optional: true, value: &a.Tags, validate: check(client.FieldTags, func(b *Answers, s string) { b.Tags = s }),
+				display: func() string { return strings.Join(client.ParseTags(a.Tags), ", ") }},
+			{key: client.FieldProtected, kind: fieldConfirm, title: c.T("ui.field.protected.title"),
+				description: c.T("ui.field.protected.help"), flag: &a.Protected,
+				yes: c.T("ui.field.protected.yes"), no: c.T("ui.field.protected.no")},
+		}
 	}
-	return fields, pk
+	return nil
 }
 
-// buildStep builds the huh form of a step, bound to the answers.
-func buildStep(id stepID, a *Answers, c *common) *stepForm {
-	fields, pk := stepFields(id, a, c, false)
-	sf := &stepForm{id: id, first: fields[0], pick: pk}
-	sf.form = huh.NewForm(huh.NewGroup(fields...)).
-		WithTheme(c.st.theme).
-		WithKeyMap(newKeyMap()).
-		WithShowHelp(false).
-		WithShowErrors(false)
-	return sf
+// diskFormatNote is the line a first-time user can act on for a format.
+func (c *common) diskFormatNote(name string) string {
+	switch name {
+	case "zvhd2":
+		return c.T("ui.disk.zvhd2")
+	case "vhd":
+		return c.T("ui.disk.vhd")
+	case "raw":
+		return c.T("ui.disk.raw")
+	case "iso":
+		return c.T("ui.disk.iso")
+	case "qcow2":
+		return c.T("ui.disk.qcow2")
+	}
+	return ""
 }
 
 // fixedLines are the values a step shows but does not ask.
@@ -322,7 +256,7 @@ func fixedLines(id stepID, c *common) []string {
 	st := c.st
 	fixed := func(field, value, why string) string {
 		head := field + " " + value + "  "
-		lines := strings.Split(wrapText("fixed: "+why, c.contentWidth()-len(head)), "\n")
+		lines := strings.Split(wrapText(why, c.contentWidth()-len(head)), "\n")
 		for i := 1; i < len(lines); i++ {
 			lines[i] = strings.Repeat(" ", len(head)) + lines[i]
 		}
@@ -331,18 +265,18 @@ func fixedLines(id stepID, c *common) []string {
 	switch id {
 	case stepPlatform:
 		if c.menu.windows > 0 {
-			return strings.Split(renderLines(st.subtle, wrapText("Windows is not offered: Huawei Cloud no longer provides Windows images, so this API no longer creates Windows image metadata.", c.contentWidth())), "\n")
+			return strings.Split(renderLines(st.subtle, wrapText(c.T("ui.step.platform.no_windows"), c.contentWidth())), "\n")
 		}
 	case stepDisk:
-		return strings.Split(fixed(client.FieldContainerFormat, client.DefaultContainerFormat, "the only container format IMS accepts (the default)"), "\n")
+		return strings.Split(fixed(client.FieldContainerFormat, client.DefaultContainerFormat, c.T("ui.fixed.container_format")), "\n")
 	case stepTags:
-		return strings.Split(fixed(client.FieldVisibility, client.DefaultVisibility, "image metadata can only be created private; share the image afterwards"), "\n")
+		return strings.Split(fixed(client.FieldVisibility, client.DefaultVisibility, c.T("ui.fixed.visibility")), "\n")
 	}
 	return nil
 }
 
 // stepSummary is one line per step for the review's "edit a step" list.
-func stepSummary(id stepID, a Answers) string {
+func (c *common) stepSummary(id stepID, a Answers) string {
 	orDash := func(s string) string {
 		if strings.TrimSpace(s) == "" {
 			return "—"
@@ -357,7 +291,7 @@ func stepSummary(id stepID, a Answers) string {
 	case stepDisk:
 		return orDash(a.DiskFormat) + " · " + client.DefaultContainerFormat
 	case stepSizes:
-		d, r := "no min_disk", "no min_ram"
+		d, r := c.T("ui.summary.no_min_disk"), c.T("ui.summary.no_min_ram")
 		if strings.TrimSpace(a.MinDisk) != "" {
 			d = strings.TrimSpace(a.MinDisk) + " GB"
 		}
@@ -367,14 +301,11 @@ func stepSummary(id stepID, a Answers) string {
 		return client.Inert(d + " · " + r)
 	case stepTags:
 		n := len(client.ParseTags(a.Tags))
-		p := "not protected"
+		p := c.T("ui.summary.not_protected")
 		if a.Protected {
-			p = "protected"
+			p = c.T("ui.summary.protected")
 		}
-		return fmt.Sprintf("%d tag%s · %s · %s", n, plural(n), p, client.DefaultVisibility)
+		return c.T("ui.summary.tags", map[string]any{"Count": n}) + " · " + p + " · " + client.DefaultVisibility
 	}
 	return ""
 }
-
-// linesHeight is the rendered height of s.
-func linesHeight(s string) int { return lipgloss.Height(s) }

@@ -1,13 +1,16 @@
 package ui
 
 import (
+	"reflect"
+
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/lipgloss"
 )
 
-// styles are built once per wizard from the default lipgloss renderer, whose
-// colour profile Run sets from the output the UI draws on.
+// styles are built once per wizard with the renderer of the output the UI
+// draws on (stderr, normally), so colours follow that output and not
+// stdout, which lipgloss's default renderer would look at.
 type styles struct {
 	app, subtle, accent, bold  lipgloss.Style
 	ok, warn, err              lipgloss.Style
@@ -34,35 +37,71 @@ var (
 	colButton = lipgloss.AdaptiveColor{Light: "#E8E8F8", Dark: "#3A3A5A"}
 )
 
-func newStyles() *styles {
+func newStyles(r *lipgloss.Renderer) *styles {
+	n := r.NewStyle
 	s := &styles{}
-	s.app = lipgloss.NewStyle().Bold(true).Foreground(colPink)
-	s.subtle = lipgloss.NewStyle().Foreground(colSubtle)
-	s.accent = lipgloss.NewStyle().Foreground(colAccent)
-	s.bold = lipgloss.NewStyle().Bold(true)
-	s.ok = lipgloss.NewStyle().Foreground(colOK).Bold(true)
-	s.warn = lipgloss.NewStyle().Foreground(colWarn)
-	s.err = lipgloss.NewStyle().Foreground(colErr)
-	s.rule = lipgloss.NewStyle().Foreground(colFaint)
-	s.stepTitle = lipgloss.NewStyle().Bold(true).Foreground(colAccent)
-	s.stepCount = lipgloss.NewStyle().Foreground(colSubtle)
-	s.label = lipgloss.NewStyle().Foreground(colSubtle)
-	s.value = lipgloss.NewStyle().Foreground(colText)
-	s.code = lipgloss.NewStyle().Foreground(colText)
-	s.card = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(colOK).Padding(0, 1)
-	s.errCard = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(colErr).Padding(0, 1)
-	s.button = lipgloss.NewStyle().Padding(0, 2).Foreground(colText).Background(colButton)
-	s.buttonActive = lipgloss.NewStyle().Padding(0, 2).Bold(true).Foreground(lipgloss.Color("#FFFDF5")).Background(colAccent)
-	s.listItem = lipgloss.NewStyle().PaddingLeft(2)
-	s.listItemSelected = lipgloss.NewStyle().Foreground(colAccent).Bold(true)
-	s.dotDone = lipgloss.NewStyle().Foreground(colAccent)
-	s.dotNow = lipgloss.NewStyle().Foreground(colPink)
-	s.dotTodo = lipgloss.NewStyle().Foreground(colFaint)
-	s.help = help.New().Styles
-	s.help.ShortKey = lipgloss.NewStyle().Foreground(colAccent).Bold(true)
-	s.help.ShortDesc = lipgloss.NewStyle().Foreground(colSubtle)
-	s.help.ShortSeparator = lipgloss.NewStyle().Foreground(colFaint)
-	s.help.Ellipsis = s.help.ShortSeparator
-	s.theme = huh.ThemeCharm()
+	s.app = n().Bold(true).Foreground(colPink)
+	s.subtle = n().Foreground(colSubtle)
+	s.accent = n().Foreground(colAccent)
+	s.bold = n().Bold(true)
+	s.ok = n().Foreground(colOK).Bold(true)
+	s.warn = n().Foreground(colWarn)
+	s.err = n().Foreground(colErr)
+	s.rule = n().Foreground(colFaint)
+	s.stepTitle = n().Bold(true).Foreground(colAccent)
+	s.stepCount = n().Foreground(colSubtle)
+	s.label = n().Foreground(colSubtle)
+	s.value = n().Foreground(colText)
+	s.code = n().Foreground(colText)
+	s.card = n().Border(lipgloss.RoundedBorder()).BorderForeground(colOK).Padding(0, 1)
+	s.errCard = n().Border(lipgloss.RoundedBorder()).BorderForeground(colErr).Padding(0, 1)
+	s.button = n().Padding(0, 2).Foreground(colText).Background(colButton)
+	s.buttonActive = n().Padding(0, 2).Bold(true).Foreground(lipgloss.Color("#FFFDF5")).Background(colAccent)
+	s.listItem = n().PaddingLeft(2)
+	s.listItemSelected = n().Foreground(colAccent).Bold(true)
+	s.dotDone = n().Foreground(colAccent)
+	s.dotNow = n().Foreground(colPink)
+	s.dotTodo = n().Foreground(colFaint)
+	s.help = help.Styles{
+		ShortKey:       n().Foreground(colAccent).Bold(true),
+		ShortDesc:      n().Foreground(colSubtle),
+		ShortSeparator: n().Foreground(colFaint),
+		Ellipsis:       n().Foreground(colFaint),
+		FullKey:        n().Foreground(colAccent).Bold(true),
+		FullDesc:       n().Foreground(colSubtle),
+		FullSeparator:  n().Foreground(colFaint),
+	}
+	s.theme = themeFor(huh.ThemeCharm(), r)
 	return s
+}
+
+// themeFor is a huh theme drawn with r: huh builds its themes with
+// lipgloss's default renderer (stdout's profile), so every style in it is
+// given r instead.
+func themeFor(t *huh.Theme, r *lipgloss.Renderer) *huh.Theme {
+	rebind(reflect.ValueOf(t).Elem(), r)
+	return t
+}
+
+var styleType = reflect.TypeOf(lipgloss.Style{})
+
+func rebind(v reflect.Value, r *lipgloss.Renderer) {
+	switch v.Kind() {
+	case reflect.Struct:
+		if v.Type() == styleType {
+			if v.CanSet() {
+				v.Set(reflect.ValueOf(v.Interface().(lipgloss.Style).Renderer(r)))
+			}
+			return
+		}
+		for i := 0; i < v.NumField(); i++ {
+			if f := v.Field(i); f.CanSet() {
+				rebind(f, r)
+			}
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			rebind(v.Elem(), r)
+		}
+	}
 }

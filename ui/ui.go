@@ -17,6 +17,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/muesli/termenv"
 )
 
@@ -36,13 +37,10 @@ type Uploader interface {
 	// its size passes the endpoint's and the credentials' limits, the
 	// image is queued. Refusals are *client.UploadError.
 	CheckUpload(ctx context.Context, id, path string) (*client.UploadCheck, error)
-	// UploadFile streams the file (PUT /v2/images/{id}/file), computing its
-	// MD5; progress is called from another goroutine.
-	UploadFile(ctx context.Context, id, path string, progress func(client.UploadProgress)) (*client.UploadResult, error)
-	// WaitForStatus reads the image until it is active, killed or deleted.
-	WaitForStatus(ctx context.Context, id string, interval time.Duration, onStatus func(status string)) (*client.Result, error)
-	// Get reads the image once: what it is after a stopped or failed upload.
-	Get(ctx context.Context, id string) (*client.Result, error)
+	// RunUpload is the client's upload pipeline: the PUT with progress, the
+	// status while sending and after, the checksum, the status after a stop
+	// or a failure. Its hooks are called from other goroutines.
+	RunUpload(ctx context.Context, check *client.UploadCheck, o client.UploadOptions) client.UploadOutcome
 }
 
 var _ Uploader = (*client.Client)(nil)
@@ -70,9 +68,18 @@ type Options struct {
 	// DraftPath is where the answers are saved as they are given, and
 	// offered back at the next start; "" turns drafts off.
 	DraftPath  string
-	Accessible bool      // --accessible or ACCESSIBLE=1: huh accessible mode
+	Accessible bool      // --accessible or ACCESSIBLE=1: line-by-line prompts for screen readers
 	In         io.Reader // normally os.Stdin
 	Out        io.Writer // normally os.Stderr: the UI draws on stderr
+	// Loc is the interface language (nil: English), chosen once by cmd.
+	Loc *l10n.Localizer
+	// Getenv is the environment (TERM, NO_COLOR, CLICOLOR_FORCE); nil
+	// means os.Getenv.
+	Getenv func(string) string
+	// Interrupts delivers Ctrl+C in accessible mode, where the terminal is
+	// cooked and Ctrl+C is SIGINT: cmd/root forwards SIGINT here while the
+	// wizard runs. nil: the wizard listens for SIGINT itself.
+	Interrupts <-chan struct{}
 }
 
 // ErrInterrupted is returned when the user cancels or presses Ctrl+C.
@@ -112,27 +119,25 @@ func (e *UploadFailedError) Unwrap() error { return e.Err }
 // latency, no status of a create).
 func WasFound(res *client.Result) bool { return res != nil && res.Image != nil && res.StatusCode == 0 }
 
-// getenv is os.Getenv; tests replace it.
-var getenv = os.Getenv
-
 // Run runs the wizard until an image is created (returns its result, nil
 // error; after an upload from the result view, the image as read back, so
 // its status is active), or the user quits after an upload that went wrong
 // (the image and an *UploadFailedError), or quits from the error view
 // (returns a *SubmitError wrapping the *client.APIError /
-// *client.NetworkError), or cancels / presses Ctrl+C (returns ErrInterrupted, with the result of an image
-// created earlier in the session, if any). A panic restores the terminal,
-// saves the answers and returns a *CrashError.
+// *client.NetworkError), or cancels / presses Ctrl+C (returns
+// ErrInterrupted, with the result of an image created earlier in the
+// session, if any). A panic restores the terminal, saves the answers and
+// returns a *CrashError.
 //
 // With Options.DraftPath set, the answers are saved there after every step,
 // on an error, on quitting and on a crash, and cleared once they made an
 // image; the next run offers to resume them.
 //
-// On a terminal with TERM=dumb the wizard runs in accessible mode, as huh
-// does: such a terminal cannot redraw a screen.
+// On a terminal with TERM=dumb the wizard runs in accessible mode: such a
+// terminal cannot redraw a screen.
 //
 // Cancelling ctx ends the run as an interrupt (ErrInterrupted): cmd/root
-// cancels it on SIGINT and SIGTERM. A create in flight then is cancelled
+// cancels it on SIGTERM and SIGHUP. A create in flight then is cancelled
 // and its outcome recorded in the draft (unknown, unless its answer comes
 // at once); an image it made is returned.
 func Run(ctx context.Context, o Options) (res *client.Result, err error) {
@@ -145,25 +150,29 @@ func Run(ctx context.Context, o Options) (res *client.Result, err error) {
 	if o.Out == nil {
 		o.Out = os.Stderr
 	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
 	if o.Catalog == nil {
 		o.Catalog = client.EmbeddedCatalog()
 	}
-	accessible := o.Accessible || getenv("TERM") == "dumb"
-	setColours(o.Out, accessible)
+	accessible := o.AccessibleMode()
+	r := newRenderer(o.Out, o.Getenv, accessible)
 	if accessible {
-		return runAccessible(ctx, o, nil)
+		return runAccessible(ctx, o, r, o.Interrupts)
 	}
 
-	m := newModel(ctx, o)
+	w := newWizard(ctx, o, r)
 	// Panics are the wizard's to handle: commands run under guard, and a
 	// panic in Update or View reaches the recover below, which restores
 	// the terminal and saves the answers before anything else.
 	//
-	// Signals are the caller's: SIGINT and SIGTERM cancel ctx (cmd/root's
-	// signal.NotifyContext). Bubble Tea's own handler is off: on a signal
-	// that also cancels ctx, its message can find the event loop gone and
-	// block the program's shutdown for ever.
-	p := tea.NewProgram(m,
+	// Signals are the caller's: SIGTERM and SIGHUP cancel ctx (cmd/root's
+	// signal.NotifyContext); in raw mode Ctrl+C is a key, not SIGINT.
+	// Bubble Tea's own handler is off: on a signal that also cancels ctx,
+	// its message can find the event loop gone and block the program's
+	// shutdown for ever.
+	p := tea.NewProgram(w,
 		tea.WithContext(ctx),
 		tea.WithInput(o.In),
 		tea.WithOutput(o.Out),
@@ -172,63 +181,88 @@ func Run(ctx context.Context, o Options) (res *client.Result, err error) {
 		tea.WithoutSignalHandler(),
 	)
 	defer func() {
-		if r := recover(); r != nil {
+		if rec := recover(); rec != nil {
 			stack := debug.Stack()
 			_ = p.ReleaseTerminal()
 			p.Kill()
-			m.cancelInFlight()
-			res, err = m.lastCreated, m.crashError(r, stack)
+			w.cancelInFlight()
+			res, err = w.lastCreated, w.crashError(rec, stack)
 		}
 	}()
 	final, err := p.Run()
-	fm, ok := final.(*model)
+	fw, ok := final.(*wizard)
 	if !ok {
-		fm = m
+		fw = w
 	}
 	// Ended from outside (a signal) with a create in flight: its outcome is
 	// recorded before the answers are saved.
-	fm.abandonSubmit(abandonWait)
-	fm.cancelInFlight()
+	fw.abandonSubmit(abandonWait)
+	fw.cancelInFlight()
 	switch {
 	case errors.Is(err, tea.ErrInterrupted), errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
-		fm.persist()
-		return fm.lastCreated, ErrInterrupted
+		fw.persist()
+		return fw.lastCreated, ErrInterrupted
 	case err != nil:
-		fm.persist()
-		return fm.lastCreated, err
-	case fm.finalResult == nil && fm.finalErr == nil:
+		fw.persist()
+		return fw.lastCreated, err
+	case fw.finalResult == nil && fw.finalErr == nil:
 		// Ended from outside (SIGTERM): neither created nor refused.
-		fm.persist()
-		return fm.lastCreated, ErrInterrupted
+		fw.persist()
+		return fw.lastCreated, ErrInterrupted
 	}
 	var ce *CrashError
-	if errors.As(fm.finalErr, &ce) {
-		return fm.lastCreated, ce
+	if errors.As(fw.finalErr, &ce) {
+		return fw.lastCreated, ce
 	}
-	return fm.finalResult, fm.finalErr
+	return fw.finalResult, fw.finalErr
 }
 
-// setColours takes the colour profile from the output the UI draws on
-// (stderr, normally), not from stdout as lipgloss would: NO_COLOR,
-// CLICOLOR_FORCE and TERM=dumb are honoured through termenv. Accessible mode
-// prints plain text for screen readers.
-func setColours(out io.Writer, accessible bool) {
-	o := termenv.NewOutput(out, termenv.WithEnvironment(envFunc{}))
-	profile := o.EnvColorProfile()
-	if accessible {
-		profile = termenv.Ascii
+// AccessibleMode reports whether Run asks line by line: --accessible (or
+// ACCESSIBLE=1), or a TERM=dumb terminal, which cannot redraw a screen.
+func (o Options) AccessibleMode() bool {
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
 	}
-	lipgloss.SetColorProfile(profile)
-	if f, ok := out.(*os.File); ok && profile != termenv.Ascii && isTerminal(f) {
-		lipgloss.SetHasDarkBackground(o.HasDarkBackground())
-	}
+	return o.Accessible || getenv("TERM") == "dumb"
 }
 
-// envFunc lets tests drive termenv's environment through getenv.
-type envFunc struct{}
+// newRenderer draws on out with the colour profile of out (stderr,
+// normally), not of stdout as lipgloss's default renderer would: NO_COLOR,
+// CLICOLOR_FORCE and TERM=dumb are honoured through termenv. Accessible
+// mode prints plain text for screen readers. On a terminal the background
+// is asked for now, before the program reads the input.
+func newRenderer(out io.Writer, getenv func(string) string, plain bool) *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(out, termenv.WithEnvironment(envFunc(getenv)))
+	if plain {
+		// Set, not asked: asking the terminal would read its answer from
+		// the input the prompts read.
+		r.SetColorProfile(termenv.Ascii)
+		r.SetHasDarkBackground(true)
+		return r
+	}
+	f, isFile := out.(*os.File)
+	if !isFile || !isTerminal(f) || r.ColorProfile() == termenv.Ascii {
+		r.SetHasDarkBackground(true)
+		return r
+	}
+	r.SetHasDarkBackground(r.HasDarkBackground())
+	return r
+}
 
-func (envFunc) Getenv(k string) string { return getenv(k) }
-func (envFunc) Environ() []string      { return os.Environ() }
+// envFunc is termenv's environment, read through Options.Getenv.
+type envFunc func(string) string
+
+func (e envFunc) Getenv(k string) string { return e(k) }
+func (e envFunc) Environ() []string {
+	var out []string
+	for _, k := range []string{"TERM", "COLORTERM", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM_PROGRAM"} {
+		if v := e(k); v != "" {
+			out = append(out, k+"="+v)
+		}
+	}
+	return out
+}
 
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()

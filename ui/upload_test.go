@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"github.com/ims-wizard/ims-wizard/client/clienttest"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +18,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/clienttest"
 	"github.com/ims-wizard/ims-wizard/client/sandbox"
 )
 
@@ -46,9 +46,12 @@ type gated struct {
 
 func newGated(up Uploader) *gated { return &gated{Uploader: up, release: make(chan struct{})} }
 
-func (g *gated) UploadFile(ctx context.Context, id, path string, progress func(client.UploadProgress)) (*client.UploadResult, error) {
-	return g.Uploader.UploadFile(ctx, id, path, func(p client.UploadProgress) {
-		progress(p)
+func (g *gated) RunUpload(ctx context.Context, check *client.UploadCheck, o client.UploadOptions) client.UploadOutcome {
+	progress := o.Hooks.Progress
+	o.Hooks.Progress = func(p client.UploadProgress) {
+		if progress != nil {
+			progress(p)
+		}
 		g.once.Do(func() {
 			select {
 			case <-g.release:
@@ -56,7 +59,8 @@ func (g *gated) UploadFile(ctx context.Context, id, path string, progress func(c
 			case <-time.After(3 * waitLong):
 			}
 		})
-	})
+	}
+	return g.Uploader.RunUpload(ctx, check, o)
 }
 
 // counting counts the calls that would send something.
@@ -70,37 +74,44 @@ func (c *counting) CheckUpload(ctx context.Context, id, path string) (*client.Up
 	return c.Uploader.CheckUpload(ctx, id, path)
 }
 
-func (c *counting) UploadFile(ctx context.Context, id, path string, progress func(client.UploadProgress)) (*client.UploadResult, error) {
+func (c *counting) RunUpload(ctx context.Context, check *client.UploadCheck, o client.UploadOptions) client.UploadOutcome {
 	c.uploads.Add(1)
-	return c.Uploader.UploadFile(ctx, id, path, progress)
+	return c.Uploader.RunUpload(ctx, check, o)
 }
 
-// reporting rewrites what the wait reads back: a server that answers
-// with another checksum, or kills the image.
+// reporting rewrites what the wait reads back once the file was sent: a
+// server that answers with another checksum, or kills the image. The
+// client's verdict (VerifyUpload) then judges the rewritten image.
 type reporting struct {
 	Uploader
-	statuses []string                // reported through onStatus before the result
+	statuses []string                // reported through the Status hook before the rewritten image's
 	change   func(img *client.Image) // applied to a copy of the image read
 }
 
-func (r reporting) WaitForStatus(ctx context.Context, id string, interval time.Duration, onStatus func(string)) (*client.Result, error) {
-	res, err := r.Uploader.WaitForStatus(ctx, id, interval, func(string) {})
-	if err != nil {
-		return res, err
+func (r reporting) RunUpload(ctx context.Context, check *client.UploadCheck, o client.UploadOptions) client.UploadOutcome {
+	status := o.Hooks.Status
+	o.Hooks.Status = func(string) {}
+	out := r.Uploader.RunUpload(ctx, check, o)
+	if out.Err != nil || out.Final == nil || out.Sent == nil {
+		return out
 	}
-	img := *res.Image
+	img := *out.Final.Image
 	r.change(&img)
 	for _, s := range append(r.statuses, img.Status) {
-		onStatus(s)
+		if status != nil {
+			status(s)
+		}
 	}
-	out := *res
-	out.Image = &img
-	return &out, nil
+	final := *out.Final
+	final.Image = &img
+	out.Final = &final
+	out.Checked, out.Err = client.VerifyUpload(&img, out.Sent.MD5)
+	return out
 }
 
 // createThrough types a name and presses Enter through every default, up
 // to the created image's result view.
-func createThrough(w *wizard, name string) {
+func createThrough(w *driver, name string) {
 	w.t.Helper()
 	w.waitView("Image name")
 	w.typeText(name)
@@ -220,7 +231,7 @@ func throttledSandbox(t *testing.T) (c *client.Client, unthrottle func()) {
 var sentSome = regexp.MustCompile(`\b[1-9][0-9.]* (KiB|MiB) of 8\.0 MiB · [0-9.]+ [KM]iB/s · ETA [0-9]+:[0-9]{2}`)
 
 // waitMatch waits until the view matches re.
-func (w *wizard) waitMatch(re *regexp.Regexp) string {
+func (w *driver) waitMatch(re *regexp.Regexp) string {
 	w.t.Helper()
 	deadline := time.Now().Add(waitLong)
 	var v string
@@ -278,7 +289,7 @@ func TestUploadCancelMidway(t *testing.T) {
 				t.Errorf("not back on the result view:\n%s", v)
 			}
 			var id string
-			w.inspect(func(m *model) { id = m.result.res.Image.ID })
+			w.inspect(func(m *wizard) { id = m.result.res.Image.ID })
 			got, err := c.Get(context.Background(), id)
 			if err != nil || got.Image.Status == "active" {
 				t.Fatalf("after the cancel the image is %v (%v), want it not active", got, err)
@@ -369,7 +380,7 @@ func TestUploadRefusals(t *testing.T) {
 			t.Error("the file was sent")
 		}
 		var id string
-		w.inspect(func(m *model) { id = m.result.res.Image.ID })
+		w.inspect(func(m *wizard) { id = m.result.res.Image.ID })
 		if got, err := c.Get(context.Background(), id); err != nil || got.Image.Status != "queued" {
 			t.Errorf("the image is %v (%v), want it queued, untouched", got, err)
 		}
@@ -461,13 +472,13 @@ func TestUploadPageShowsProgressAndStatus(t *testing.T) {
 	c := startSandbox(t, deterministic())
 	o := testOptions(c)
 	o.Uploader = c
-	m := newModel(context.Background(), o)
+	m := newWizard(context.Background(), o, testRenderer())
 	m.Update(tea.WindowSizeMsg{Width: termW, Height: termH})
 	res, err := c.Create(context.Background(), client.Request{Name: "progress"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.page, m.result = pageResult, newResultPage(m, res)
+	m.showNewResult(res, false)
 	m.startUpload(&client.UploadCheck{Path: "/images/disk.raw", Size: 8 << 20, Image: res})
 	defer m.upload.cancel()
 	m.Update(uploadTickMsg{seq: m.upSeq, snap: uploadSnap{statuses: []string{"queued"},
@@ -479,7 +490,7 @@ func TestUploadPageShowsProgressAndStatus(t *testing.T) {
 			t.Errorf("sending: view lacks %q:\n%s", want, v)
 		}
 	}
-	m.Update(uploadTickMsg{seq: m.upSeq, snap: uploadSnap{phase: phaseWaiting, waitStart: time.Now(),
+	m.Update(uploadTickMsg{seq: m.upSeq, snap: uploadSnap{phase: client.PhaseWaiting, waitStart: time.Now(),
 		statuses: []string{"queued", "saving"},
 		progress: client.UploadProgress{Sent: 8 << 20, Total: 8 << 20},
 		sent:     &client.UploadResult{Bytes: 8 << 20, MD5: "0123456789abcdef0123456789abcdef", Latency: 4 * time.Second}}})
@@ -584,7 +595,7 @@ func TestAccessibleUploadInterrupted(t *testing.T) {
 	}
 	done := make(chan ret, 1)
 	go func() {
-		res, err := runAccessible(context.Background(), o, intr)
+		res, err := runAccessible(context.Background(), o, testRenderer(), intr)
 		done <- ret{res, err}
 	}()
 	_, _ = pw.Write([]byte(strings.Repeat("\n", 9))) // every default, then submit

@@ -21,16 +21,9 @@ type createBody struct {
 	extra []property
 }
 
-// readOnly are the fields the server sets. Glance refuses them at creation
-// (with 403 "Attribute … is read-only"); the sandbox answers IMS's 400
+// The fields the server sets (client.IsReadOnlyField) are refused: Glance
+// answers 403 "Attribute … is read-only"; the sandbox answers IMS's 400
 // IMG.0001 so that the client's hint points at the request.
-var readOnly = map[string]bool{
-	"id": true, "status": true, "created_at": true, "updated_at": true, "self": true, "file": true,
-	"schema": true, "owner": true, "checksum": true, "size": true, "virtual_size": true,
-	"locations": true, "direct_url": true, "os_hash_algo": true, "os_hash_value": true, "properties": true,
-	"__image_source_type": true, "__image_size": true, "__isregistered": true, "__os_type": true,
-	"__platform": true, "__os_bit": true, "__imagetype": true, "virtual_env_type": true, "__root_origin": true,
-}
 
 // decodeCreateBody checks the JSON and the type of every field; the values
 // themselves are checked afterwards by client.Request.Validate.
@@ -125,7 +118,7 @@ func fieldLabel(key string) string {
 		client.FieldDiskFormat, client.FieldProtected, client.FieldTags, client.FieldMinRAM, client.FieldMinDisk:
 		return key
 	}
-	if readOnly[key] {
+	if client.IsReadOnlyField(key) {
 		return key
 	}
 	return fmt.Sprintf("property %q", key)
@@ -154,7 +147,7 @@ func (b *createBody) set(key string, raw json.RawMessage) string {
 	case client.FieldMinDisk:
 		return decodeInt(raw, "GB", &r.MinDisk)
 	}
-	if readOnly[key] {
+	if client.IsReadOnlyField(key) {
 		return "is read-only: the server sets it"
 	}
 	// Glance's image schema allows extra properties of type string only.

@@ -53,9 +53,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			methodNotAllowed(w, r, http.MethodGet)
 			return
 		}
-		// IMS filters by ?tag=bms|uefi|arm|x86; the sandbox's catalogue has
-		// no such tags, so it lists everything.
-		writeJSON(w, http.StatusOK, s.osVersions)
+		s.handleOSVersions(w, r)
 	default:
 		noSuchAPI(w, r)
 	}

@@ -6,22 +6,18 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
 	"github.com/ims-wizard/ims-wizard/cmd/factory"
 	"github.com/ims-wizard/ims-wizard/ui"
 	"github.com/spf13/cobra"
 )
 
-// Deps are what the command needs from the outside world; tests replace
-// Wizard so that command tests never prompt.
-type Deps struct {
-	IO     *factory.IOStreams
-	Env    factory.Env
-	Conn   *factory.ConnFlags
-	Wizard func(context.Context, ui.Options) (*client.Result, error)
-}
+// Deps are the command's dependencies (factory.Deps).
+type Deps = factory.Deps
 
 // NewCmd returns the root command's create behaviour bound to a cobra command.
 func NewCmd(deps Deps) *cobra.Command {
@@ -45,6 +41,7 @@ built-in sandbox, so it works without a cloud account.`,
 		},
 	}
 	f.register(cmd.Flags())
+	f.registerFrom(cmd.Flags(), deps.Loc)
 	return cmd
 }
 
@@ -52,6 +49,9 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 	io := deps.IO
 	if err := f.checkOutput(); err != nil {
 		return exitcode.Usage(err)
+	}
+	if f.From != "" {
+		return runFrom(ctx, deps, f)
 	}
 	req, parseProblems := f.request()
 	interactive := !f.Yes && !f.DryRun
@@ -63,41 +63,76 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 		return exitcode.Usage(errors.New(msg))
 	}
 	if interactive {
-		return runWizard(ctx, deps, f, req)
+		return runWizard(ctx, deps, f, req, nil)
 	}
 
-	problems := append(parseProblems, validate(f, req)...)
-	if f.NoValidate && len(parseProblems) == 0 {
-		fmt.Fprintln(io.ErrOut, "warning: --no-validate: sending the values as given; the server decides what is valid.")
-	}
-	if errs := problems.Errors(); len(errs) > 0 {
-		printProblems(io, errs)
-		return exitcode.Reported(exitcode.Invalid, &client.ValidationError{Problems: errs})
-	}
-	for _, w := range problems.Warnings() {
-		fmt.Fprintf(io.ErrOut, "warning: %s: %s\n", w.Field, w.Message)
-	}
-
+	// The OS version is judged against the target's list, so when one is
+	// given the target comes first: then every problem, the OS version's
+	// included, is reported at once and with the right verdict (nothing is
+	// created before that: the list is a GET). A dry run sends nothing and
+	// uses the list cached for the target, if fresh.
+	checkOS := !f.NoValidate && strings.TrimSpace(req.OSVersion) != ""
+	cat := client.EmbeddedCatalog()
+	var conn *factory.Connection
+	var target factory.Target
+	var auth client.AuthInfo
 	if f.DryRun {
 		env := deps.Env
 		env.AskPassword = nil // nothing is sent: no reason to ask for a password
-		target, auth, notices, err := deps.Conn.Plan(env)
+		t, a, notices, err := deps.Conn.Plan(env)
 		if err != nil {
 			return err
 		}
 		for _, n := range notices {
 			fmt.Fprintln(io.ErrOut, n)
 		}
-		return printDryRun(io, f.Output, target, auth.Info(), req)
+		target, auth = t, a.Info()
+		if checkOS {
+			cat = factory.CachedCatalog(deps.Env, target)
+			fmt.Fprintln(io.ErrOut, cat.Source.Describe(deps.Loc, time.Now()))
+		}
+	} else if checkOS {
+		c, err := connect(deps)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		conn, target = c, c.Target
+		if cat, err = conn.Catalog(ctx); err != nil {
+			return factory.CatalogFailed(io.ErrOut, err)
+		}
+		if cat.Source.Origin == client.OriginEmbedded {
+			fmt.Fprintln(io.ErrOut, cat.Source.Describe(deps.Loc, time.Now()))
+		}
 	}
 
-	conn, err := deps.Conn.Connect(deps.Env, io.ErrOut)
-	if err != nil {
-		return err
+	problems := append(parseProblems, validate(f, req, cat)...)
+	if f.NoValidate && len(parseProblems) == 0 {
+		fmt.Fprintln(io.ErrOut, "warning: --no-validate: sending the values as given; the server decides what is valid.")
 	}
-	defer conn.Close()
-	for _, n := range conn.Notices {
-		fmt.Fprintln(io.ErrOut, n)
+	if errs := problems.Errors(); len(errs) > 0 {
+		printProblems(io, deps.Loc, errs)
+		if len(errs.For(client.FieldOSVersion)) > 0 && cat.Source.Cached {
+			// A value added to the region since the list was cached.
+			fmt.Fprintln(io.ErrOut, deps.Loc.T("osversions.create.refresh_hint", l10n.Args{
+				"Age": client.Age(deps.Loc, time.Since(cat.Source.ReadAt)), "Command": deps.Conn.RefreshCommand(target)}))
+		}
+		return exitcode.Reported(exitcode.Invalid, &client.ValidationError{Problems: errs})
+	}
+	for _, w := range problems.Warnings() {
+		fmt.Fprintf(io.ErrOut, "warning: %s: %s\n", w.Field, w.Text(deps.Loc))
+	}
+
+	if f.DryRun {
+		return printDryRun(io, f.Output, target, auth, req)
+	}
+	if conn == nil {
+		c, err := connect(deps)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		conn = c
 	}
 	fmt.Fprintf(io.ErrOut, "POST %s/v2/images, credentials: %s\n", strings.TrimRight(conn.Target.Endpoint, "/"), conn.Auth)
 	res, err := conn.Client.Create(ctx, req)
@@ -108,16 +143,32 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 	return printCreated(io, f.Output, conn, res)
 }
 
-// validate applies the request rules unless --no-validate, in which case
-// only well-typedness (already checked by parsing) is required.
-func validate(f *Flags, req client.Request) client.Problems {
+// connect opens the connection and says its notices (the sandbox in use,
+// TLS verification off) before any request.
+func connect(deps Deps) (*factory.Connection, error) {
+	conn, err := deps.Conn.Connect(deps.Env, deps.IO.ErrOut)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range conn.Notices {
+		fmt.Fprintln(deps.IO.ErrOut, n)
+	}
+	return conn, nil
+}
+
+// validate applies the request rules, the OS version's against cat, unless
+// --no-validate, in which case only well-typedness (already checked by
+// parsing) is required.
+func validate(f *Flags, req client.Request, cat *client.Catalog) client.Problems {
 	if f.NoValidate {
 		return nil
 	}
-	return req.Validate(client.EmbeddedCatalog())
+	return req.Validate(cat)
 }
 
-func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request) error {
+// runWizard opens the wizard prefilled from initial; pasted is the paste
+// it came from (--from), nil for flags.
+func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request, pasted *client.Pasted) error {
 	// The wizard owns stderr: an HTTP trace there would be drawn over by
 	// the screen, so --debug goes to a file named when the wizard ends.
 	var trace io.Writer
@@ -137,23 +188,41 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request)
 		return err
 	}
 	defer conn.Close()
-	cat, notice := conn.Catalog(ctx)
-	if notice != "" {
-		fmt.Fprintln(deps.IO.ErrOut, notice)
+	cat, err := conn.Catalog(ctx)
+	if err != nil {
+		return factory.CatalogFailed(deps.IO.ErrOut, err)
 	}
-	res, err := deps.Wizard(ctx, ui.Options{
+	if cat.Source.Origin == client.OriginEmbedded {
+		fmt.Fprintln(deps.IO.ErrOut, cat.Source.Describe(deps.Loc, time.Now()))
+	}
+	initialFields := f.givenFields()
+	if pasted != nil {
+		printPasteNoticesFor(deps, pasted, conn)
+		initialFields = pastedFields(pasted, f)
+	}
+	opts := ui.Options{
 		Creator:       conn.Client,
 		Uploader:      conn.Client,
 		Catalog:       cat,
 		Target:        ui.Target{Kind: conn.Target.Kind, Label: conn.Target.Label, Endpoint: conn.Target.Endpoint},
 		Auth:          conn.Auth,
 		Initial:       initial,
-		InitialFields: f.givenFields(),
+		InitialFields: initialFields,
 		DraftPath:     factory.DraftPath(deps.Env),
 		Accessible:    f.Accessible || factory.EnvFlag(deps.Env.Getenv("ACCESSIBLE")),
 		In:            deps.IO.In,
 		Out:           deps.IO.ErrOut,
-	})
+		Loc:           deps.Loc,
+		Getenv:        deps.Env.Getenv,
+	}
+	if opts.AccessibleMode() {
+		// Ctrl+C is a signal on the cooked terminal of accessible mode:
+		// the wizard takes it to cancel what is in flight.
+		intr, release := deps.Interrupts.Take()
+		defer release()
+		opts.Interrupts = intr
+	}
+	res, err := deps.Wizard(ctx, opts)
 	// The last image of the session is said whatever ended it: an image
 	// created before a Ctrl+C (or an error) still exists.
 	if res != nil && res.Image != nil {

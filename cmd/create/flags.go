@@ -27,6 +27,7 @@ type Flags struct {
 	Output     string
 	NoValidate bool
 	Accessible bool
+	From       string // --from: a pasted body or curl command (from.go)
 
 	changed func(string) bool
 }
@@ -50,35 +51,21 @@ func (f *Flags) register(fs *pflag.FlagSet) {
 	f.changed = func(name string) bool { return fs.Changed(name) }
 }
 
-// request builds the request from the flags. Integers that do not parse are
+// request builds the request from the flags, through the client's one
+// conversion of typed text (client.Input). Integers that do not parse are
 // problems of their field, reported with the others.
 func (f *Flags) request() (client.Request, client.Problems) {
-	r := client.NewRequest()
-	r.Name = f.Name
-	r.OSVersion = f.OSVersion
-	if !f.NoValidate { // --no-validate sends values exactly as given
-		r.OSVersion = client.NormalizeOSVersion(f.OSVersion)
+	in := client.Input{
+		Name: f.Name, OSVersion: f.OSVersion, DiskFormat: f.DiskFormat, ContainerFormat: f.ContainerFormat,
+		Visibility: f.Visibility, MinDisk: f.MinDisk, MinRAM: f.MinRAM, Protected: f.Protected,
+		// One rule for tags everywhere (flags, wizard, sandbox): a newline or
+		// a comma separates them, so --tag a=1,b=2 is two tags.
+		Tags: strings.Join(f.Tags, "\n"),
 	}
-	r.DiskFormat = f.DiskFormat
-	r.ContainerFormat = f.ContainerFormat
-	r.Visibility = f.Visibility
-	r.Protected = f.Protected
-	// One rule for tags everywhere (flags, wizard, sandbox): a newline or a
-	// comma separates them, so --tag a=1,b=2 is two tags, as in the wizard.
-	r.Tags = client.ParseTags(strings.Join(f.Tags, "\n"))
-	var ps client.Problems
-	for _, p := range []struct {
-		field, text string
-		dst         **int64
-	}{{client.FieldMinDisk, f.MinDisk, &r.MinDisk}, {client.FieldMinRAM, f.MinRAM, &r.MinRAM}} {
-		v, problem := client.ParseInt(p.field, p.text)
-		if problem != nil {
-			ps = append(ps, *problem)
-			continue
-		}
-		*p.dst = v
+	if f.NoValidate { // --no-validate sends values exactly as given
+		return in.RequestAsTyped()
 	}
-	return r, ps
+	return in.Request()
 }
 
 // missingForScript lists what a non-interactive run must be given.

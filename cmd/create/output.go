@@ -6,18 +6,23 @@ import (
 	"text/tabwriter"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/ims-wizard/ims-wizard/cmd/factory"
 )
 
-func printProblems(io *factory.IOStreams, errs client.Problems) {
+func printProblems(io *factory.IOStreams, loc *l10n.Localizer, errs client.Problems) {
 	fmt.Fprintf(io.ErrOut, "error: the request is invalid; nothing was sent (%d problem%s):\n", len(errs), plural(len(errs)))
 	for _, p := range errs {
-		fmt.Fprintf(io.ErrOut, "  %s (%s): %s\n", p.Field, flagFor(p.Field), p.Message)
+		fmt.Fprintf(io.ErrOut, "  %s (%s): %s\n", p.Field, flagFor(p.Field), p.Text(loc))
 	}
 }
 
 func printDryRun(io *factory.IOStreams, output string, target factory.Target, auth client.AuthInfo, req client.Request) error {
-	body := req.Body()
+	return printDryRunBody(io, output, target, auth, req.Body())
+}
+
+// printDryRunBody is printDryRun for a body as it is (--from --no-validate).
+func printDryRunBody(io *factory.IOStreams, output string, target factory.Target, auth client.AuthInfo, body []byte) error {
 	if output == "json" {
 		fmt.Fprintf(io.Out, "%s\n", body)
 		return nil

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
@@ -68,6 +70,9 @@ type Connection struct {
 	// use, TLS verification off.
 	Notices []string
 	close   func()
+
+	osCache client.OSListCache // where the target's live OS list is kept
+	catalog *client.Catalog    // the OS catalogue, read once per connection
 }
 
 // Close stops the embedded sandbox, if one was started.
@@ -176,6 +181,10 @@ func (f *ConnFlags) Connect(env Env, debug io.Writer) (*Connection, error) {
 		conn.Target.Endpoint = url
 		conn.Target.Label = "built-in sandbox (" + url + ")"
 		conn.close = func() { _ = srv.Close() }
+	} else {
+		// The in-process sandbox gets a new port each run: a cached list
+		// of it would never be read again, so it is read live each time.
+		conn.osCache = OSCache(env)
 	}
 	cfg := client.Config{Endpoint: conn.Target.Endpoint, Timeout: f.Timeout, CACertFile: f.CACert, Insecure: f.Insecure, Auth: auth}
 	if f.Debug {
@@ -190,16 +199,102 @@ func (f *ConnFlags) Connect(env Env, debug io.Writer) (*Connection, error) {
 	return conn, nil
 }
 
-// Catalog is the OS catalogue for pickers and checks: the live list on real
-// IMS (falling back to the embedded one, with a notice), the embedded one
-// elsewhere.
-func (c *Connection) Catalog(ctx context.Context) (*client.Catalog, string) {
-	if c.Target.Kind != "region" {
-		return client.EmbeddedCatalog(), ""
+// Catalog is the OS catalogue for pickers and checks, read once per
+// connection: the target's live list (cached on disk for a day) wherever it
+// answers GET /v1/cloudimages/os_version, else the embedded catalogue; its
+// Source says which, how old, or why not. The error is a Ctrl+C's or
+// refused credentials (client.ResolveCatalog): see CatalogFailed.
+func (c *Connection) Catalog(ctx context.Context) (*client.Catalog, error) {
+	if c.catalog != nil {
+		return c.catalog, nil
 	}
-	cat, err := c.Client.ListOSVersions(ctx)
-	if err != nil || len(cat.Versions) == 0 {
-		return client.EmbeddedCatalog(), fmt.Sprintf("Could not read the live OS list (%v); using the built-in catalogue.", err)
+	return c.readCatalog(ctx, false)
+}
+
+// RefreshCatalog is Catalog read from the target again, renewing the cache.
+func (c *Connection) RefreshCatalog(ctx context.Context) (*client.Catalog, error) {
+	return c.readCatalog(ctx, true)
+}
+
+func (c *Connection) readCatalog(ctx context.Context, refresh bool) (*client.Catalog, error) {
+	cat, err := client.ResolveCatalog(ctx, c.Client, c.osCache, refresh)
+	if ctx.Err() != nil {
+		return nil, exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
 	}
-	return cat, ""
+	if err != nil {
+		return nil, err
+	}
+	cat.Source.Label = c.Target.Label // a fresh catalogue: ResolveCatalog never shares one
+	c.catalog = cat
+	return cat, nil
+}
+
+// CatalogFailed explains an error of Catalog on w (a Ctrl+C needs no
+// explanation) and returns it with its exit code.
+func CatalogFailed(w io.Writer, err error) error {
+	var done *exitcode.Error
+	if errors.As(err, &done) && done.Reported {
+		return err
+	}
+	ExplainError(w, err)
+	return exitcode.Reported(exitcode.Of(err), err)
+}
+
+// CachedCatalog is the OS catalogue of a run that sends nothing (a dry
+// run): the target's cached live list while fresh, else the embedded one.
+// The built-in sandbox serves the embedded catalogue, so that is its list.
+func CachedCatalog(env Env, target Target) *client.Catalog {
+	if target.Kind == "sandbox" {
+		return client.EmbeddedCatalog()
+	}
+	cat := client.CachedCatalog(target.Endpoint, OSCache(env))
+	cat.Source.Label = target.Label
+	return cat
+}
+
+// OSCache is where live OS lists are kept: $XDG_CACHE_HOME/ims-wizard, else
+// ~/.cache/ims-wizard (a relative XDG_CACHE_HOME is ignored, as the XDG
+// spec says). With neither, nothing is cached.
+func OSCache(env Env) client.OSListCache {
+	base := env.Getenv("XDG_CACHE_HOME")
+	if !filepath.IsAbs(base) {
+		base = ""
+		if env.HomeDir != "" {
+			base = filepath.Join(env.HomeDir, ".cache")
+		}
+	}
+	if base == "" {
+		return client.OSListCache{}
+	}
+	return client.OSListCache{Dir: filepath.Join(base, "ims-wizard")}
+}
+
+// RefreshCommand is the command that renews the cached OS list of target,
+// with the connection flags that reach it, quoted for a POSIX shell.
+func (f *ConnFlags) RefreshCommand(target Target) string {
+	args := []string{"ims-wizard", "os-versions", "--refresh"}
+	switch target.Kind {
+	case "region":
+		args = append(args, "--region", target.Region)
+	case "endpoint":
+		args = append(args, "--endpoint", target.Endpoint)
+	}
+	if f.CACert != "" {
+		args = append(args, "--cacert", f.CACert)
+	}
+	if f.Insecure {
+		args = append(args, "--insecure")
+	}
+	for i, a := range args {
+		args[i] = shellWord(a)
+	}
+	return strings.Join(args, " ")
+}
+
+// shellWord quotes a word for a POSIX shell when it needs it.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -41,12 +41,13 @@ type run struct {
 }
 
 // cleanEnv is an environment without any credential or region, and a home
-// without ~/.huaweicloud, so the outcome does not depend on the machine.
+// without ~/.huaweicloud (nor XDG directories: caches and drafts go to that
+// home), so the outcome does not depend on the machine.
 func cleanEnv(t *testing.T, extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "HUAWEICLOUD_") || strings.HasPrefix(k, "OS_") || k == "HOME" || k == "ACCESSIBLE" ||
+		if strings.HasPrefix(k, "HUAWEICLOUD_") || strings.HasPrefix(k, "OS_") || strings.HasPrefix(k, "XDG_") || k == "HOME" || k == "ACCESSIBLE" ||
 			strings.HasSuffix(strings.ToUpper(k), "_PROXY") {
 			continue
 		}

@@ -1,74 +1,200 @@
 package main
 
 import (
+	"bufio"
+	"context"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ims-wizard/ims-wizard/client"
 )
 
-// The newcomer's path on a real pseudo-terminal: start the wizard, type a
-// name, press Enter through every default, see the created image, quit.
-func TestWizardSmokeInTmux(t *testing.T) {
+// pane is the real binary on a real pseudo-terminal: a tmux session of
+// its own (its own server socket), killed when the test ends.
+type pane struct {
+	t      *testing.T
+	socket string
+}
+
+// newPane runs script (a shell command line) in a w×h tmux pane. The
+// script should end with "; echo EXIT=$?; sleep 60" so that the exit code
+// can be read from the screen.
+func newPane(t *testing.T, w, h int, script string) *pane {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (make test installs it): skipping the pseudo-terminal smoke test")
+		t.Skip("tmux is not installed (make test installs it): skipping the pseudo-terminal test")
 	}
-	socket := "ims-wizard-smoke-" + strings.ReplaceAll(t.Name(), "/", "-")
-	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", append([]string{"-L", socket}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	p := &pane{t: t, socket: "ims-wizard-" + strings.NewReplacer("/", "-", " ", "-").Replace(t.Name())}
+	_ = exec.Command("tmux", "-L", p.socket, "kill-server").Run()
+	p.tmux("new-session", "-d", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), "-s", "main", script)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", p.socket, "kill-server").Run() })
+	return p
+}
+
+func (p *pane) tmux(args ...string) string {
+	p.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", p.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		p.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// screen is what the pane shows now.
+func (p *pane) screen() string { return p.tmux("capture-pane", "-p", "-t", "main") }
+
+// keys sends tmux key names (Enter, C-c, Escape…); text sends literal text.
+func (p *pane) keys(keys ...string) { p.tmux(append([]string{"send-keys", "-t", "main"}, keys...)...) }
+func (p *pane) text(s string)       { p.tmux("send-keys", "-t", "main", "-l", s) }
+
+// waitFor waits until the screen shows what, and returns it.
+func (p *pane) waitFor(what string) string {
+	p.t.Helper()
+	return p.waitUntil(what, func(s string) bool { return strings.Contains(s, what) })
+}
+
+func (p *pane) waitUntil(what string, ok func(string) bool) string {
+	p.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		s := p.screen()
+		if ok(s) {
+			return s
 		}
-		return string(out)
+		if time.Now().After(deadline) {
+			p.t.Fatalf("never saw %s; screen:\n%s", what, s)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// paneEnv is the environment a pane's script starts with: only HOME and
+// PATH of the test's clean environment, and what is given.
+func paneEnv(t *testing.T, extra ...string) string {
 	env := []string{}
 	for _, kv := range cleanEnv(t) {
 		if strings.HasPrefix(kv, "HOME=") || strings.HasPrefix(kv, "PATH=") {
 			env = append(env, kv)
 		}
 	}
-	script := "env -i " + strings.Join(env, " ") + " TERM=xterm-256color XDG_STATE_HOME=" + t.TempDir() + " " + binary + "; echo EXIT=$?; sleep 60"
-	tmux("new-session", "-d", "-x", "100", "-y", "30", "-s", "smoke", script)
-	defer exec.Command("tmux", "-L", socket, "kill-server").Run()
+	return "env -i " + strings.Join(append(env, extra...), " ")
+}
 
-	screen := func() string { return tmux("capture-pane", "-p", "-t", "smoke") }
-	waitFor := func(what string) string {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			s := screen()
-			if strings.Contains(s, what) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("never saw %q; screen:\n%s", what, s)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
-
-	waitFor("Image name")
-	if s := screen(); !strings.Contains(s, "built-in sandbox") || !strings.Contains(s, "credentials") {
+// The newcomer's path on a real pseudo-terminal: start the wizard, type a
+// name, press Enter through every default, see the created image, quit.
+func TestWizardSmokeInTmux(t *testing.T) {
+	p := newPane(t, 100, 30, paneEnv(t, "TERM=xterm-256color", "XDG_STATE_HOME="+t.TempDir())+" "+binary+"; echo EXIT=$?; sleep 60")
+	p.waitFor("Image name")
+	if s := p.screen(); !strings.Contains(s, "built-in sandbox") || !strings.Contains(s, "credentials") {
 		t.Fatalf("header should say where requests go and as whom:\n%s", s)
 	}
-	tmux("send-keys", "-t", "smoke", "-l", "smoke-test")
-	tmux("send-keys", "-t", "smoke", "Enter")
+	p.text("smoke-test")
+	p.keys("Enter")
 	// Enter through every default until the image is created.
 	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(screen(), "Image metadata created") {
+	for !strings.Contains(p.screen(), "Image metadata created") {
 		if time.Now().After(deadline) {
-			t.Fatalf("no image after pressing Enter through the defaults; screen:\n%s", screen())
+			t.Fatalf("no image after pressing Enter through the defaults; screen:\n%s", p.screen())
 		}
-		tmux("send-keys", "-t", "smoke", "Enter")
+		p.keys("Enter")
 		time.Sleep(300 * time.Millisecond)
 	}
-	s := waitFor("queued")
+	s := p.waitFor("queued")
 	if !strings.Contains(s, "smoke-test") || !strings.Contains(s, "id ") {
 		t.Fatalf("result card lacks the name or id:\n%s", s)
 	}
-	tmux("send-keys", "-t", "smoke", "q")
-	s = waitFor("EXIT=")
+	p.keys("q")
+	s = p.waitFor("EXIT=")
 	if !strings.Contains(s, "EXIT=0") || !strings.Contains(s, `"smoke-test" (queued)`) {
 		t.Fatalf("quit should leave the summary and exit 0:\n%s", s)
+	}
+}
+
+// startSandboxServer runs `ims-wizard sandbox` on a free loopback port
+// with the given flags and returns its URL.
+func startSandboxServer(t *testing.T, env []string, flags ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, binary, append([]string{"sandbox", "--addr", "127.0.0.1:0", "--quiet"}, flags...)...)
+	cmd.Env = env
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			for _, f := range strings.Fields(sc.Text()) {
+				if strings.HasPrefix(f, "http://") {
+					urls <- f
+					return
+				}
+			}
+		}
+		close(urls)
+	}()
+	select {
+	case u, ok := <-urls:
+		if !ok {
+			t.Fatal("the sandbox printed no URL")
+		}
+		return u
+	case <-time.After(15 * time.Second):
+		t.Fatal("the sandbox did not start")
+	}
+	return ""
+}
+
+// Accessible mode on a real terminal: Ctrl+C while the create is in flight
+// cancels it and returns to the review (what the prompt promises; cmd/root
+// routes SIGINT to the wizard), nothing is created, and Cancel there exits
+// 130.
+func TestAccessibleCtrlCCancelsTheRequestInTmux(t *testing.T) {
+	state := t.TempDir()
+	env := cleanEnv(t, "XDG_STATE_HOME="+state)
+	url := startSandboxServer(t, env, "--delay", "1m")
+	name := "a11y-ctrl-c-" + strconv.FormatInt(time.Now().UnixNano()%1e6, 10)
+	p := newPane(t, 120, 40, paneEnv(t, "TERM=xterm-256color", "XDG_STATE_HOME="+state)+" "+binary+
+		" --accessible --endpoint "+url+" --name "+name+"; echo EXIT=$?; sleep 60")
+	p.waitFor("Step 1 of 6")
+	// Enter keeps every value, step by step, up to the review's question.
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(p.screen(), "Send this request?") {
+		if time.Now().After(deadline) {
+			t.Fatalf("never reached the review; screen:\n%s", p.screen())
+		}
+		p.keys("Enter")
+		time.Sleep(200 * time.Millisecond)
+	}
+	p.keys("Enter") // Submit
+	p.waitFor("Press Ctrl+C to cancel.")
+	p.keys("C-c")
+	s := p.waitFor("Request cancelled; every answer is kept.")
+	if strings.Contains(s, "EXIT=") {
+		t.Fatalf("Ctrl+C ended the program instead of cancelling the request:\n%s", s)
+	}
+	p.waitUntil("the review asked again", func(s string) bool {
+		return strings.LastIndex(s, "Send this request?") > strings.Index(s, "Request cancelled")
+	})
+	p.text("3") // Cancel
+	p.keys("Enter")
+	s = p.waitFor("EXIT=")
+	if !strings.Contains(s, "EXIT=130") {
+		t.Fatalf("Cancel should exit 130:\n%s", s)
+	}
+	c, err := client.New(client.Config{Endpoint: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if imgs, err := c.ListByName(context.Background(), name); err != nil || len(imgs) != 0 {
+		t.Errorf("the cancelled request created %d images (%v)", len(imgs), err)
 	}
 }

@@ -58,7 +58,7 @@ func TestUploadFailureReportsSettledStatus(t *testing.T) {
 	file, _ := clienttest.RandomFile(t, t.TempDir(), "disk.raw", 1<<20)
 	r := runCLI(t, cleanEnv(t), "upload", "img-1", file, "--endpoint", srv.URL)
 	noPanic(t, r)
-	if r.code != 3 || !strings.Contains(r.stderr, "HTTP 500") || !strings.Contains(r.stderr, "afterwards: image img-1 is now queued") {
+	if r.code != 3 || !strings.Contains(r.stderr, "HTTP 500") || !strings.Contains(r.stderr, "afterwards: GET /v2/images/img-1 says it is now queued") {
 		t.Fatalf("exit %d, want 3 and the status after the server settled:\n%s", r.code, r.stderr)
 	}
 }

@@ -8,9 +8,11 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/ims-wizard/ims-wizard/cmd/create"
 	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
 	"github.com/ims-wizard/ims-wizard/cmd/factory"
@@ -22,13 +24,16 @@ import (
 )
 
 // NewCmd builds the whole command tree from its dependencies.
-func NewCmd(deps create.Deps) *cobra.Command {
+func NewCmd(deps factory.Deps) *cobra.Command {
 	root := create.NewCmd(deps)
 	root.Version = client.Version
 	deps.Conn.Register(root.PersistentFlags())
+	// Read before the commands are built (their help is in that language);
+	// declared so that cobra accepts it and lists it.
+	root.PersistentFlags().String("lang", "", "interface language: en or es (default: from LC_ALL, LC_MESSAGES, LANG)")
 	root.AddCommand(
 		sandboxcmd.NewCmd(deps.IO),
-		osversions.NewCmd(deps.IO, deps.Env, deps.Conn),
+		osversions.NewCmd(deps),
 		upload.NewCmd(deps.IO, deps.Env, deps.Conn),
 	)
 	root.SetIn(deps.IO.In)
@@ -42,8 +47,14 @@ func NewCmd(deps create.Deps) *cobra.Command {
 // Main runs the program with the real world and returns the exit code.
 func Main(version string, args []string) int {
 	client.Version = version
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGTERM ends the run as an interrupt (the wizard restores the
+	// terminal and keeps its draft); SIGINT is routed: see Interrupts.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
+	ctx, interrupt := context.WithCancel(ctx)
+	defer interrupt()
+	interrupts, unwatch := factory.WatchInterrupts(interrupt)
+	defer unwatch()
 	io := factory.System()
 	env := factory.SystemEnv()
 	if io.CanPrompt() {
@@ -55,7 +66,11 @@ func Main(version string, args []string) int {
 			return pw, err
 		}
 	}
-	deps := create.Deps{IO: io, Env: env, Conn: &factory.ConnFlags{}, Wizard: ui.Run}
+	lang, err := chooseLang(args, env.Getenv)
+	if err != nil {
+		return report(io, exitcode.Usage(err))
+	}
+	deps := factory.Deps{IO: io, Env: env, Conn: &factory.ConnFlags{}, Loc: l10n.New(lang), Interrupts: interrupts, Wizard: ui.Run}
 	cmd := NewCmd(deps)
 	cmd.SetArgs(args)
 	defer func() {
@@ -66,7 +81,7 @@ func Main(version string, args []string) int {
 			os.Exit(exitcode.Failure)
 		}
 	}()
-	err := cmd.ExecuteContext(ctx)
+	err = cmd.ExecuteContext(ctx)
 	if err != nil && ctx.Err() != nil {
 		// The signal, not the symptom it caused, decides the exit code.
 		err = exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
@@ -86,4 +101,26 @@ func report(io *factory.IOStreams, err error) int {
 		fmt.Fprintln(io.ErrOut, "interrupted")
 	}
 	return exitcode.Of(err)
+}
+
+// chooseLang is the interface language: --lang if given (before cobra
+// parses anything: the commands' help is built in it), else the locale.
+func chooseLang(args []string, getenv func(string) string) (l10n.Lang, error) {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		v, ok := strings.CutPrefix(a, "--lang=")
+		if !ok && a == "--lang" && i+1 < len(args) {
+			v, ok = args[i+1], true
+		}
+		if ok {
+			lang, err := l10n.ParseLang(v)
+			if err != nil {
+				return "", fmt.Errorf("--lang: %w", err)
+			}
+			return lang, nil
+		}
+	}
+	return l10n.FromEnv(getenv), nil
 }

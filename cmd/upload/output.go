@@ -16,17 +16,19 @@ import (
 // output is everything the command says. Progress and the live status go
 // to stderr, only when stderr is a terminal; the result goes to stdout
 // (with -o json: the final image exactly as the server sent it, alone).
+// The hooks are called by the client's upload pipeline, one at a time.
 type output struct {
 	io     *factory.IOStreams
 	format string
 	conn   *factory.Connection
 	live   bool // stderr is a terminal
 
-	size      int64
+	id        string // the image
 	last      client.UploadProgress
-	drawn     bool // a progress line is on screen
-	statuses  []string
-	statusOut bool // a status line is on screen
+	sending   bool     // the PUT is running: the status is part of the progress line
+	drawn     bool     // a progress line is on screen
+	statuses  []string // in the order seen
+	statusOut bool     // a status line is on screen
 }
 
 func newOutput(io *factory.IOStreams, format string, conn *factory.Connection) *output {
@@ -34,8 +36,8 @@ func newOutput(io *factory.IOStreams, format string, conn *factory.Connection) *
 }
 
 func (o *output) started(check *client.UploadCheck, file *imagefile.Info) {
-	o.size = check.Size
-	o.statuses = []string{check.Image.Image.Status}
+	o.sending, o.id = true, check.Image.Image.ID
+	o.last = client.UploadProgress{Total: check.Size}
 	if o.live {
 		img := check.Image.Image
 		what := client.FormatBytes(check.Size)
@@ -47,80 +49,77 @@ func (o *output) started(check *client.UploadCheck, file *imagefile.Info) {
 	}
 }
 
-// progress rewrites one line on stderr: bytes, percentage, rate, ETA. It is
-// called by the client at most every 100 ms.
+// progress rewrites one line on stderr: bytes, percentage, rate, ETA and
+// the image's status as last read.
 func (o *output) progress(p client.UploadProgress) {
 	o.last = p
+	o.drawProgress()
+}
+
+func (o *output) drawProgress() {
 	if !o.live {
 		return
 	}
-	eta := "--:--"
-	if d := p.ETA(); d > 0 || p.Sent >= p.Total {
-		eta = clock(d)
-	}
-	fmt.Fprintf(o.io.ErrOut, "\r\x1b[K  %s / %s (%3.0f%%)  %s/s  ETA %s",
-		client.FormatBytes(p.Sent), client.FormatBytes(p.Total), 100*p.Fraction(), client.FormatBytes(int64(p.Rate)), eta)
+	p := o.last
+	fmt.Fprintf(o.io.ErrOut, "\r\x1b[K  %s / %s (%3.0f%%)  %s/s  ETA %s  · %s",
+		client.FormatBytes(p.Sent), client.FormatBytes(p.Total), 100*p.Fraction(), client.FormatBytes(int64(p.Rate)), p.ETAText(),
+		client.Inert(o.current()))
 	o.drawn = true
 }
 
-func (o *output) endProgress() {
-	if o.drawn {
-		fmt.Fprintln(o.io.ErrOut)
-		o.drawn = false
+func (o *output) current() string {
+	if n := len(o.statuses); n > 0 {
+		return o.statuses[n-1]
 	}
+	return ""
 }
 
 func (o *output) uploaded(res *client.UploadResult) {
+	o.sending = false
+	o.endLines()
 	if o.live {
 		fmt.Fprintf(o.io.ErrOut, "Sent %s in %s (%s/s), MD5 %s\n",
 			client.FormatBytes(res.Bytes), res.Latency.Round(time.Millisecond), client.FormatBytes(int64(res.Rate())), res.MD5)
 	}
 }
 
-// status shows the image's status live: "Status: queued → saving → active".
+// status follows the image's status: in the progress line while the file
+// is sent, then on a line of its own: "Status: queued → saving → active".
 func (o *output) status(st string) {
-	if !o.live {
-		return
-	}
-	if !o.statusOut {
+	o.statuses = append(o.statuses, st)
+	switch {
+	case !o.live:
+	case o.sending:
+		if o.drawn {
+			o.drawProgress()
+		}
+	case !o.statusOut:
 		fmt.Fprintf(o.io.ErrOut, "Status: %s", client.Inert(strings.Join(o.statuses, " → ")))
 		o.statusOut = true
-	}
-	if n := len(o.statuses); n == 0 || o.statuses[n-1] != st {
+	default:
 		fmt.Fprintf(o.io.ErrOut, " → %s", client.Inert(st))
 	}
-	o.statuses = appendStatus(o.statuses, st)
 }
 
-func appendStatus(list []string, st string) []string {
-	if n := len(list); n > 0 && list[n-1] == st {
-		return list
-	}
-	return append(list, st)
-}
-
-func (o *output) endStatus() {
-	if o.statusOut {
+// endLines ends the progress or status line on screen.
+func (o *output) endLines() {
+	if o.drawn || o.statusOut {
 		fmt.Fprintln(o.io.ErrOut)
-		o.statusOut = false
+		o.drawn, o.statusOut = false, false
 	}
 }
 
-func (o *output) interrupted(after string) {
-	fmt.Fprintf(o.io.ErrOut, "Upload interrupted after %s of %s.\n", client.FormatBytes(o.last.Sent), client.FormatBytes(o.size))
-	if after != "" {
-		fmt.Fprintf(o.io.ErrOut, "  %s\n", after)
-	}
+func (o *output) interrupted(out client.UploadOutcome) {
+	fmt.Fprintf(o.io.ErrOut, "Upload interrupted after %s of %s.\n", client.FormatBytes(out.Progress.Sent), client.FormatBytes(out.Progress.Total))
+	fmt.Fprintf(o.io.ErrOut, "  %s\n", out.StatusAfter(nil, o.id))
 }
 
 // stoppedWaiting says what an interrupt during the wait for active left:
 // the file sent, its checksum not checked, the image's status now.
-func (o *output) stoppedWaiting(res *client.UploadResult, after string) {
+func (o *output) stoppedWaiting(out client.UploadOutcome) {
 	fmt.Fprintf(o.io.ErrOut, "Stopped waiting for the image: the file was sent (%s, MD5 %s) but its checksum was not checked.\n",
-		client.FormatBytes(res.Bytes), res.MD5)
-	if after != "" {
-		fmt.Fprintf(o.io.ErrOut, "  %s\n", after)
-	}
+		client.FormatBytes(out.Sent.Bytes), out.Sent.MD5)
+	fmt.Fprintf(o.io.ErrOut, "  %s\n", out.StatusAfter(nil, o.id))
 }
 
 // done prints the result: the final image and the verified checksum.
@@ -172,13 +171,4 @@ func (o *output) failure(err error, after string) error {
 		fmt.Fprintf(o.io.ErrOut, "  afterwards: %s\n", after)
 	}
 	return exitcode.Reported(exitcode.Of(err), err)
-}
-
-// clock formats a duration as m:ss (or h:mm:ss).
-func clock(d time.Duration) string {
-	s := int64(d.Round(time.Second) / time.Second)
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
 	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
@@ -28,8 +27,8 @@ the server's checksum equals the file's MD5.
 Before sending it checks that the file is a regular, readable file and that the image exists and
 is queued, and it reads the file's header: a file whose format (qcow2, vhd, vhdx, vmdk, iso, raw,
 …) is not the image's disk_format, that holds only part of a disk, or whose header is damaged is
-refused (exit 2) unless --force is given. On Huawei Cloud, files of 2 GB and more must go through OBS (register the image from
-OBS instead), and AK/SK signing covers bodies up to 12 MB only: larger uploads need a token
+refused (exit 2) unless --force is given. On Huawei Cloud, files of 2 GB and more must go through
+OBS (register the image from OBS instead), and AK/SK signing covers bodies up to 12 MB only: larger uploads need a token
 (OS_AUTH_TOKEN or an IAM password login).
 
 --timeout bounds each call; for the upload itself it bounds the time without progress, not the
@@ -69,7 +68,6 @@ func run(ctx context.Context, io *factory.IOStreams, env factory.Env, cf *factor
 	}
 	c := conn.Client
 	out := newOutput(io, f.Output, conn)
-
 	check, err := c.CheckUpload(ctx, id, path)
 	if err != nil {
 		return out.failure(err, "")
@@ -79,57 +77,24 @@ func run(ctx context.Context, io *factory.IOStreams, env factory.Env, cf *factor
 		return out.failure(err, "")
 	}
 	out.started(check, file)
-
-	res, err := c.UploadFile(ctx, id, path, out.progress)
-	out.endProgress()
-	if err != nil {
-		// Say truthfully what the server did with the image.
-		after := statusAfter(ctx, c, id)
-		if ctx.Err() != nil {
-			out.interrupted(after)
-			return exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
-		}
-		return out.failure(err, after)
-	}
-	out.uploaded(res)
-
-	final, err := wait(ctx, c, id, f.Wait, out.status)
-	out.endStatus()
+	o := c.RunUpload(ctx, check, client.UploadOptions{Wait: f.Wait, Hooks: client.UploadHooks{
+		Progress: out.progress,
+		Status:   out.status,
+		Sent:     out.uploaded,
+	}})
+	out.endLines()
 	switch {
-	case err != nil && ctx.Err() != nil:
-		out.stoppedWaiting(res, statusAfter(ctx, c, id))
+	case o.Stopped && o.Sent == nil:
+		out.interrupted(o)
 		return exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
-	case err != nil:
-		return out.failure(err, "") // a *client.WaitTimeoutError when --wait ran out
+	case o.Stopped:
+		out.stoppedWaiting(o)
+		return exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
+	case o.Err != nil && o.Sent == nil:
+		// Say truthfully what the server did with the image.
+		return out.failure(o.Err, o.StatusAfter(nil, id))
+	case o.Err != nil:
+		return out.failure(o.Err, "") // a *client.WaitTimeoutError when --wait ran out, a checksum mismatch…
 	}
-	checked, err := client.VerifyUpload(final.Image, res.MD5)
-	if err != nil {
-		return out.failure(err, "")
-	}
-	return out.done(final, res, checked)
-}
-
-// wait reads the image back until it is active, killed or deleted, for at
-// most max (0: read it once).
-func wait(ctx context.Context, c *client.Client, id string, max time.Duration, onStatus func(string)) (*client.Result, error) {
-	if max == 0 {
-		res, err := c.Get(ctx, id)
-		if err == nil {
-			onStatus(res.Image.Status)
-		}
-		return res, err
-	}
-	return client.WaitUploaded(ctx, c.WaitForStatus, id, max, onStatus)
-}
-
-// statusAfter reads the image after a stopped or failed upload (even when
-// ctx was interrupted, and again while it still says saving) and says what
-// its status is now.
-func statusAfter(ctx context.Context, c *client.Client, id string) string {
-	res, err := client.SettleAfterUpload(ctx, c.Get, id)
-	if err != nil {
-		return fmt.Sprintf("its status could not be read afterwards (%s)", client.Inert(err.Error()))
-	}
-	st := res.Image.Status
-	return fmt.Sprintf("image %s is now %s: %s", client.Inert(id), client.Inert(st), client.StatusMeaning(st))
+	return out.done(o.Final, o.Sent, o.Checked)
 }

@@ -19,9 +19,10 @@ import (
 	"github.com/ims-wizard/ims-wizard/client"
 )
 
-// pickPage chooses the image file to upload: a directory listing (starting
-// in the current directory) or a typed path. The chosen path goes through
-// the client's CheckUpload; a refusal is shown here, nothing sent.
+// fileChooser chooses the image file to upload: a directory listing
+// (starting in the current directory) or a typed path. The chosen path goes
+// through the client's CheckUpload; a refusal is shown here, nothing sent.
+// A checked file goes up as fileChosenMsg; esc as chooserBackMsg.
 //
 // It is not bubbles' filepicker: in v1.0.0 that one panics drawing an
 // entry removed after the listing (nil FileInfo), keeps the old listing
@@ -29,7 +30,9 @@ import (
 // above a relative start ("."), prints file names raw (terminal controls),
 // loses the cursor on resize, and binds esc and letters a path cannot then
 // be typed with.
-type pickPage struct {
+type fileChooser struct {
+	c       *common
+	image   *client.Image // the image the file is for
 	dir     string
 	entries []fileEntry
 	readErr error
@@ -49,6 +52,16 @@ type pickPage struct {
 	cancel    context.CancelFunc
 	spin      spinner.Model
 }
+
+// fileChosenMsg: the file was checked and can be sent; dir is where the
+// chooser was, to open there next time.
+type fileChosenMsg struct {
+	check *client.UploadCheck
+	dir   string
+}
+
+// chooserBackMsg: back to the result, nothing sent.
+type chooserBackMsg struct{ dir string }
 
 // fileEntry is one line of the listing.
 type fileEntry struct {
@@ -73,10 +86,8 @@ type (
 	}
 )
 
-// enterPick opens the file picker, in the directory it was last left in
-// (the current directory the first time).
-func (m *model) enterPick() tea.Cmd {
-	dir := m.pickDir
+// newFileChooser opens the chooser in dir (the current directory when "").
+func newFileChooser(c *common, img *client.Image, dir string) (*fileChooser, tea.Cmd) {
 	if dir == "" {
 		if wd, err := os.Getwd(); err == nil {
 			dir = wd
@@ -85,24 +96,26 @@ func (m *model) enterPick() tea.Cmd {
 		}
 	}
 	in := textinput.New()
-	in.Prompt = "path "
-	in.Placeholder = "type a path (~ and relative paths work), Enter uploads it"
+	in.Prompt = c.T("ui.chooser.path") + " "
+	in.Placeholder = c.T("ui.chooser.path_placeholder")
 	in.CharLimit = 4096
 	in.Cursor.SetMode(cursor.CursorStatic) // no blink: a frame changes only when something did
-	in.PromptStyle = m.c.st.label
-	in.PlaceholderStyle = m.c.st.subtle
-	m.pick = pickPage{input: in}
-	m.page = pageUploadPick
-	return m.readDir(dir, "")
+	in.PromptStyle = c.st.label
+	in.PlaceholderStyle = c.st.subtle
+	in.TextStyle = c.r.NewStyle()
+	in.Cursor.Style = c.r.NewStyle()
+	in.Cursor.TextStyle = c.r.NewStyle()
+	in.CompletionStyle = c.st.subtle
+	p := &fileChooser{c: c, image: img, input: in}
+	p.resize()
+	return p, p.readDir(dir, "")
 }
 
 // readDir lists dir on a goroutine (a slow or huge directory never blocks
 // the screen); focus names the entry the cursor goes to.
-func (m *model) readDir(dir, focus string) tea.Cmd {
-	p := &m.pick
+func (p *fileChooser) readDir(dir, focus string) tea.Cmd {
 	p.readSeq++
 	p.dir, p.reading, p.focus, p.readErr = filepath.Clean(dir), true, focus, nil
-	m.pickDir = p.dir
 	seq, d := p.readSeq, p.dir
 	return func() tea.Msg {
 		entries, err := listDir(d)
@@ -175,7 +188,7 @@ func fileKind(mode os.FileMode) string {
 
 // firstChoice is where the cursor starts in a listing: the first regular
 // file, else the first entry that is not "..".
-func (p *pickPage) firstChoice() int {
+func (p *fileChooser) firstChoice() int {
 	first := -1
 	for i, e := range p.entries {
 		switch {
@@ -188,10 +201,9 @@ func (p *pickPage) firstChoice() int {
 	return max(first, 0)
 }
 
-func (m *model) onDirRead(msg dirReadMsg) (tea.Model, tea.Cmd) {
-	p := &m.pick
-	if msg.seq != p.readSeq || m.page != pageUploadPick {
-		return m, nil
+func (p *fileChooser) onDirRead(msg dirReadMsg) {
+	if msg.seq != p.readSeq {
+		return
 	}
 	p.reading, p.entries, p.readErr = false, msg.entries, msg.err
 	p.cursor, p.offset = p.firstChoice(), 0
@@ -200,22 +212,20 @@ func (m *model) onDirRead(msg dirReadMsg) (tea.Model, tea.Cmd) {
 			p.cursor = i
 		}
 	}
-	p.scroll(m)
-	return m, nil
+	p.scroll()
 }
 
 // startCheck runs CheckUpload on path; the answer arrives as checkedMsg.
-func (m *model) startCheck(path string) tea.Cmd {
-	p := &m.pick
+func (p *fileChooser) startCheck(path string) tea.Cmd {
 	if p.cancel != nil {
 		p.cancel()
 	}
-	ctx, cancel := context.WithCancel(m.ctx)
+	ctx, cancel := context.WithCancel(p.c.ctx)
 	p.checkSeq++
 	p.checking, p.checkPath, p.cancel, p.problem = true, path, cancel, nil
 	// A new spinner: the ticks of an earlier check's are ignored.
-	p.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(m.c.st.accent))
-	up, id, seq := m.c.opts.Uploader, m.result.res.Image.ID, p.checkSeq
+	p.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(p.c.st.accent))
+	up, id, seq := p.c.opts.Uploader, p.image.ID, p.checkSeq
 	check := func() tea.Msg {
 		c, err := up.CheckUpload(ctx, id, path)
 		return checkedMsg{seq: seq, check: c, err: err}
@@ -223,56 +233,80 @@ func (m *model) startCheck(path string) tea.Cmd {
 	return tea.Batch(check, p.spin.Tick)
 }
 
-func (m *model) onChecked(msg checkedMsg) (tea.Model, tea.Cmd) {
-	p := &m.pick
-	if msg.seq != p.checkSeq || m.page != pageUploadPick || !p.checking {
-		return m, nil
+func (p *fileChooser) onChecked(msg checkedMsg) (tea.Cmd, tea.Msg) {
+	if msg.seq != p.checkSeq || !p.checking {
+		return nil, nil
 	}
 	p.checking = false
 	p.cancel()
 	if msg.err == nil && msg.check == nil {
-		msg.err = errors.New("the check returned nothing")
+		msg.err = errors.New(p.c.T("ui.chooser.check_empty"))
 	}
 	if msg.err != nil {
 		p.problem = msg.err
-		return m, nil
+		return nil, nil
 	}
 	p.typing = false
 	p.input.Blur()
-	return m, m.startUpload(msg.check)
+	return nil, fileChosenMsg{check: msg.check, dir: p.dir}
 }
 
-func (m *model) pickKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
-	p := &m.pick
+func (p *fileChooser) busy() bool { return false }
+
+func (p *fileChooser) update(msg tea.Msg) (tea.Cmd, tea.Msg) {
+	switch msg := msg.(type) {
+	case dirReadMsg:
+		p.onDirRead(msg)
+		return nil, nil
+	case checkedMsg:
+		return p.onChecked(msg)
+	case spinner.TickMsg:
+		if !p.checking {
+			return nil, nil
+		}
+		var cmd tea.Cmd
+		p.spin, cmd = p.spin.Update(msg)
+		return cmd, nil
+	case tea.KeyMsg:
+		return p.key(msg)
+	}
+	return nil, nil
+}
+
+func (p *fileChooser) key(k tea.KeyMsg) (tea.Cmd, tea.Msg) {
+	km := p.c.keys
 	if p.checking {
-		if k.Type == tea.KeyEsc {
+		if key.Matches(k, km.CancelCheck) {
 			p.cancel()
 			p.checking = false
 			p.problem = errCheckCancelled
 		}
-		return m, nil
+		return nil, nil
 	}
 	if p.typing {
-		switch k.Type {
-		case tea.KeyEnter:
+		switch {
+		case key.Matches(k, km.PathUpload):
 			path := resolvePath(p.input.Value(), p.dir)
 			if path == "" {
-				return m, nil
+				return nil, nil
 			}
-			return m, m.startCheck(path)
-		case tea.KeyTab, tea.KeyEsc:
+			return p.startCheck(path), nil
+		case key.Matches(k, km.PathList):
 			p.typing = false
 			p.input.Blur()
-			return m, nil
+			return nil, nil
 		}
 		var cmd tea.Cmd
 		p.input, cmd = p.input.Update(k)
-		return m, cmd
+		return cmd, nil
 	}
-	switch k.String() {
-	case "esc":
-		return m, m.leavePick()
-	case "tab", "/", "~":
+	switch {
+	case key.Matches(k, km.FileBack):
+		if p.cancel != nil {
+			p.cancel()
+		}
+		return nil, chooserBackMsg{dir: p.dir}
+	case key.Matches(k, km.FileType):
 		p.typing = true
 		value := p.dir + string(filepath.Separator)
 		if p.dir == string(filepath.Separator) {
@@ -283,70 +317,59 @@ func (m *model) pickKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		p.input.SetValue(value)
 		p.input.CursorEnd()
-		return m, p.input.Focus()
-	case "up", "k", "ctrl+p":
-		p.move(m, -1)
-	case "down", "j", "ctrl+n":
-		p.move(m, 1)
-	case "pgup", "ctrl+u":
-		p.move(m, -max(p.listHeight(m), 1))
-	case "pgdown", "ctrl+d":
-		p.move(m, max(p.listHeight(m), 1))
-	case "home", "g":
-		p.move(m, -len(p.entries))
-	case "end", "G":
-		p.move(m, len(p.entries))
-	case "left", "backspace", "h":
-		return m, m.pickParent()
-	case "enter", "right", "l":
+		return p.input.Focus(), nil
+	case key.Matches(k, km.FileUp):
+		p.move(-1)
+	case key.Matches(k, km.FileDown):
+		p.move(1)
+	case key.Matches(k, km.FilePageUp):
+		p.move(-max(p.listHeight(), 1))
+	case key.Matches(k, km.FilePageDown):
+		p.move(max(p.listHeight(), 1))
+	case key.Matches(k, km.FileTop):
+		p.move(-len(p.entries))
+	case key.Matches(k, km.FileBottom):
+		p.move(len(p.entries))
+	case key.Matches(k, km.FileParent):
+		return p.parent(), nil
+	case key.Matches(k, km.FileOpen):
 		if p.reading || p.cursor >= len(p.entries) {
-			return m, nil
+			return nil, nil
 		}
 		e := p.entries[p.cursor]
 		switch {
 		case e.up:
-			return m, m.pickParent()
+			return p.parent(), nil
 		case e.dir:
-			return m, m.readDir(filepath.Join(p.dir, e.name), "")
-		case k.String() == "enter":
-			return m, m.startCheck(filepath.Join(p.dir, e.name))
+			return p.readDir(filepath.Join(p.dir, e.name), ""), nil
+		case k.Type == tea.KeyEnter:
+			return p.startCheck(filepath.Join(p.dir, e.name)), nil
 		}
 	}
-	return m, nil
+	return nil, nil
 }
 
 var errCheckCancelled = errors.New("check cancelled; nothing was sent")
 
-func (m *model) pickParent() tea.Cmd {
-	p := &m.pick
+func (p *fileChooser) parent() tea.Cmd {
 	parent := filepath.Dir(p.dir)
 	if parent == p.dir {
 		return nil
 	}
-	return m.readDir(parent, filepath.Base(p.dir))
+	return p.readDir(parent, filepath.Base(p.dir))
 }
 
-// leavePick goes back to the result view, nothing sent.
-func (m *model) leavePick() tea.Cmd {
-	if m.pick.cancel != nil {
-		m.pick.cancel()
-	}
-	m.page = pageResult
-	m.result.layout(m)
-	return nil
-}
-
-func (p *pickPage) move(m *model, delta int) {
+func (p *fileChooser) move(delta int) {
 	if len(p.entries) == 0 {
 		return
 	}
 	p.cursor = clampInt(p.cursor+delta, 0, len(p.entries)-1)
-	p.scroll(m)
+	p.scroll()
 }
 
 // scroll keeps the cursor in view at the current list height.
-func (p *pickPage) scroll(m *model) {
-	h := max(p.listHeight(m), 1)
+func (p *fileChooser) scroll() {
+	h := max(p.listHeight(), 1)
 	if p.cursor < p.offset {
 		p.offset = p.cursor
 	}
@@ -356,46 +379,42 @@ func (p *pickPage) scroll(m *model) {
 	p.offset = clampInt(p.offset, 0, max(len(p.entries)-h, 0))
 }
 
-func (p *pickPage) layout(m *model) {
-	p.input.Width = max(m.c.contentWidth()-lipgloss.Width(p.input.Prompt)-1, 10)
-	p.scroll(m)
+func (p *fileChooser) resize() tea.Cmd {
+	p.input.Width = max(p.c.contentWidth()-lipgloss.Width(p.input.Prompt)-1, 10)
+	p.scroll()
+	return nil
 }
 
-func (p *pickPage) tick(msg spinner.TickMsg) tea.Cmd {
-	if !p.checking {
-		return nil
-	}
-	var cmd tea.Cmd
-	p.spin, cmd = p.spin.Update(msg)
-	return cmd
-}
+func (p *fileChooser) status() string { return p.c.st.accent.Render(p.c.T("ui.chooser.status")) }
 
-func (p *pickPage) keys() []key.Binding {
+func (p *fileChooser) keys() []key.Binding {
+	km := p.c.keys
 	switch {
 	case p.checking:
-		return []key.Binding{keyCancelCheck, keyQuit}
+		return []key.Binding{km.CancelCheck, km.Quit}
 	case p.typing:
-		return []key.Binding{keyPathUpload, keyPathList, keyQuit}
+		return []key.Binding{km.PathUpload, km.PathList, km.Quit}
 	}
-	return []key.Binding{keyMove, keyPickChoose, keyPickUp, keyPickType, keyPickBack, keyQuit}
+	return []key.Binding{km.FileUp, km.FileDown, km.FileOpen, km.FileParent, km.FileType, km.FileBack, km.Quit}
 }
 
 // head is everything above the listing; the listing takes the rest. On a
 // short terminal the blank lines and the image line go first, and the
 // refusal is cut to leave the path and a line of the listing in view.
-func (p *pickPage) head(m *model) []string {
-	st, cw, bh := m.c.st, m.c.contentWidth(), m.c.bodyHeight()
+func (p *fileChooser) head() []string {
+	c := p.c
+	st, cw, bh := c.st, c.contentWidth(), c.bodyHeight()
 	roomy := bh >= 14
-	img := m.result.res.Image
-	lines := []string{st.stepTitle.Render("Upload the image file")}
+	img := p.image
+	lines := []string{st.stepTitle.Render(c.T("ui.chooser.title"))}
 	if roomy {
-		lines = append(lines, ansi.Truncate(st.subtle.Render(fmt.Sprintf("to image %s %q", client.Inert(img.ID), client.Inert(img.Name))), cw, "…"))
+		lines = append(lines, ansi.Truncate(st.subtle.Render(c.T("ui.chooser.to_image", map[string]any{"ID": client.Inert(img.ID), "Name": fmt.Sprintf("%q", client.Inert(img.Name))})), cw, "…"))
 	}
 	if p.problem != nil {
 		if roomy {
 			lines = append(lines, "")
 		}
-		problem := refusalLines(m.c, p.problem, cw)
+		problem := refusalLines(c, p.problem, cw)
 		if limit := max(bh-4, 1); !roomy && len(problem) > limit {
 			problem = problem[:limit]
 		}
@@ -406,39 +425,39 @@ func (p *pickPage) head(m *model) []string {
 	}
 	switch {
 	case p.checking:
-		lines = append(lines, p.spin.View()+" "+ansi.Truncate("Checking "+client.Inert(p.checkPath)+" …", cw-2, "…"))
+		lines = append(lines, p.spin.View()+" "+ansi.Truncate(c.T("ui.chooser.checking", map[string]any{"Path": client.Inert(p.checkPath)}), cw-2, "…"))
 	case p.typing:
 		lines = append(lines, p.input.View())
 	default:
-		lines = append(lines, st.label.Render("path ")+st.subtle.Render("(tab to type one, or choose below)"))
+		lines = append(lines, st.label.Render(c.T("ui.chooser.path")+" ")+st.subtle.Render(c.T("ui.chooser.path_hint")))
 	}
 	if roomy {
 		lines = append(lines, "")
 	}
 	lines = append(lines, st.bold.Render(truncateLeft(client.Inert(p.dir), cw)))
 	if p.readErr != nil {
-		lines = append(lines, wrapPrefix(st.warn, "! ", "cannot read all of this directory: "+client.Inert(p.readErr.Error()), cw)...)
+		lines = append(lines, wrapPrefix(st.warn, "! ", c.T("ui.chooser.read_partly", map[string]any{"Error": client.Inert(p.readErr.Error())}), cw)...)
 	}
 	return lines
 }
 
-func (p *pickPage) listHeight(m *model) int {
-	return m.c.bodyHeight() - len(p.head(m))
+func (p *fileChooser) listHeight() int {
+	return p.c.bodyHeight() - len(p.head())
 }
 
-func (p *pickPage) view(m *model) string {
-	lines := p.head(m)
-	h := m.c.bodyHeight() - len(lines)
-	st, cw := m.c.st, m.c.contentWidth()
+func (p *fileChooser) view() string {
+	lines := p.head()
+	h := p.c.bodyHeight() - len(lines)
+	st, cw := p.c.st, p.c.contentWidth()
 	switch {
 	case p.reading && len(p.entries) == 0:
-		lines = append(lines, st.subtle.Render("reading…"))
+		lines = append(lines, st.subtle.Render(p.c.T("ui.chooser.reading")))
 	case len(p.entries) == 0:
-		lines = append(lines, st.subtle.Render("(empty: no files to show; hidden ones are left out, tab types a path)"))
+		lines = append(lines, st.subtle.Render(p.c.T("ui.chooser.empty")))
 	}
 	offset := clampInt(p.offset, 0, max(len(p.entries)-max(h, 1), 0))
 	for i := offset; i < len(p.entries) && i < offset+h; i++ {
-		lines = append(lines, p.row(m, p.entries[i], i == p.cursor, cw))
+		lines = append(lines, p.row(p.entries[i], i == p.cursor, cw))
 	}
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, cw, "…")
@@ -447,17 +466,18 @@ func (p *pickPage) view(m *model) string {
 }
 
 // row is one entry: name (inert), then its size or kind at the right.
-func (p *pickPage) row(m *model, e fileEntry, selected bool, cw int) string {
-	st := m.c.st
+func (p *fileChooser) row(e fileEntry, selected bool, cw int) string {
+	c := p.c
+	st := c.st
 	name := client.Inert(e.name)
 	right := ""
 	switch {
 	case e.up:
-		name, right = "..", "parent"
+		name, right = "..", c.T("ui.chooser.parent")
 	case e.dir:
 		name += string(filepath.Separator)
 	case e.other != "":
-		right = e.other
+		right = kindLabel(c, e.other)
 	default:
 		right = client.FormatBytes(e.size)
 	}
@@ -474,36 +494,24 @@ func (p *pickPage) row(m *model, e fileEntry, selected bool, cw int) string {
 	return "  " + text
 }
 
-// truncateLeft keeps the end of a path that is too long: "…/images/2024".
-func truncateLeft(s string, w int) string {
-	if lipgloss.Width(s) <= w {
-		return s
-	}
-	rs := []rune(s)
-	for len(rs) > 0 && lipgloss.Width("…"+string(rs)) > w {
-		rs = rs[1:]
-	}
-	return "…" + string(rs)
-}
-
 // refusalLines explain why an upload is not sent: the check's refusal
 // (message and what to do), or the failed read of the image.
 func refusalLines(c *common, err error, width int) []string {
 	st := c.st
 	if errors.Is(err, errCheckCancelled) {
-		return wrapPrefix(st.warn, "! ", "Check cancelled; nothing was sent.", width)
+		return wrapPrefix(st.warn, "! ", c.T("ui.chooser.check_cancelled"), width)
 	}
-	msg, hint := refusalText(err)
-	lines := wrapPrefix(st.err, "✗ ", msg+"; nothing was sent.", width)
+	msg, hint := refusalText(c, err)
+	lines := wrapPrefix(st.err, "✗ ", c.T("ui.chooser.refused", map[string]any{"Reason": msg}), width)
 	if hint != "" {
-		lines = append(lines, wrapPrefix(st.subtle, "  ", "what to do: "+hint, width)...)
+		lines = append(lines, wrapPrefix(st.subtle, "  ", c.T("ui.chooser.what_to_do", map[string]any{"Hint": hint}), width)...)
 	}
 	return lines
 }
 
 // refusalText is why an upload is not sent, and what to do: the check's
 // refusal, or the failed read of the image (client.Explain, on one line).
-func refusalText(err error) (msg, hint string) {
+func refusalText(c *common, err error) (msg, hint string) {
 	x := client.Explain(err)
 	msg = x.Summary
 	for _, label := range []string{client.RowMessage, client.RowCause} {
@@ -514,7 +522,22 @@ func refusalText(err error) (msg, hint string) {
 	var ae *client.APIError
 	var ne *client.NetworkError
 	if errors.As(err, &ae) || errors.As(err, &ne) {
-		msg = "reading the image failed: " + msg
+		msg = c.T("ui.chooser.read_image_failed", map[string]any{"Error": msg})
 	}
 	return msg, x.Value(client.RowHint)
+}
+
+// kindLabel names what a listed entry is when it is not a regular file.
+func kindLabel(c *common, kind string) string {
+	switch kind {
+	case "pipe":
+		return c.T("ui.chooser.kind.pipe")
+	case "socket":
+		return c.T("ui.chooser.kind.socket")
+	case "device":
+		return c.T("ui.chooser.kind.device")
+	case "broken link":
+		return c.T("ui.chooser.kind.broken_link")
+	}
+	return c.T("ui.chooser.kind.special")
 }

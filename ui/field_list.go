@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"fmt"
+	"errors"
 	"io"
 	"strings"
 	"unicode"
@@ -10,16 +10,18 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
-// picker is a filterable single-choice huh field that renders only the
+// listField is a filterable single-choice huh field that renders only the
 // options in view, so a keystroke costs the same at 20 options or 2,000
 // (huh's Select renders every option on every frame, and with a fixed
-// height it scrolls the cursor to the top row). It is used for the OS
-// pickers; its accessible mode is huh's Select over the same options.
-type picker struct {
+// height it scrolls the cursor to the top row). It is the OS lists' and the
+// disk format's field; accessible mode asks the same options with a line
+// prompt instead.
+type listField struct {
 	key, title string
-	options    []pickOption
+	options    []listOption
 	value      *string
 	validate   func(string) error
 
@@ -34,21 +36,22 @@ type picker struct {
 	width   int
 	height  int // total height; 0 means every option
 	theme   *huh.Theme
-	keymap  huh.SelectKeyMap
+	keymap  listKeyMap
+	loc     *l10n.Localizer
 }
 
-type pickOption struct {
+type listOption struct {
 	label, value string
 	match        string // lower-cased label, for the filter
 }
 
-var _ huh.Field = (*picker)(nil)
+var _ huh.Field = (*listField)(nil)
 
-func newPicker(k, title string, labels, values []string, value *string) *picker {
-	p := &picker{key: k, title: title, value: value, validate: func(string) error { return nil }}
-	p.options = make([]pickOption, len(labels))
-	for i := range labels {
-		p.options[i] = pickOption{label: labels[i], value: values[i], match: strings.ToLower(labels[i])}
+func newListField(k, title string, opts []option, value *string, loc *l10n.Localizer) *listField {
+	p := &listField{key: k, title: title, value: value, validate: func(string) error { return nil }, loc: loc, keymap: newListKeyMap(loc)}
+	p.options = make([]listOption, len(opts))
+	for i, o := range opts {
+		p.options[i] = listOption{label: o.label, value: o.value, match: strings.ToLower(o.label)}
 	}
 	p.applyFilter()
 	for i, fi := range p.filtered {
@@ -57,14 +60,13 @@ func newPicker(k, title string, labels, values []string, value *string) *picker 
 		}
 	}
 	p.set()
-	p.WithKeyMap(huh.NewDefaultKeyMap())
 	return p
 }
 
-func (p *picker) Validate(f func(string) error) *picker { p.validate = f; return p }
+func (p *listField) Validate(f func(string) error) *listField { p.validate = f; return p }
 
 // set stores the option under the cursor, as huh's Select does on every move.
-func (p *picker) set() {
+func (p *listField) set() {
 	if p.cursor >= 0 && p.cursor < len(p.filtered) {
 		*p.value = p.options[p.filtered[p.cursor]].value
 	}
@@ -72,7 +74,7 @@ func (p *picker) set() {
 
 // applyFilter keeps the option under the cursor when it still matches, and
 // otherwise moves to the first match.
-func (p *picker) applyFilter() {
+func (p *listField) applyFilter() {
 	current := -1
 	if p.cursor >= 0 && p.cursor < len(p.filtered) {
 		current = p.filtered[p.cursor]
@@ -97,14 +99,14 @@ func (p *picker) applyFilter() {
 }
 
 // rows is the number of option rows in view.
-func (p *picker) rows() int {
+func (p *listField) rows() int {
 	if p.height <= 0 {
 		return max(len(p.options), 1)
 	}
 	return max(p.height-1, 1)
 }
 
-func (p *picker) scroll() {
+func (p *listField) scroll() {
 	rows := p.rows()
 	if p.cursor < p.offset {
 		p.offset = p.cursor
@@ -115,9 +117,9 @@ func (p *picker) scroll() {
 	p.offset = clampInt(p.offset, 0, max(len(p.filtered)-rows, 0))
 }
 
-func (p *picker) Init() tea.Cmd { return nil }
+func (p *listField) Init() tea.Cmd { return nil }
 
-func (p *picker) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (p *listField) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return p, nil
@@ -125,9 +127,9 @@ func (p *picker) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	p.err = nil
 	km := p.keymap
 	switch {
-	case p.filtering && k.Type == tea.KeyEsc:
+	case p.filtering && key.Matches(k, km.EndFilter):
 		p.filtering = false
-	case !p.filtering && k.Type == tea.KeyEsc && len(p.filter) > 0:
+	case !p.filtering && len(p.filter) > 0 && key.Matches(k, km.ClearFilter):
 		p.filter = p.filter[:0]
 		p.applyFilter()
 	case p.filtering && k.Type == tea.KeyBackspace:
@@ -150,7 +152,7 @@ func (p *picker) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		p.applyFilter()
 	case key.Matches(k, km.Filter):
 		p.filtering = true
-	case k.Type == tea.KeyRunes && len(k.Runes) > 1 && string(k.Runes[0]) == "/" && km.Filter.Enabled():
+	case k.Type == tea.KeyRunes && len(k.Runes) > 1 && string(k.Runes[0]) == "/":
 		// "/" and what follows arrived in one read (fast typing, tmux).
 		p.filtering = true
 		p.filter = append(p.filter, k.Runes[1:]...)
@@ -163,17 +165,17 @@ func (p *picker) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if len(p.filtered) > 0 {
 			p.cursor = (p.cursor + 1) % len(p.filtered)
 		}
-	case key.Matches(k, km.HalfPageUp), k.Type == tea.KeyPgUp:
+	case key.Matches(k, km.PageUp):
 		p.cursor = max(p.cursor-p.rows(), 0)
-	case key.Matches(k, km.HalfPageDown), k.Type == tea.KeyPgDown:
+	case key.Matches(k, km.PageDown):
 		p.cursor = min(p.cursor+p.rows(), max(len(p.filtered)-1, 0))
-	case key.Matches(k, km.GotoTop):
+	case key.Matches(k, km.Top):
 		p.cursor = 0
-	case key.Matches(k, km.GotoBottom):
+	case key.Matches(k, km.Bottom):
 		p.cursor = max(len(p.filtered)-1, 0)
 	case key.Matches(k, km.Prev):
 		return p, huh.PrevField
-	case key.Matches(k, km.Next, km.Submit):
+	case key.Matches(k, km.Next):
 		if len(p.filtered) == 0 {
 			return p, nil
 		}
@@ -189,7 +191,7 @@ func (p *picker) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return p, nil
 }
 
-func (p *picker) styles() *huh.FieldStyles {
+func (p *listField) styles() *huh.FieldStyles {
 	t := p.theme
 	if t == nil {
 		t = huh.ThemeCharm()
@@ -200,7 +202,7 @@ func (p *picker) styles() *huh.FieldStyles {
 	return &t.Blurred
 }
 
-func (p *picker) View() string {
+func (p *listField) View() string {
 	st := p.styles()
 	inner := p.width - st.Base.GetHorizontalFrameSize()
 	var b strings.Builder
@@ -211,11 +213,11 @@ func (p *picker) View() string {
 		if p.filtering {
 			b.WriteString(st.TextInput.Cursor.Reverse(true).Render(" "))
 		}
-		b.WriteString(st.Description.Render(fmt.Sprintf("  %d of %d", n, len(p.options))))
+		b.WriteString(st.Description.Render("  " + p.loc.T("ui.list.matches", l10n.Args{"N": n, "Total": len(p.options)})))
 	default:
 		b.WriteString(st.Title.Render(p.title))
 		if n > p.rows() {
-			b.WriteString(st.Description.Render(fmt.Sprintf("  %d–%d of %d", p.offset+1, min(p.offset+p.rows(), n), n)))
+			b.WriteString(st.Description.Render("  " + p.loc.T("ui.list.window", l10n.Args{"From": p.offset + 1, "To": min(p.offset+p.rows(), n), "Total": n})))
 		}
 	}
 	if p.err != nil {
@@ -229,7 +231,7 @@ func (p *picker) View() string {
 		i := p.offset + r
 		if i >= n {
 			if r == 0 {
-				b.WriteString(pad + st.TextInput.Placeholder.Render("no match: esc clears the filter"))
+				b.WriteString(pad + st.TextInput.Placeholder.Render(p.loc.T("ui.list.no_match")))
 			}
 			continue
 		}
@@ -246,76 +248,72 @@ func (p *picker) View() string {
 	return st.Base.Width(p.width).Render(b.String())
 }
 
-func (p *picker) Focus() tea.Cmd { p.focused = true; return nil }
+func (p *listField) Focus() tea.Cmd { p.focused = true; return nil }
 
-func (p *picker) Blur() tea.Cmd {
+func (p *listField) Blur() tea.Cmd {
 	p.focused = false
 	p.err = p.validate(*p.value)
 	return nil
 }
 
-func (p *picker) Error() error   { return p.err }
-func (p *picker) Skip() bool     { return false }
-func (p *picker) Zoom() bool     { return false }
-func (p *picker) GetKey() string { return p.key }
-func (p *picker) GetValue() any  { return *p.value }
+func (p *listField) Error() error   { return p.err }
+func (p *listField) Skip() bool     { return false }
+func (p *listField) Zoom() bool     { return false }
+func (p *listField) GetKey() string { return p.key }
+func (p *listField) GetValue() any  { return *p.value }
 
 // GetFiltering reports an open filter, as huh's Select does.
-func (p *picker) GetFiltering() bool { return p.filtering }
+func (p *listField) GetFiltering() bool { return p.filtering }
 
-func (p *picker) KeyBinds() []key.Binding {
+// KeyBinds are the keys the field honours now, for the footer.
+func (p *listField) KeyBinds() []key.Binding {
 	km := p.keymap
-	setFilter, clearFilter := km.SetFilter, km.ClearFilter
-	setFilter.SetEnabled(p.filtering)
-	clearFilter.SetEnabled(!p.filtering && len(p.filter) > 0)
-	filter := km.Filter
-	filter.SetEnabled(!p.filtering)
-	return []key.Binding{km.Up, km.Down, filter, setFilter, clearFilter, km.Prev, km.Next, km.Submit}
+	if p.filtering {
+		return []key.Binding{km.Up, km.Down, km.EndFilter, km.Next}
+	}
+	if len(p.filter) > 0 {
+		return []key.Binding{km.Up, km.Down, km.ClearFilter, km.Filter, km.Next}
+	}
+	return []key.Binding{km.Up, km.Down, km.Filter, km.Next}
 }
 
-func (p *picker) Run() error { return huh.Run(p) }
-
-// RunAccessible asks with huh's accessible Select over the same options.
-func (p *picker) RunAccessible(w io.Writer, r io.Reader) error {
-	opts := make([]huh.Option[string], len(p.options))
-	for i, o := range p.options {
-		opts[i] = huh.NewOption(o.label, o.value)
-	}
-	sel := huh.NewSelect[string]().Title(p.title).Options(opts...).Validate(p.validate).Value(p.value)
-	if p.theme != nil {
-		sel.WithTheme(p.theme)
-	}
-	return sel.RunAccessible(w, r)
+// fullKeyBinds are every key of the field, for the README's table.
+func (km listKeyMap) fullKeyBinds() []key.Binding {
+	return []key.Binding{km.Up, km.PageUp, km.PageDown, km.Top, km.Bottom, km.Filter, km.EndFilter, km.ClearFilter, km.Next}
 }
 
-func (p *picker) WithTheme(t *huh.Theme) huh.Field {
+// escBusy: esc belongs to the field now (it ends or clears a filter).
+func (p *listField) escBusy() bool { return p.filtering || len(p.filter) > 0 }
+
+func (p *listField) Run() error { return errors.New("ui: the list field runs inside the wizard only") }
+
+func (p *listField) RunAccessible(io.Writer, io.Reader) error {
+	return errors.New("ui: accessible mode asks lists with its own prompt")
+}
+
+func (p *listField) WithTheme(t *huh.Theme) huh.Field {
 	if p.theme == nil {
 		p.theme = t
 	}
 	return p
 }
 
-func (p *picker) WithAccessible(bool) huh.Field { return p }
+func (p *listField) WithAccessible(bool) huh.Field { return p }
 
-func (p *picker) WithKeyMap(k *huh.KeyMap) huh.Field {
-	p.keymap = k.Select
-	p.keymap.Left.SetEnabled(false)
-	p.keymap.Right.SetEnabled(false)
-	return p
-}
+// WithKeyMap keeps the field's own keys (listKeyMap): huh's Select keys do
+// not apply to it.
+func (p *listField) WithKeyMap(*huh.KeyMap) huh.Field { return p }
 
-func (p *picker) WithWidth(w int) huh.Field { p.width = w; return p }
+func (p *listField) WithWidth(w int) huh.Field { p.width = w; return p }
 
 // WithHeight sets the total height (title and options).
-func (p *picker) WithHeight(h int) huh.Field {
+func (p *listField) WithHeight(h int) huh.Field {
 	p.height = h
 	p.scroll()
 	return p
 }
 
-func (p *picker) WithPosition(pos huh.FieldPosition) huh.Field {
+func (p *listField) WithPosition(pos huh.FieldPosition) huh.Field {
 	p.keymap.Prev.SetEnabled(!pos.IsFirst())
-	p.keymap.Next.SetEnabled(!pos.IsLast())
-	p.keymap.Submit.SetEnabled(pos.IsLast())
 	return p
 }

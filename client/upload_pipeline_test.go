@@ -150,3 +150,123 @@ func TestSettleAfterUpload(t *testing.T) {
 		t.Error("the upload timings changed: update the README")
 	}
 }
+
+// fakeUploadAPI is the server side of the pipeline, scripted per test.
+type fakeUploadAPI struct {
+	upload func(ctx context.Context, progress func(UploadProgress)) (*UploadResult, error)
+	status atomic.Value // string: what GET answers
+	wait   func(ctx context.Context, onStatus func(string)) (*Result, error)
+}
+
+func (f *fakeUploadAPI) UploadFile(ctx context.Context, _, _ string, progress func(UploadProgress)) (*UploadResult, error) {
+	return f.upload(ctx, progress)
+}
+
+func (f *fakeUploadAPI) WaitForStatus(ctx context.Context, _ string, _ time.Duration, onStatus func(string)) (*Result, error) {
+	return f.wait(ctx, onStatus)
+}
+
+func (f *fakeUploadAPI) Get(context.Context, string) (*Result, error) {
+	return imageWith(f.status.Load().(string), ""), nil
+}
+
+func checked(status string) *UploadCheck {
+	return &UploadCheck{Path: "disk.raw", Size: 10, Image: imageWith(status, "")}
+}
+
+// While the file is sent, the image is read and its status reported: the
+// front ends show saving live, then active once the wait ends.
+func TestRunUploadReportsTheStatusWhileSending(t *testing.T) {
+	const md5 = "0123456789abcdef0123456789abcdef"
+	sawSaving := make(chan struct{})
+	api := &fakeUploadAPI{}
+	api.status.Store("saving")
+	api.upload = func(ctx context.Context, progress func(UploadProgress)) (*UploadResult, error) {
+		progress(UploadProgress{Sent: 5, Total: 10})
+		select { // the PUT ends only once the watch has seen saving
+		case <-sawSaving:
+		case <-time.After(5 * time.Second):
+			return nil, errors.New("the status was never read while sending")
+		}
+		return &UploadResult{MD5: md5, Bytes: 10}, nil
+	}
+	api.wait = func(_ context.Context, onStatus func(string)) (*Result, error) {
+		onStatus("saving")
+		onStatus("active")
+		return imageWith("active", md5), nil
+	}
+	var statuses []string
+	var sent *UploadResult
+	hooks := UploadHooks{
+		Status: func(st string) {
+			statuses = append(statuses, st)
+			if st == "saving" {
+				close(sawSaving)
+			}
+		},
+		Sent: func(r *UploadResult) { sent = r },
+	}
+	out := runUpload(context.Background(), api, checked("queued"), UploadOptions{Wait: time.Minute, Hooks: hooks}, time.Millisecond)
+	if out.Err != nil || !out.Checked || out.Phase != PhaseWaiting || sent == nil || out.Progress.Sent != 10 {
+		t.Fatalf("outcome %+v, sent hook %v", out, sent)
+	}
+	if got := strings.Join(statuses, " → "); got != "queued → saving → active" {
+		t.Errorf("statuses %q, want each change once, saving while sending", got)
+	}
+}
+
+// A failed PUT says what the image is afterwards; a cancelled one is
+// reported as stopped, not as a failure.
+func TestRunUploadAfterAFailureOrAStop(t *testing.T) {
+	api := &fakeUploadAPI{}
+	api.status.Store("queued")
+	boom := errors.New("connection reset")
+	api.upload = func(context.Context, func(UploadProgress)) (*UploadResult, error) { return nil, boom }
+	out := runUpload(context.Background(), api, checked("queued"), UploadOptions{Wait: time.Minute}, time.Hour)
+	if !errors.Is(out.Err, boom) || out.Stopped || out.Phase != PhaseSending || out.Final == nil {
+		t.Fatalf("failure outcome %+v", out)
+	}
+	if got := out.StatusAfter(nil, "img-1"); got != "GET /v2/images/img-1 says it is now queued: "+StatusMeaning("queued") {
+		t.Errorf("StatusAfter %q", got)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	api.upload = func(ctx context.Context, _ func(UploadProgress)) (*UploadResult, error) {
+		cancel()
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	out = runUpload(ctx, api, checked("queued"), UploadOptions{Wait: time.Minute}, time.Hour)
+	if !out.Stopped || out.Final == nil || out.Final.Image.Status != "queued" {
+		t.Fatalf("stopped outcome %+v", out)
+	}
+}
+
+// Wait 0 reads the image once: the checksum is compared only if the
+// server already reports one.
+func TestRunUploadWithoutWaiting(t *testing.T) {
+	api := &fakeUploadAPI{}
+	api.status.Store("saving")
+	api.upload = func(context.Context, func(UploadProgress)) (*UploadResult, error) {
+		return &UploadResult{MD5: "x", Bytes: 10}, nil
+	}
+	api.wait = func(context.Context, func(string)) (*Result, error) { t.Fatal("waited"); return nil, nil }
+	out := runUpload(context.Background(), api, checked("queued"), UploadOptions{Wait: 0}, time.Hour)
+	if out.Err != nil || out.Checked || out.Final.Image.Status != "saving" {
+		t.Fatalf("outcome %+v", out)
+	}
+}
+
+func TestFormatClockAndETA(t *testing.T) {
+	for d, want := range map[time.Duration]string{0: "0:00", 65 * time.Second: "1:05", 3725 * time.Second: "1:02:05"} {
+		if got := FormatClock(d); got != want {
+			t.Errorf("FormatClock(%s) = %q, want %q", d, got, want)
+		}
+	}
+	if got := (UploadProgress{Sent: 1, Total: 10}).ETAText(); got != "--:--" {
+		t.Errorf("ETA without a rate: %q", got)
+	}
+	if got := (UploadProgress{Sent: 5, Total: 10, Rate: 1}).ETAText(); got != "0:05" {
+		t.Errorf("ETA: %q", got)
+	}
+}

@@ -1,0 +1,287 @@
+package ui
+
+import (
+	"reflect"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+	"github.com/ims-wizard/ims-wizard/client"
+)
+
+// stepPage is one step of the form: a huh form built from the step's
+// questions (stepSpecs), bound to the answers, with the step's head above
+// it and the client's problems under it. It sends stepDoneMsg when the form
+// completes and stepBackMsg when the user leaves it backwards; huh refuses
+// to leave a group holding an invalid value, so going back never asks huh.
+type stepPage struct {
+	c       *common
+	a       *Answers
+	id      stepID
+	gen     int // the form's generation: messages of an earlier form are dropped
+	form    *huh.Form
+	first   huh.Field
+	list    *listField      // the step's list, whose height follows the terminal
+	touched bool            // show the step's errors (an Enter was refused, or the value came in invalid)
+	notices func() []string // said above the step's notes: a damaged draft, a failed save
+	sized   int             // note lines the form's height was computed with
+}
+
+// formMsg carries a message of the form that asked for it, so that a
+// message of a form the user has just left never reaches its successor.
+type formMsg struct {
+	gen int
+	msg tea.Msg
+}
+
+func newStepPage(c *common, a *Answers, id stepID, gen int, notices func() []string) *stepPage {
+	p := &stepPage{c: c, a: a, id: id, gen: gen, notices: notices}
+	var fields []huh.Field
+	for _, spec := range stepSpecs(id, a, c) {
+		f := huhField(c, spec)
+		if l, ok := f.(*listField); ok {
+			p.list = l
+		}
+		fields = append(fields, f)
+	}
+	p.first = fields[0]
+	p.form = huh.NewForm(huh.NewGroup(fields...)).
+		WithTheme(c.st.theme).
+		WithKeyMap(huhKeyMap(c.loc)).
+		WithShowHelp(false).
+		WithShowErrors(false)
+	// An invalid value that came in (flags, a draft) shows at once; an
+	// empty name is only required, not yet wrong.
+	p.touched = len(stepProblems(id, a, c.cat).Errors()) > 0 && !(id == stepName && strings.TrimSpace(a.Name) == "")
+	return p
+}
+
+// huhField is the huh field of a question.
+func huhField(c *common, s fieldSpec) huh.Field {
+	switch s.kind {
+	case fieldList:
+		return newListField(s.key, s.title, s.options, s.value, c.loc).Validate(s.validate)
+	case fieldMultiline:
+		return huh.NewText().Key(s.key).Title(s.title).Description(s.description).Placeholder(s.placeholder).
+			Lines(3).ShowLineNumbers(false).ExternalEditor(false).Validate(s.validate).Value(s.value)
+	case fieldConfirm:
+		return huh.NewConfirm().Key(s.key).Title(s.title).Description(s.description).
+			Affirmative(s.yes).Negative(s.no).Value(s.flag)
+	}
+	in := huh.NewInput().Key(s.key).Title(s.title).Placeholder(s.placeholder).Validate(s.validate).Value(s.value)
+	if s.description != "" {
+		in.Description(s.description)
+	}
+	return in
+}
+
+func (p *stepPage) init() tea.Cmd { return tea.Batch(p.wrap(p.form.Init()), p.resize()) }
+
+// wrap tags a form's command with the form's generation.
+func (p *stepPage) wrap(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	gen := p.gen
+	return func() tea.Msg {
+		msg := cmd()
+		if msg == nil {
+			return nil
+		}
+		return formMsg{gen: gen, msg: msg}
+	}
+}
+
+var cmdType = reflect.TypeOf(tea.Cmd(nil))
+
+// splitCmds unpacks the batch and sequence messages bubbletea would
+// otherwise run itself (tea.Sequence's type is unexported: it is a []Cmd).
+func splitCmds(msg tea.Msg) (cmds []tea.Cmd, sequence, ok bool) {
+	if b, isBatch := msg.(tea.BatchMsg); isBatch {
+		return b, false, true
+	}
+	v := reflect.ValueOf(msg)
+	if v.Kind() != reflect.Slice || v.Type().Elem() != cmdType {
+		return nil, false, false
+	}
+	cmds = make([]tea.Cmd, v.Len())
+	for i := range cmds {
+		cmds[i], _ = v.Index(i).Interface().(tea.Cmd)
+	}
+	return cmds, true, true
+}
+
+func (p *stepPage) update(msg tea.Msg) (tea.Cmd, tea.Msg) {
+	switch msg := msg.(type) {
+	case formMsg:
+		if msg.gen != p.gen {
+			return nil, nil
+		}
+		if cmds, sequence, ok := splitCmds(msg.msg); ok {
+			for i, c := range cmds {
+				cmds[i] = p.wrap(c)
+			}
+			if sequence {
+				return tea.Sequence(cmds...), nil
+			}
+			return tea.Batch(cmds...), nil
+		}
+		_, cmd := p.form.Update(msg.msg)
+		return p.after(cmd)
+	case tea.KeyMsg:
+		return p.key(msg)
+	}
+	return nil, nil
+}
+
+func (p *stepPage) key(k tea.KeyMsg) (tea.Cmd, tea.Msg) {
+	// esc leaves the step from any field (unless a list's filter wants
+	// it); shift+tab moves to the previous field first.
+	if key.Matches(k, p.c.keys.Back) && (k.Type == tea.KeyEsc && !p.escBusy() || k.Type == tea.KeyShiftTab && p.atFirstField()) {
+		return nil, stepBackMsg{id: p.id}
+	}
+	_, cmd := p.form.Update(k)
+	if k.Type == tea.KeyEnter && len(p.form.Errors()) > 0 {
+		p.touched = true
+	}
+	if p.form.State == huh.StateCompleted {
+		return nil, stepDoneMsg{id: p.id}
+	}
+	cmd = p.wrap(cmd)
+	if len(p.notes()) != p.sized {
+		cmd = tea.Batch(cmd, p.resize())
+	}
+	return cmd, nil
+}
+
+func (p *stepPage) after(cmd tea.Cmd) (tea.Cmd, tea.Msg) {
+	if p.form.State == huh.StateCompleted {
+		return nil, stepDoneMsg{id: p.id}
+	}
+	return p.wrap(cmd), nil
+}
+
+// atFirstField: going back from here leaves the step.
+func (p *stepPage) atFirstField() bool { return p.form.GetFocusedField() == p.first }
+
+// escBusy: esc means something to the focused field (a list's filter).
+func (p *stepPage) escBusy() bool {
+	l, ok := p.form.GetFocusedField().(*listField)
+	return ok && l.escBusy()
+}
+
+// head is the step's title and help; its height is reserved above the form.
+func (p *stepPage) head() string {
+	info := p.c.stepInfo(p.id)
+	title := p.c.st.stepTitle.Render(info.title)
+	return title + "\n" + renderLines(p.c.st.subtle, wrapText(info.help, p.c.contentWidth()))
+}
+
+// notes are the lines under the form: notices, fixed values, then the
+// client's problems with the current answers (warnings always, errors once
+// the user was refused or the value came in invalid).
+func (p *stepPage) notes() []string {
+	c := p.c
+	var notes []string
+	for _, n := range p.notices() {
+		if n != "" {
+			notes = append(notes, strings.Split(renderLines(c.st.warn, wrapText("! "+n, c.contentWidth())), "\n")...)
+		}
+	}
+	notes = append(notes, fixedLines(p.id, c)...)
+	ps := stepProblems(p.id, p.a, c.cat)
+	if p.id == stepPlatform {
+		ps = ps.Errors() // the hovered platform's versions are judged on the next step
+	}
+	return append(notes, c.problemLines(ps, p.touched, c.contentWidth())...)
+}
+
+// resize gives the form the room between the step's head and its notes.
+func (p *stepPage) resize() tea.Cmd {
+	cw := p.c.contentWidth()
+	notes := p.notes()
+	p.sized = len(notes)
+	gap := 0
+	if len(notes) > 0 {
+		gap = 1
+	}
+	avail := p.c.bodyHeight() - linesHeight(p.head()) - 1 - gap - len(notes)
+	if p.list != nil {
+		p.list.WithHeight(clampInt(len(p.list.options)+1, 3, max(avail, 3)))
+	}
+	_, cmd := p.form.Update(tea.WindowSizeMsg{Width: cw, Height: max(avail, 3)})
+	return p.wrap(cmd)
+}
+
+// keys are the focused field's own keys (huh's, or the list's), then back
+// and quit.
+func (p *stepPage) keys() []key.Binding {
+	km := p.c.keys
+	var ks []key.Binding
+	if f := p.form.GetFocusedField(); f != nil {
+		binds := f.KeyBinds()
+		switch f.(type) {
+		case *huh.Text:
+			if len(binds) > 1 {
+				binds = append(binds[1:], binds[0]) // "next" before "new line": Enter is what most press
+			}
+		case *huh.Confirm:
+			// huh names y/n after the buttons as it draws them; the toggle's
+			// help already says y/n.
+			if len(binds) > 4 {
+				binds = binds[:4]
+			}
+		}
+		ks = append(ks, binds...)
+	}
+	if p.id != stepName || !p.atFirstField() {
+		if p.escBusy() {
+			ks = append(ks, km.BackShiftTab)
+		} else {
+			ks = append(ks, km.Back)
+		}
+	}
+	return append(ks, km.Quit)
+}
+
+func (p *stepPage) status() string { return progressDots(p.c, stepNumbers[p.id]) }
+
+func (p *stepPage) view() string {
+	var b strings.Builder
+	b.WriteString(indent(p.head()))
+	b.WriteString("\n\n")
+	b.WriteString(indent(strings.TrimRight(p.form.View(), "\n ")))
+	if notes := p.notes(); len(notes) > 0 {
+		b.WriteString("\n\n")
+		b.WriteString(indent(strings.Join(notes, "\n")))
+	}
+	return b.String()
+}
+
+// progressDots is "step n/6" with a dot per step.
+func progressDots(c *common, n int) string {
+	st := c.st
+	var dots []string
+	for i := 1; i <= reviewNumber; i++ {
+		switch {
+		case i < n:
+			dots = append(dots, st.dotDone.Render("●"))
+		case i == n:
+			dots = append(dots, st.dotNow.Render("●"))
+		default:
+			dots = append(dots, st.dotTodo.Render("○"))
+		}
+	}
+	return st.stepCount.Render(c.T("ui.step.counter", map[string]any{"N": n, "Total": reviewNumber})+" ") + strings.Join(dots, "")
+}
+
+// firstInvalidStep is the first step whose answers hold an error.
+func firstInvalidStep(a *Answers, cat *client.Catalog) (stepID, bool) {
+	for id := stepName; id < numSteps; id++ {
+		if id != stepPlatform && len(stepProblems(id, a, cat).Errors()) > 0 {
+			return id, true
+		}
+	}
+	return 0, false
+}
