@@ -3,15 +3,18 @@ package client
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/ims-wizard/ims-wizard/client/imagefile"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // What an image file says about itself (client/imagefile), checked against
 // the image's disk_format and min_disk. The facts are imagefile.Info; every
-// sentence shown to the user about them is built in this file, so that the
-// catalogue of translations can take them over from one place.
+// sentence about them is a message of the catalogue's imagefile area. A
+// Problem carries the file's description as an l10n.Msg, so that it is
+// rendered in the language of the sentence around it.
 
 // FieldImageFile names the image file in problems (the --file flag).
 const FieldImageFile = "file"
@@ -66,20 +69,18 @@ func CheckMinDisk(info *imagefile.Info, minDisk int64) *Problem {
 	case !bounded:
 		return nil
 	case need > MinDiskHigh:
-		p := refuse(FieldMinDisk, "the disk in the file is %s (%s): more than IMS's largest min_disk, %d GB (%s)",
-			FormatBytes(info.VirtualSize), DescribeImageFile(info), MinDiskHigh, unitNote)
+		p := refuse(FieldMinDisk, "imagefile.min_disk.too_large", l10n.Args{
+			"Size": FormatBytes(info.VirtualSize), "File": describeMsg(info), "Max": MinDiskHigh})
 		return &p
 	case minDisk < need:
 		// The bytes too: a disk of 10.0 GiB may need 11 GB (qemu's VHDs
 		// round up to their geometry).
-		p := refuse(FieldMinDisk, "%d GB is smaller than the disk in the file (%s; %d bytes): use at least %d GB (%s)",
-			minDisk, DescribeImageFile(info), info.VirtualSize, need, unitNote)
+		p := refuse(FieldMinDisk, "imagefile.min_disk.too_small", l10n.Args{
+			"Value": minDisk, "File": describeMsg(info), "Count": info.VirtualSize, "Need": need})
 		return &p
 	}
 	return nil
 }
-
-const unitNote = "1 GB counted as 2^30 bytes"
 
 // CheckDiskFormat reports a disk_format that does not fit the file: an
 // error when the file is positively another format, a warning when the
@@ -91,11 +92,11 @@ func CheckDiskFormat(info *imagefile.Info, diskFormat string) *Problem {
 	case detected == diskFormat:
 		return nil
 	case zvhdUncertain(info.Format, diskFormat):
-		p := warn(FieldDiskFormat, "%s cannot be checked: the file (%s) has no %s signature (Huawei's qemu-img-hw starts %s files with %q)%s",
-			diskFormat, DescribeImageFile(info), diskFormat, diskFormat, zvhdCookie(diskFormat), ifRaw(info))
+		p := warn(FieldDiskFormat, "imagefile.disk_format.unchecked", l10n.Args{
+			"DiskFormat": diskFormat, "File": describeMsg(info), "Cookie": quoted(zvhdCookie(diskFormat)), "Raw": info.Format == imagefile.Raw})
 		return &p
 	}
-	p := refuse(FieldDiskFormat, "%s does not fit the file: it is %s", diskFormat, DescribeImageFile(info))
+	p := refuse(FieldDiskFormat, "imagefile.disk_format.mismatch", l10n.Args{"DiskFormat": Inert(diskFormat), "File": describeMsg(info)})
 	return &p
 }
 
@@ -115,30 +116,24 @@ func zvhdCookie(diskFormat string) string {
 	return "z2strm"
 }
 
-func ifRaw(info *imagefile.Info) string {
-	if info.Format == imagefile.Raw {
-		return "; if it is a plain disk, the image's disk_format should be raw"
-	}
-	return ""
-}
-
 // CheckImageFile reports what makes the file unusable whatever the
 // disk_format: a format POST /v2/images does not take (with the qemu-img
 // command that converts it, and Huawei's OBS route), part of a disk only,
-// or encryption. Errors block; warnings do not.
+// or encryption. Errors block; warnings do not. Each problem is the fact
+// and what to do about it.
 func CheckImageFile(path string, info *imagefile.Info) Problems {
 	var ps Problems
 	for _, p := range fileProblems(path, info) {
-		ps = append(ps, refuse(FieldImageFile, "%s; %s", p.fact, p.remedy))
+		ps = append(ps, refuse(FieldImageFile, "imagefile.file.problem", l10n.Args{"Fact": p.fact, "Remedy": p.remedy}))
 	}
 	if info.Encrypted {
-		ps = append(ps, warn(FieldImageFile, "the file is encrypted: a server cannot boot from it unless the cloud holds its key; decrypt it with qemu-img convert first"))
+		ps = append(ps, warn(FieldImageFile, "imagefile.file.encrypted", nil))
 	}
 	return ps
 }
 
 // fileProblem is what is wrong with a file and what to do about it.
-type fileProblem struct{ fact, remedy string }
+type fileProblem struct{ fact, remedy l10n.Msg }
 
 // fileProblems are the blocking problems of the file itself: a format this
 // API does not take, and a file that holds only part of a disk.
@@ -147,28 +142,28 @@ func fileProblems(path string, info *imagefile.Info) []fileProblem {
 	_, accepted := DiskFormatFor(info)
 	// An extent alone cannot be converted: only its descriptor can.
 	if !accepted && info.Completeness != imagefile.ExtentOnly {
-		ps = append(ps, fileProblem{fmt.Sprintf("this API does not take %s files", info.Format), ConversionHint(path, info)})
+		ps = append(ps, fileProblem{l10n.Msg{ID: "imagefile.fact.unsupported", Args: l10n.Args{"Format": string(info.Format)}}, conversionMsg(path, info)})
 	}
-	flatten := func() string {
+	flatten := func() l10n.Msg {
 		if !accepted {
-			return "the conversion above makes one file of it (run it next to the files it needs)"
+			return l10n.Msg{ID: "imagefile.remedy.flatten_converted"}
 		}
 		cmd, _, _ := imagefile.ConvertCommand(path, info.Format, imagefile.QCOW2)
-		return fmt.Sprintf("make one file of it with `%s` (next to the files it needs)", cmd)
+		return l10n.Msg{ID: "imagefile.remedy.flatten", Args: l10n.Args{"Command": cmd}}
 	}
 	switch info.Completeness {
 	case imagefile.NeedsParent:
 		parent := ""
 		if info.BackingFile != "" {
-			parent = fmt.Sprintf(" (%q)", Inert(info.BackingFile))
+			parent = quoted(Inert(info.BackingFile))
 		}
-		ps = append(ps, fileProblem{fmt.Sprintf("the file holds only the changes against a parent disk%s: uploaded alone it is not a bootable disk", parent), flatten()})
+		ps = append(ps, fileProblem{l10n.Msg{ID: "imagefile.fact.needs_parent", Args: l10n.Args{"Parent": parent}}, flatten()})
 	case imagefile.DescriptorOnly:
-		ps = append(ps, fileProblem{"the file is a VMDK descriptor: the disk's data is in the extent files it names", flatten()})
+		ps = append(ps, fileProblem{l10n.Msg{ID: "imagefile.fact.descriptor"}, flatten()})
 	case imagefile.ExtentOnly:
-		ps = append(ps, fileProblem{"the file is one piece of a multi-file VMDK", "convert the small descriptor .vmdk that names it instead"})
+		ps = append(ps, fileProblem{l10n.Msg{ID: "imagefile.fact.extent"}, l10n.Msg{ID: "imagefile.remedy.extent"}})
 	case imagefile.ExternalData:
-		ps = append(ps, fileProblem{"the file keeps its data in a separate data file", flatten()})
+		ps = append(ps, fileProblem{l10n.Msg{ID: "imagefile.fact.external_data"}, flatten()})
 	}
 	return ps
 }
@@ -176,51 +171,165 @@ func fileProblems(path string, info *imagefile.Info) []fileProblem {
 // ConversionHint says how to turn a file of a format POST /v2/images does
 // not take into one it does: the qemu-img commands (to qcow2, and to VHD),
 // and Huawei's other route, importing the file from OBS.
-func ConversionHint(path string, info *imagefile.Info) string {
-	obs := "or upload it to an OBS bucket and register it with IMS, which imports more formats " +
-		"(console: Image Management Service → Create Image → Import Image; API: POST /v2/cloudimages/action)"
+func ConversionHint(loc *l10n.Localizer, path string, info *imagefile.Info) string {
+	m := conversionMsg(path, info)
+	return loc.T(m.ID, m.Args)
+}
+
+func conversionMsg(path string, info *imagefile.Info) l10n.Msg {
 	toQCOW2, _, ok := imagefile.ConvertCommand(path, info.Format, imagefile.QCOW2)
 	if !ok {
-		return "convert it with Huawei's qemu-img-hw (github.com/huaweicloud/ims-qemu-img), " + obs
+		return l10n.Msg{ID: "imagefile.remedy.convert_huawei"}
 	}
 	toVHD, _, _ := imagefile.ConvertCommand(path, info.Format, imagefile.VHD)
-	return fmt.Sprintf("convert it to qcow2 with `%s` (or to VHD with `%s`), %s", toQCOW2, toVHD, obs)
+	return l10n.Msg{ID: "imagefile.remedy.convert", Args: l10n.Args{"ToQCOW2": toQCOW2, "ToVHD": toVHD}}
 }
 
 // DescribeImageFile is the detected facts in one line, as shown next to
 // the disk format: "qcow2 (version 3), 60.0 GiB virtual",
-// "iso, 612.0 MiB, label \"DEBIAN 12\", bootable".
-func DescribeImageFile(info *imagefile.Info) string {
-	var details []string
+// "iso, 612.0 MiB, volume label \"DEBIAN 12\", bootable".
+func DescribeImageFile(loc *l10n.Localizer, info *imagefile.Info) string {
+	m := describeMsg(info)
+	return loc.T(m.ID, m.Args)
+}
+
+// DetectedText is the line the wizard's disk format step shows:
+// "detected: qcow2 (version 3), 60.0 GiB virtual".
+func DetectedText(loc *l10n.Localizer, info *imagefile.Info) string {
+	return loc.T("imagefile.detected", l10n.Args{"File": describeMsg(info)})
+}
+
+func describeMsg(info *imagefile.Info) l10n.Msg {
+	version := 0
 	if info.Format == imagefile.QCOW2 || info.Format == imagefile.QCOW {
-		details = append(details, fmt.Sprintf("version %d", info.Version))
+		version = info.Version
 	}
-	if info.Subformat != "" {
-		details = append(details, Inert(info.Subformat))
-	}
-	s := string(info.Format)
-	if len(details) > 0 {
-		s += " (" + strings.Join(details, ", ") + ")"
-	}
+	args := l10n.Args{"Format": string(info.Format), "Version": version, "Subformat": Inert(info.Subformat)}
 	switch {
 	case info.Format == imagefile.ISO:
-		s += ", " + FormatBytes(info.FileSize)
+		label, bootable := "", false
 		if iso := info.ISO; iso != nil {
 			if iso.Label != "" {
-				s += fmt.Sprintf(", label %q", Inert(iso.Label))
+				label = quoted(Inert(iso.Label))
 			}
-			if iso.Bootable {
-				s += ", bootable"
-			}
+			bootable = iso.Bootable
 		}
+		return l10n.Msg{ID: "imagefile.describe.iso", Args: l10n.Args{"Size": FormatBytes(info.FileSize), "Label": label, "Bootable": bootable}}
 	case info.Format == imagefile.Raw:
-		s += ", " + FormatBytes(info.VirtualSize)
+		return l10n.Msg{ID: "imagefile.describe.raw", Args: l10n.Args{"Size": FormatBytes(info.VirtualSize)}}
 	case info.VirtualSize > 0:
-		s += ", " + FormatBytes(info.VirtualSize) + " virtual"
-	default:
-		s += ", virtual size unknown"
+		args["Size"] = FormatBytes(info.VirtualSize)
+		return l10n.Msg{ID: "imagefile.describe.disk", Args: args}
 	}
-	return s
+	return l10n.Msg{ID: "imagefile.describe.disk_unsized", Args: args}
+}
+
+// ImageFile is a local image file read before anything is sent: what the
+// wizard's file step and create --file work from.
+type ImageFile struct {
+	Path string
+	Info *imagefile.Info
+}
+
+// InspectImageFile reads the header of the file at path (never the whole
+// file). A file that cannot be used at all (missing, not a regular file,
+// empty, unreadable, damaged header) is a Problem of FieldImageFile.
+func InspectImageFile(path string) (*ImageFile, *Problem) {
+	info, err := imagefile.Inspect(path)
+	if err != nil {
+		msg := inspectErrorMsg(path, err)
+		p := refuse(FieldImageFile, msg.ID, msg.Args)
+		var ie *imagefile.Error
+		if errors.As(err, &ie) && (ie.Kind == imagefile.Corrupt || ie.Kind == imagefile.Truncated) {
+			p = refuse(FieldImageFile, "imagefile.file.damaged", l10n.Args{"Reason": msg})
+		}
+		return nil, &p
+	}
+	if info.FileSize == 0 {
+		p := refuse(FieldImageFile, "imagefile.error.empty", l10n.Args{"Path": Inert(path)})
+		return nil, &p
+	}
+	return &ImageFile{Path: path, Info: info}, nil
+}
+
+// Suggested is what the file says the request should be: the disk_format
+// naming its format ("" when POST /v2/images does not take it; Problems
+// then says why) and the min_disk it needs (MinDiskFor).
+func (f *ImageFile) Suggested() (diskFormat string, minDisk int64) {
+	df, ok := DiskFormatFor(f.Info)
+	if !ok {
+		df = ""
+	}
+	gb, _ := MinDiskFor(f.Info)
+	return df, gb
+}
+
+// Prefill is in with disk_format and min_disk taken from the file where
+// given(field) is false (not typed by the user). A format the API does
+// not take leaves disk_format as it is.
+func (f *ImageFile) Prefill(in Input, given func(field string) bool) Input {
+	df, gb := f.Suggested()
+	if df != "" && !given(FieldDiskFormat) {
+		in.DiskFormat = df
+	}
+	if !given(FieldMinDisk) {
+		in.MinDisk = fmt.Sprint(gb)
+	}
+	return in
+}
+
+// Detected is DetectedText of the file.
+func (f *ImageFile) Detected(loc *l10n.Localizer) string { return DetectedText(loc, f.Info) }
+
+// Problems are every finding of the file against request r, each of its
+// field: the file itself (FieldImageFile: a format this API does not take,
+// part of a disk, encryption), r's disk_format (FieldDiskFormat) and r's
+// min_disk (FieldMinDisk; not set is a warning). The wizard's validators
+// pick their field's with For.
+func (f *ImageFile) Problems(r Request) Problems {
+	ps := CheckImageFile(f.Path, f.Info)
+	if _, accepted := DiskFormatFor(f.Info); accepted {
+		// For a format the API does not take, the conversion is the remedy,
+		// not another disk_format.
+		if p := CheckDiskFormat(f.Info, r.DiskFormat); p != nil {
+			ps = append(ps, *p)
+		}
+	}
+	switch {
+	case r.MinDisk != nil:
+		if p := CheckMinDisk(f.Info, *r.MinDisk); p != nil {
+			ps = append(ps, *p)
+		}
+	default:
+		if need, bounded := MinDiskFor(f.Info); bounded {
+			ps = append(ps, warn(FieldMinDisk, "imagefile.min_disk.unset", l10n.Args{"File": describeMsg(f.Info), "Need": need}))
+		}
+	}
+	return ps
+}
+
+// Check is Problems for the request that in (the wizard's typed text)
+// makes; text that does not parse is left to the field's own validation.
+func (f *ImageFile) Check(in Input) Problems {
+	r, parse := in.Request()
+	var ps Problems
+	for _, p := range f.Problems(r) {
+		if len(parse.For(p.Field)) == 0 {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+// UploadProblems are the upload's size rules (CheckUploadSize) for this
+// file sent to endpoint with auth, as a problem of FieldImageFile: checked
+// before the image is created, so that nothing is left half-made.
+func (f *ImageFile) UploadProblems(endpoint string, auth AuthKind) Problems {
+	var ue *UploadError
+	if err := CheckUploadSize(endpoint, auth, f.Info.FileSize); errors.As(err, &ue) {
+		return Problems{refuse(FieldImageFile, "imagefile.file.upload_limit", l10n.Args{"Reason": Inert(ue.Message), "Hint": Inert(ue.Hint)})}
+	}
+	return nil
 }
 
 // ImageFileCheck is what CheckUploadFile found.
@@ -232,32 +341,33 @@ type ImageFileCheck struct {
 // CheckUploadFile reads the header of the file at path and checks it
 // against an image whose disk_format is diskFormat, before anything is
 // sent. It refuses (an *UploadError, RefusedFormat: the facts in Message,
-// what to do in Hint) a detected format that is not diskFormat, a format
-// POST /v2/images does not take, a file that holds only part of a disk,
-// and a damaged header; what cannot be checked comes back as warnings. A
-// file that cannot be read is RefusedFile.
-func CheckUploadFile(path, diskFormat string) (*ImageFileCheck, error) {
+// what to do in Hint, in loc's language) a detected format that is not
+// diskFormat, a format POST /v2/images does not take, a file that holds
+// only part of a disk, and a damaged header; what cannot be checked comes
+// back as warnings. A file that cannot be read is RefusedFile.
+func CheckUploadFile(loc *l10n.Localizer, path, diskFormat string) (*ImageFileCheck, error) {
 	info, err := imagefile.Inspect(path)
 	if err != nil {
-		return nil, uploadFileError(err)
+		return nil, uploadFileError(loc, path, err)
 	}
 	check := &ImageFileCheck{Info: info}
 	var facts, remedies []string
 	if p := CheckDiskFormat(info, diskFormat); p != nil && p.IsWarning() {
 		check.Warnings = append(check.Warnings, *p)
 	} else if p != nil {
-		facts = append(facts, fmt.Sprintf("the file is %s but the image's disk_format is %s", DescribeImageFile(info), Inert(diskFormat)))
+		facts = append(facts, loc.T("imagefile.fact.mismatch", l10n.Args{"File": describeMsg(info), "DiskFormat": Inert(diskFormat)}))
 		if df, ok := DiskFormatFor(info); ok {
-			remedies = append(remedies, fmt.Sprintf("create an image with disk_format %s for this file (flag --disk-format %s)", df, df))
+			remedies = append(remedies, loc.T("imagefile.remedy.disk_format", l10n.Args{"DiskFormat": df}))
 		}
 	}
 	for _, p := range fileProblems(path, info) {
-		facts, remedies = append(facts, p.fact), append(remedies, p.remedy)
+		facts = append(facts, loc.T(p.fact.ID, p.fact.Args))
+		remedies = append(remedies, loc.T(p.remedy.ID, p.remedy.Args))
 	}
 	if len(facts) > 0 {
-		hint := "pass --force to send it anyway"
+		hint := loc.T("imagefile.remedy.force")
 		if len(remedies) > 0 {
-			hint = strings.Join(remedies, "; ") + "; or " + hint
+			hint = loc.T("imagefile.remedy.or_force", l10n.Args{"Remedies": strings.Join(remedies, "; ")})
 		}
 		return check, &UploadError{Reason: RefusedFormat, Message: strings.Join(facts, "; "), Hint: hint}
 	}
@@ -267,15 +377,58 @@ func CheckUploadFile(path, diskFormat string) (*ImageFileCheck, error) {
 	return check, nil
 }
 
-func uploadFileError(err error) error {
+func uploadFileError(loc *l10n.Localizer, path string, err error) error {
+	msg := inspectErrorMsg(path, err)
+	text := loc.T(msg.ID, msg.Args)
+	var ie *imagefile.Error
+	if !errors.As(err, &ie) || ie.Kind == imagefile.NotRegular || ie.Kind == imagefile.Unreadable {
+		return &UploadError{Reason: RefusedFile, Message: text, Err: err}
+	}
+	return &UploadError{Reason: RefusedFormat, Message: text, Err: err, Hint: loc.T("imagefile.remedy.damaged")}
+}
+
+// inspectErrorMsg is the message of an error of imagefile.Inspect(path).
+// The header's technical detail stays as the reader wrote it (English).
+func inspectErrorMsg(path string, err error) l10n.Msg {
+	path = Inert(path)
 	var ie *imagefile.Error
 	if !errors.As(err, &ie) {
-		return &UploadError{Reason: RefusedFile, Message: err.Error(), Err: err}
+		return l10n.Msg{ID: "imagefile.error.unreadable", Args: l10n.Args{"Path": path, "Err": Inert(err.Error())}}
 	}
 	switch ie.Kind {
-	case imagefile.NotRegular, imagefile.Unreadable:
-		return &UploadError{Reason: RefusedFile, Message: ie.Error(), Err: err}
+	case imagefile.NotRegular:
+		return l10n.Msg{ID: "imagefile.error.not_regular", Args: l10n.Args{"Path": path, "What": modeMsg(ie.Mode)}}
+	case imagefile.Unreadable:
+		if errors.Is(ie.Err, fs.ErrNotExist) {
+			return l10n.Msg{ID: "imagefile.error.missing", Args: l10n.Args{"Path": path}}
+		}
+		reason := ie.Err
+		var pe *fs.PathError
+		if errors.As(ie.Err, &pe) {
+			reason = pe.Err
+		}
+		return l10n.Msg{ID: "imagefile.error.unreadable", Args: l10n.Args{"Path": path, "Err": Inert(fmt.Sprint(reason))}}
+	case imagefile.Truncated:
+		return l10n.Msg{ID: "imagefile.error.truncated", Args: l10n.Args{"Path": path, "Format": string(ie.Format), "Detail": Inert(ie.Detail)}}
 	}
-	return &UploadError{Reason: RefusedFormat, Message: ie.Error(), Err: err,
-		Hint: "the file may be damaged or incomplete (an unfinished download or copy?): get it again and compare its checksum with the source's; pass --force to send it anyway"}
+	return l10n.Msg{ID: "imagefile.error.corrupt", Args: l10n.Args{"Path": path, "Format": string(ie.Format), "Detail": Inert(ie.Detail)}}
+}
+
+func modeMsg(m fs.FileMode) l10n.Msg {
+	id := "imagefile.mode.unknown"
+	switch {
+	case m&fs.ModeDir != 0:
+		id = "imagefile.mode.directory"
+	case m&fs.ModeNamedPipe != 0:
+		id = "imagefile.mode.fifo"
+	case m&fs.ModeSocket != 0:
+		id = "imagefile.mode.socket"
+	case m&fs.ModeCharDevice != 0:
+		id = "imagefile.mode.char_device"
+	case m&fs.ModeDevice != 0:
+		id = "imagefile.mode.block_device"
+	case m&fs.ModeSymlink != 0:
+		id = "imagefile.mode.symlink"
+	}
+	return l10n.Msg{ID: id}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ims-wizard/ims-wizard/client/imagefile"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // makeImage runs `qemu-img create -q ARGS…` in dir and returns dir/name;
@@ -71,7 +72,7 @@ func TestCheckMinDisk(t *testing.T) {
 	}
 	p := CheckMinDisk(disk, 40)
 	if p == nil || p.Field != FieldMinDisk || p.IsWarning() ||
-		p.Message != "40 GB is smaller than the disk in the file (qcow2 (version 3), 60.0 GiB virtual; 64424509440 bytes): use at least 60 GB (1 GB counted as 2^30 bytes)" {
+		p.Text(nil) != "40 GB is smaller than the disk in the file (qcow2 (version 3), 60.0 GiB virtual; 64424509440 bytes): use at least 60 GB (1 GB counted as 2^30 bytes)" {
 		t.Errorf("40 GB for 60 GiB: %+v", p)
 	}
 	// qemu rounds a VHD up to its CHS geometry: "10G" is a little more.
@@ -79,11 +80,11 @@ func TestCheckMinDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := CheckMinDisk(vhd, 50); p == nil || !strings.Contains(p.Message, "50.0 GiB virtual; 53688360960 bytes): use at least 51 GB") {
+	if p := CheckMinDisk(vhd, 50); p == nil || !strings.Contains(p.Text(nil), "50.0 GiB virtual; 53688360960 bytes): use at least 51 GB") {
 		t.Errorf("qemu's 50G VHD in 50 GB: %+v", p)
 	}
 	huge := &imagefile.Info{Format: imagefile.Raw, VirtualSize: 300 * GiB}
-	if p := CheckMinDisk(huge, 255); p == nil || !strings.Contains(p.Message, "more than IMS's largest min_disk, 255 GB") {
+	if p := CheckMinDisk(huge, 255); p == nil || !strings.Contains(p.Text(nil), "more than IMS's largest min_disk, 255 GB") {
 		t.Errorf("300 GiB: %+v", p)
 	}
 	iso := &imagefile.Info{Format: imagefile.ISO, VirtualSize: 4 * GiB, FileSize: 4 * GiB}
@@ -130,8 +131,8 @@ func TestCheckDiskFormat(t *testing.T) {
 		}
 	}
 	p := CheckDiskFormat(info(imagefile.Raw), "zvhd2")
-	if want := `zvhd2 cannot be checked: the file (raw, 1.0 GiB) has no zvhd2 signature (Huawei's qemu-img-hw starts zvhd2 files with "z2strm"); if it is a plain disk, the image's disk_format should be raw`; p.Message != want {
-		t.Errorf("%q\nwant %q", p.Message, want)
+	if want := `zvhd2 cannot be checked: the file (raw, 1.0 GiB) has no zvhd2 signature (Huawei's qemu-img-hw starts zvhd2 files with "z2strm"); if it is a plain disk, the image's disk_format should be raw`; p.Text(nil) != want {
+		t.Errorf("%q\nwant %q", p.Text(nil), want)
 	}
 }
 
@@ -141,11 +142,11 @@ func TestDescribeImageFile(t *testing.T) {
 		"vhd (dynamic), 10.0 GiB virtual":     {Format: imagefile.VHD, Subformat: "dynamic", VirtualSize: 10 * GiB},
 		"raw, 2.0 GiB":                        {Format: imagefile.Raw, VirtualSize: 2 * GiB},
 		"zvhd2, virtual size unknown":         {Format: imagefile.ZVHD2},
-		`iso, 600.0 MiB, label "DEBIAN^[]0;x^G", bootable`: {Format: imagefile.ISO, FileSize: 600 << 20,
+		`iso, 600.0 MiB, volume label "DEBIAN^[]0;x^G", bootable`: {Format: imagefile.ISO, FileSize: 600 << 20,
 			ISO: &imagefile.ISOInfo{Label: "DEBIAN\x1b]0;x\x07", Bootable: true}},
 	}
 	for want, info := range cases {
-		if got := DescribeImageFile(&info); got != want {
+		if got := DescribeImageFile(nil, &info); got != want {
 			t.Errorf("%q, want %q", got, want)
 		}
 	}
@@ -175,11 +176,11 @@ func TestCheckUploadFile(t *testing.T) {
 	dir := t.TempDir()
 	qcow2 := makeImage(t, dir, "disk.qcow2", "-f", "qcow2", "disk.qcow2", "1G")
 
-	if check, err := CheckUploadFile(qcow2, "qcow2"); err != nil || check.Info.Format != imagefile.QCOW2 || len(check.Warnings) != 0 {
+	if check, err := CheckUploadFile(nil, qcow2, "qcow2"); err != nil || check.Info.Format != imagefile.QCOW2 || len(check.Warnings) != 0 {
 		t.Fatalf("qcow2 for qcow2: %+v, %v", check, err)
 	}
 
-	_, err := CheckUploadFile(qcow2, "raw")
+	_, err := CheckUploadFile(nil, qcow2, "raw")
 	var ue *UploadError
 	if !errors.As(err, &ue) || ue.Reason != RefusedFormat ||
 		ue.Message != "the file is qcow2 (version 3), 1.0 GiB virtual but the image's disk_format is raw" ||
@@ -191,7 +192,7 @@ func TestCheckUploadFile(t *testing.T) {
 	if err := os.WriteFile(raw, make([]byte, 1<<20), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	check, err := CheckUploadFile(raw, "zvhd2")
+	check, err := CheckUploadFile(nil, raw, "zvhd2")
 	if err != nil || len(check.Warnings) != 1 || check.Warnings[0].Field != FieldDiskFormat {
 		t.Fatalf("raw for zvhd2 (the default) must warn, not refuse: %+v, %v", check, err)
 	}
@@ -200,7 +201,7 @@ func TestCheckUploadFile(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := CheckUploadFile(fifo, "raw"); !errors.As(err, &ue) || ue.Reason != RefusedFile || !strings.Contains(ue.Message, "FIFO") {
+	if _, err := CheckUploadFile(nil, fifo, "raw"); !errors.As(err, &ue) || ue.Reason != RefusedFile || !strings.Contains(ue.Message, "FIFO") {
 		t.Fatalf("FIFO: %v", err)
 	}
 
@@ -210,7 +211,7 @@ func TestCheckUploadFile(t *testing.T) {
 	if err := os.WriteFile(damaged, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err = CheckUploadFile(damaged, "qcow2")
+	_, err = CheckUploadFile(nil, damaged, "qcow2")
 	if !errors.As(err, &ue) || ue.Reason != RefusedFormat || !strings.Contains(ue.Message, "damaged qcow2 header") || !strings.Contains(ue.Hint, "--force") {
 		t.Fatalf("damaged: %v", err)
 	}
@@ -229,7 +230,7 @@ func TestConversionHintsRun(t *testing.T) {
 	}
 	for _, path := range files {
 		rel := filepath.Base(path)
-		_, err := CheckUploadFile(rel, "qcow2")
+		_, err := CheckUploadFile(nil, rel, "qcow2")
 		if err == nil {
 			t.Fatalf("%q: not refused", rel)
 		}
@@ -253,7 +254,7 @@ func TestPartialFilesAreRefused(t *testing.T) {
 	dir := t.TempDir()
 	makeImage(t, dir, "base.qcow2", "-f", "qcow2", "base.qcow2", "2G")
 	child := makeImage(t, dir, "child.qcow2", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", "child.qcow2")
-	_, err := CheckUploadFile(child, "qcow2")
+	_, err := CheckUploadFile(nil, child, "qcow2")
 	var ue *UploadError
 	if !errors.As(err, &ue) || ue.Reason != RefusedFormat || !strings.Contains(ue.Message, `parent disk ("base.qcow2")`) {
 		t.Fatalf("overlay: %v", err)
@@ -265,13 +266,134 @@ func TestPartialFilesAreRefused(t *testing.T) {
 	}
 
 	desc := makeImage(t, dir, "split.vmdk", "-f", "vmdk", "-o", "subformat=twoGbMaxExtentSparse", "split.vmdk", "3G")
-	if _, err := CheckUploadFile(filepath.Join(dir, "split-s001.vmdk"), "vmdk"); err == nil || !strings.Contains(err.Error(), "one piece of a multi-file VMDK") ||
+	if _, err := CheckUploadFile(nil, filepath.Join(dir, "split-s001.vmdk"), "vmdk"); err == nil || !strings.Contains(err.Error(), "one piece of a multi-file VMDK") ||
 		strings.Contains(err.Error(), "`") {
 		t.Errorf("extent (which no command converts alone): %v", err)
 	}
-	_, err = CheckUploadFile(desc, "vmdk")
+	_, err = CheckUploadFile(nil, desc, "vmdk")
 	if err == nil || !strings.Contains(err.Error(), "VMDK descriptor") {
 		t.Fatalf("descriptor: %v", err)
 	}
 	runPrinted(t, dir, err.Error())
+}
+
+// The wizard's and --file's API: what the file suggests, what it makes of
+// a request, each problem of its field.
+func TestImageFileAgainstARequest(t *testing.T) {
+	dir := t.TempDir()
+	f, p := InspectImageFile(makeImage(t, dir, "disk.qcow2", "-f", "qcow2", "disk.qcow2", "60G"))
+	if p != nil {
+		t.Fatal(p)
+	}
+	if df, gb := f.Suggested(); df != "qcow2" || gb != 60 {
+		t.Errorf("Suggested: %s, %d", df, gb)
+	}
+	if got := f.Detected(nil); got != "detected: qcow2 (version 3), 60.0 GiB virtual" {
+		t.Errorf("Detected: %q", got)
+	}
+	given := map[string]bool{}
+	in := f.Prefill(Input{Name: "x", MinDisk: "80"}, func(field string) bool { return given[field] })
+	if in.DiskFormat != "qcow2" || in.MinDisk != "60" {
+		t.Errorf("Prefill, nothing given: %+v", in)
+	}
+	given[FieldMinDisk] = true
+	if in := f.Prefill(Input{MinDisk: "80"}, func(field string) bool { return given[field] }); in.MinDisk != "80" {
+		t.Errorf("Prefill kept no typed min_disk: %+v", in)
+	}
+	if ps := f.Check(Input{Name: "x", DiskFormat: "qcow2", MinDisk: "60"}); len(ps) != 0 {
+		t.Errorf("a fitting request: %v", ps)
+	}
+	ps := f.Check(Input{Name: "x", DiskFormat: "raw", MinDisk: "50"})
+	if len(ps.Errors()) != 2 || len(ps.For(FieldDiskFormat)) != 1 || len(ps.For(FieldMinDisk)) != 1 {
+		t.Fatalf("raw, 50 GB for a 60 GiB qcow2: %v", ps)
+	}
+	if got := ps.For(FieldDiskFormat)[0].Text(nil); got != "raw does not fit the file: it is qcow2 (version 3), 60.0 GiB virtual" {
+		t.Errorf("%q", got)
+	}
+	// Text that does not parse is the field's own validation's to report.
+	if ps := f.Check(Input{Name: "x", DiskFormat: "qcow2", MinDisk: "abc"}); len(ps) != 0 {
+		t.Errorf("min_disk abc: %v", ps)
+	}
+	if ps := f.Problems(Request{DiskFormat: "qcow2"}); len(ps) != 1 || !ps[0].IsWarning() || ps[0].ID != "imagefile.min_disk.unset" {
+		t.Errorf("min_disk not set: %v", ps)
+	}
+	// A format the API does not take: the conversion, not another disk_format.
+	vmdk, _ := InspectImageFile(makeImage(t, dir, "disk.vmdk", "-f", "vmdk", "disk.vmdk", "1G"))
+	if df, _ := vmdk.Suggested(); df != "" {
+		t.Errorf("VMDK suggests disk_format %q", df)
+	}
+	ps = vmdk.Problems(Request{DiskFormat: "zvhd2", MinDisk: ptr(int64(40))})
+	if len(ps) != 1 || ps[0].Field != FieldImageFile || !strings.Contains(ps[0].Text(nil), "qemu-img convert") {
+		t.Errorf("VMDK: %v", ps)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestInspectImageFileRefusals(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.img")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	damaged := filepath.Join(dir, "damaged.qcow2")
+	b, _ := os.ReadFile(makeImage(t, dir, "disk.qcow2", "-f", "qcow2", "disk.qcow2", "1G"))
+	b[20] = 99 // cluster_bits
+	if err := os.WriteFile(damaged, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		filepath.Join(dir, "nope.qcow2"): "nope.qcow2 does not exist",
+		dir:                              "is a directory, not an image file",
+		empty:                            "empty.img is empty",
+		damaged:                          "has a damaged qcow2 header",
+	} {
+		f, p := InspectImageFile(path)
+		if f != nil || p == nil || p.Field != FieldImageFile || !strings.Contains(p.Text(nil), want) {
+			t.Errorf("%s: %v, %v; want %q", path, f, p, want)
+		}
+	}
+	if _, p := InspectImageFile(damaged); !strings.Contains(p.Text(nil), "get it again") {
+		t.Errorf("damaged: no remedy in %q", p.Text(nil))
+	}
+}
+
+// Huawei's upload limits are checked before anything is created.
+func TestImageFileUploadProblems(t *testing.T) {
+	f := &ImageFile{Path: "big.raw", Info: &imagefile.Info{Format: imagefile.Raw, FileSize: 3 * GiB, VirtualSize: 3 * GiB}}
+	if ps := f.UploadProblems("https://ims.cn-north-4.myhuaweicloud.com", AuthToken); len(ps) != 1 || ps[0].Field != FieldImageFile || !strings.Contains(ps[0].Text(nil), "OBS") {
+		t.Errorf("3 GiB to Huawei: %v", ps)
+	}
+	if ps := f.UploadProblems("http://127.0.0.1:9292", AuthNone); len(ps) != 0 {
+		t.Errorf("3 GiB to a Glance: %v", ps)
+	}
+}
+
+// Every word of a refusal comes from the catalogue: in Spanish, the file's
+// description inside it is Spanish too, and the pseudo-locale marks both.
+func TestImageFileWordsAreTranslated(t *testing.T) {
+	es := l10n.New(l10n.Spanish)
+	disk := &imagefile.Info{Format: imagefile.QCOW2, Version: 3, VirtualSize: 60 * GiB}
+	p := CheckMinDisk(disk, 40)
+	want := "40 GB es menos que el disco del archivo (qcow2 (versión 3), 60.0 GiB de tamaño virtual; 64424509440 bytes): indique al menos 60 GB (1 GB equivale aquí a 2^30 bytes)"
+	if got := p.Text(es); got != want {
+		t.Errorf("es:\n%s\nwant\n%s", got, want)
+	}
+	if got := p.Text(nil); !strings.Contains(got, "60.0 GiB virtual") {
+		t.Errorf("the same problem in English: %q", got)
+	}
+	if got := CheckMinDisk(&imagefile.Info{Format: imagefile.Raw, VirtualSize: 40*GiB + 1}, 40).Text(nil); !strings.Contains(got, "40.0 GiB; 42949672961 bytes") {
+		t.Errorf("%q", got)
+	}
+	pseudo := l10n.New(l10n.Pseudo)
+	iso := &imagefile.Info{Format: imagefile.ISO, FileSize: 600 << 20, ISO: &imagefile.ISOInfo{Label: "D", Bootable: true}}
+	if got := DetectedText(pseudo, iso); strings.Count(got, l10n.PseudoOpen) != 2 || strings.Contains(got, "bootable") {
+		t.Errorf("pseudo: %q", got)
+	}
+	_, err := CheckUploadFile(es, makeImage(t, t.TempDir(), "d.qcow2", "-f", "qcow2", "d.qcow2", "1G"), "raw")
+	var ue *UploadError
+	if !errors.As(err, &ue) || ue.Message != "el archivo es qcow2 (versión 3), 1.0 GiB de tamaño virtual, pero el disk_format de la imagen es raw" ||
+		!strings.Contains(ue.Hint, "--disk-format qcow2") || !strings.Contains(ue.Hint, "use --force") {
+		t.Errorf("es upload refusal: %#v", err)
+	}
 }

@@ -65,6 +65,11 @@ func TestUploadRefusesAMismatchedFormat(t *testing.T) {
 			if st := imageStatus(t, s.url, id); st != "queued" {
 				t.Fatalf("after the refusal the image is %s, want queued", st)
 			}
+			r = runCLI(t, cleanEnv(t), "upload", id, file, "--endpoint", s.url, "--lang", "es")
+			if r.code != 2 || !strings.Contains(r.stderr, "el archivo es qcow2 (versión 3), 3.0 GiB de tamaño virtual, pero el disk_format de la imagen es raw") ||
+				!strings.Contains(r.stderr, "use --force para enviarlo de todos modos") {
+				t.Fatalf("--lang es: code %d\n%s", r.code, r.stderr)
+			}
 
 			r = runCLI(t, cleanEnv(t), "upload", id, file, "--endpoint", s.url, "-o", "json", "--force")
 			if r.code != 0 || decode(t, r.stdout)["status"] != "active" {

@@ -8,14 +8,15 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
 	"github.com/ims-wizard/ims-wizard/cmd/factory"
+	"github.com/ims-wizard/ims-wizard/cmd/uploadout"
 	"github.com/spf13/cobra"
 )
 
 // NewCmd returns the upload command.
-func NewCmd(io *factory.IOStreams, env factory.Env, conn *factory.ConnFlags) *cobra.Command {
+func NewCmd(io *factory.IOStreams, env factory.Env, conn *factory.ConnFlags, loc *l10n.Localizer) *cobra.Command {
 	f := &Flags{}
 	cmd := &cobra.Command{
 		Use:   "upload <image-id> <file>",
@@ -47,14 +48,14 @@ whole transfer. Ctrl+C stops the upload and reports the image's status afterward
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return run(cmd.Context(), io, env, conn, f, args[0], args[1])
+			return run(cmd.Context(), io, env, conn, loc, f, args[0], args[1])
 		},
 	}
 	f.register(cmd.Flags())
 	return cmd
 }
 
-func run(ctx context.Context, io *factory.IOStreams, env factory.Env, cf *factory.ConnFlags, f *Flags, id, path string) error {
+func run(ctx context.Context, io *factory.IOStreams, env factory.Env, cf *factory.ConnFlags, loc *l10n.Localizer, f *Flags, id, path string) error {
 	if err := f.check(); err != nil {
 		return exitcode.Usage(err)
 	}
@@ -67,34 +68,15 @@ func run(ctx context.Context, io *factory.IOStreams, env factory.Env, cf *factor
 		fmt.Fprintln(io.ErrOut, n)
 	}
 	c := conn.Client
-	out := newOutput(io, f.Output, conn)
+	out := uploadout.New(io, f.Output, conn, loc)
 	check, err := c.CheckUpload(ctx, id, path)
 	if err != nil {
-		return out.failure(err, "")
+		return out.Failure(err, "")
 	}
-	file, err := checkFileFormat(io.ErrOut, f.Force, check)
+	file, err := out.CheckFile(f.Force, check)
 	if err != nil {
-		return out.failure(err, "")
+		return out.Failure(err, "")
 	}
-	out.started(check, file)
-	o := c.RunUpload(ctx, check, client.UploadOptions{Wait: f.Wait, Hooks: client.UploadHooks{
-		Progress: out.progress,
-		Status:   out.status,
-		Sent:     out.uploaded,
-	}})
-	out.endLines()
-	switch {
-	case o.Stopped && o.Sent == nil:
-		out.interrupted(o)
-		return exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
-	case o.Stopped:
-		out.stoppedWaiting(o)
-		return exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
-	case o.Err != nil && o.Sent == nil:
-		// Say truthfully what the server did with the image.
-		return out.failure(o.Err, o.StatusAfter(nil, id))
-	case o.Err != nil:
-		return out.failure(o.Err, "") // a *client.WaitTimeoutError when --wait ran out, a checksum mismatch…
-	}
-	return out.done(o.Final, o.Sent, o.Checked)
+	_, err = out.Send(ctx, c, check, file, f.Wait)
+	return err
 }

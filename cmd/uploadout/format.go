@@ -1,27 +1,28 @@
-package upload
+package uploadout
 
 import (
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/ims-wizard/ims-wizard/client"
 	"github.com/ims-wizard/ims-wizard/client/imagefile"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
-// checkFileFormat reads the file's header and compares it with the image's
+// CheckFile reads the file's header and compares it with the image's
 // disk_format (client.CheckUploadFile). A refusal ends the command before
-// anything is sent, unless force: then it is printed as a warning and the
-// upload goes on. What cannot be checked is always a warning on stderr
-// (stdout stays the result alone). The facts found, if any, come back for
-// the progress line.
-func checkFileFormat(errOut io.Writer, force bool, check *client.UploadCheck) (*imagefile.Info, error) {
-	fc, err := client.CheckUploadFile(check.Path, check.Image.Image.DiskFormat)
+// anything is sent (explain it with Failure), unless force: then it is
+// printed as a warning and the upload goes on. What cannot be checked is
+// always a warning on stderr (stdout stays the result alone). The facts
+// found, if any, come back for Send's progress line.
+func (o *Output) CheckFile(force bool, check *client.UploadCheck) (*imagefile.Info, error) {
+	errOut := o.io.ErrOut
+	fc, err := client.CheckUploadFile(o.loc, check.Path, check.Image.Image.DiskFormat)
 	var ue *client.UploadError
 	switch {
 	case err == nil:
 	case force && errors.As(err, &ue) && ue.Reason == client.RefusedFormat:
-		fmt.Fprintf(errOut, "warning: sending it anyway (--force): %s\n", client.Inert(ue.Message))
+		fmt.Fprintf(errOut, "warning: %s\n", o.loc.T("imagefile.upload.forced", l10n.Args{"Reason": client.Inert(ue.Message)}))
 	default:
 		return nil, err
 	}
@@ -29,7 +30,7 @@ func checkFileFormat(errOut io.Writer, force bool, check *client.UploadCheck) (*
 		return nil, nil
 	}
 	for _, w := range fc.Warnings {
-		fmt.Fprintf(errOut, "warning: %s\n", client.Inert(w.Error()))
+		fmt.Fprintf(errOut, "warning: %s: %s\n", w.Field, w.Text(o.loc))
 	}
 	return fc.Info, nil
 }
