@@ -1,7 +1,10 @@
 package imagefile
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"unicode"
@@ -21,7 +24,7 @@ func qemuName(f Format) string {
 }
 
 // ConvertCommand is the qemu-img command that converts the file at path,
-// of format from, to format to (QCOW2 or VHD), into a file next to it
+// of format from, to format to (QCOW2 or VHD), into a new file next to it
 // (named in out); ok is false when qemu-img cannot do it. The command is
 // shell-quoted and runs as printed in sh, bash or zsh (a name with control
 // characters is written $'…', which bash and zsh read).
@@ -34,12 +37,31 @@ func ConvertCommand(path string, from, to Format) (cmd, out string, ok bool) {
 	if to == VHD {
 		ext = ".vhd"
 	}
-	out = strings.TrimSuffix(path, filepath.Ext(path)) + ext
-	if out == path {
-		out = strings.TrimSuffix(path, ext) + "-converted" + ext
-	}
+	out = convertedName(path, ext)
 	cmd = fmt.Sprintf("qemu-img convert -p -f %s -O %s %s %s", src, dst, ShellPath(path), ShellPath(out))
 	return cmd, out, true
+}
+
+// convertedName is where the conversion of path to ext goes: path with
+// ext for its extension, or with "-converted" (then -converted-2, …) added
+// when that is path itself or a file that exists: qemu-img convert
+// overwrites its output without asking, and the disk.qcow2 next to a
+// disk.vmdk may be another disk.
+func convertedName(path, ext string) string {
+	stem := strings.TrimSuffix(path, filepath.Ext(path))
+	for n := 0; ; n++ {
+		name := stem + ext
+		switch n {
+		case 0:
+		case 1:
+			name = stem + "-converted" + ext
+		default:
+			name = fmt.Sprintf("%s-converted-%d%s", stem, n, ext)
+		}
+		if _, err := os.Lstat(name); name != path && errors.Is(err, fs.ErrNotExist) {
+			return name
+		}
+	}
 }
 
 // ShellPath is ShellQuote for a file argument: a relative path that starts
