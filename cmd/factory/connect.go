@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/imagefile"
 	"github.com/ims-wizard/ims-wizard/client/sandbox"
 	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
 	"github.com/spf13/pflag"
@@ -272,29 +273,32 @@ func OSCache(env Env) client.OSListCache {
 // RefreshCommand is the command that renews the cached OS list of target,
 // with the connection flags that reach it, quoted for a POSIX shell.
 func (f *ConnFlags) RefreshCommand(target Target) string {
-	args := []string{"ims-wizard", "os-versions", "--refresh"}
-	switch target.Kind {
-	case "region":
-		args = append(args, "--region", target.Region)
-	case "endpoint":
-		args = append(args, "--endpoint", target.Endpoint)
-	}
-	if f.CACert != "" {
-		args = append(args, "--cacert", f.CACert)
-	}
-	if f.Insecure {
-		args = append(args, "--insecure")
-	}
-	for i, a := range args {
-		args[i] = shellWord(a)
-	}
-	return strings.Join(args, " ")
+	return f.Command(target, "os-versions", "--refresh")
 }
 
-// shellWord quotes a word for a POSIX shell when it needs it.
-func shellWord(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+") == "" {
-		return s
+// Command is `ims-wizard ARGS…` with the connection flags that reach
+// target (and --timeout when it is not the default), each word quoted for
+// a POSIX shell (imagefile.ShellQuote: a control character is written
+// $'\x1b', never printed raw).
+func (f *ConnFlags) Command(target Target, args ...string) string {
+	words := append([]string{"ims-wizard"}, args...)
+	switch target.Kind {
+	case "region":
+		words = append(words, "--region", target.Region)
+	case "endpoint":
+		words = append(words, "--endpoint", target.Endpoint)
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	if f.CACert != "" {
+		words = append(words, "--cacert", f.CACert)
+	}
+	if f.Insecure {
+		words = append(words, "--insecure")
+	}
+	if f.Timeout != 0 && f.Timeout != client.DefaultTimeout {
+		words = append(words, "--timeout", f.Timeout.String())
+	}
+	for i, w := range words {
+		words[i] = imagefile.ShellQuote(w)
+	}
+	return strings.Join(words, " ")
 }
