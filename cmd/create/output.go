@@ -38,6 +38,17 @@ func printCreated(io *factory.IOStreams, output string, conn *factory.Connection
 		fmt.Fprintf(io.Out, "%s\n", img.Raw)
 		return nil
 	}
+	printCreatedImage(io, conn, res)
+	if img.Status == "queued" {
+		fmt.Fprintf(io.Out, "\nNext: upload the image file to %s%s:\n  ims-wizard upload %s FILE\n",
+			strings.TrimRight(conn.Target.Endpoint, "/"), client.Inert(img.File), client.Inert(img.ID))
+	}
+	return nil
+}
+
+// printCreatedImage is the created image, field by field (text output).
+func printCreatedImage(io *factory.IOStreams, conn *factory.Connection, res *client.Result) {
+	img := res.Image
 	w := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "Created image %q on %s\n\n", client.Inert(img.Name), conn.Target.Label)
 	fmt.Fprintf(w, "  id\t%s\n", client.Inert(img.ID))
@@ -53,11 +64,6 @@ func printCreated(io *factory.IOStreams, output string, conn *factory.Connection
 	}
 	fmt.Fprintf(w, "  latency\t%s\n", res.Latency.Round(100_000))
 	_ = w.Flush()
-	if img.Status == "queued" {
-		fmt.Fprintf(io.Out, "\nNext: upload the image file to %s%s:\n  ims-wizard upload %s FILE\n",
-			strings.TrimRight(conn.Target.Endpoint, "/"), client.Inert(img.File), client.Inert(img.ID))
-	}
-	return nil
 }
 
 // printFailure explains an API or network error on stderr and, when the
