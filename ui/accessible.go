@@ -189,7 +189,7 @@ func (ar *accessibleRun) step(id stepID) error {
 			ar.printf("\n")
 		}
 		ps := stepProblems(id, &ar.a, c.cat)
-		if id == stepPlatform {
+		if id == stepArch || id == stepPlatform {
 			ps = nil // judged with the version
 		}
 		for _, p := range ps {
@@ -301,6 +301,9 @@ func (ar *accessibleRun) reask(ps client.Problems) error {
 		}
 		asked[id] = true
 		if id == stepVersion {
+			if err := ar.step(stepArch); err != nil {
+				return err
+			}
 			if err := ar.step(stepPlatform); err != nil {
 				return err
 			}
@@ -326,7 +329,10 @@ func (ar *accessibleRun) editStep() error {
 	if err := ar.step(id); err != nil {
 		return err
 	}
-	if id == stepPlatform {
+	if id == stepArch {
+		if err := ar.step(stepPlatform); err != nil {
+			return err
+		}
 		return ar.step(stepVersion)
 	}
 	return nil

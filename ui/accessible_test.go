@@ -46,6 +46,7 @@ func TestAccessibleRunCreatesImage(t *testing.T) {
 	input := strings.Join([]string{
 		"",         // name: required, asked again
 		"my-image", // name
+		"",         // architecture: Enter keeps x86_64
 		"",         // platform: Enter keeps Ubuntu
 		"",         // version: Enter keeps the first
 		"2",        // disk format: vhd
@@ -69,7 +70,7 @@ func TestAccessibleRunCreatesImage(t *testing.T) {
 	}
 	img := got.Image
 	if img.Name != "my-image" || img.DiskFormat != "vhd" || img.MinDisk != 100 || !img.Protected ||
-		strings.Join(img.Tags, ",") != "a=1,b=2" || img.OSVersion != "Ubuntu 19.04 server 64bit" {
+		strings.Join(img.Tags, ",") != "a=1,b=2" || img.OSVersion != "Ubuntu 24.04 server 64bit" {
 		t.Errorf("created %+v", img)
 	}
 	text := out.String()
@@ -96,7 +97,7 @@ func TestAccessibleRunCreatesImage(t *testing.T) {
 func TestAccessibleInputEndingOnInvalidValue(t *testing.T) {
 	c := startSandbox(t, sandbox.Options{})
 	var out syncBuffer
-	res, err := Run(context.Background(), accessibleOptions(c, "ok\n\n\n\n300\n", &out))
+	res, err := Run(context.Background(), accessibleOptions(c, "ok\n\n\n\n\n300\n", &out))
 	if !errors.Is(err, ErrInterrupted) || res != nil {
 		t.Fatalf("Run = (%v, %v), want ErrInterrupted", res, err)
 	}
@@ -154,7 +155,7 @@ func TestAccessibleInterruptCancelsRequest(t *testing.T) {
 		done <- ret{res, err}
 	}()
 	// Keep every default through the steps, then submit.
-	_, _ = pw.Write([]byte(strings.Repeat("\n", 9)))
+	_, _ = pw.Write([]byte(strings.Repeat("\n", 10)))
 	waitOutput(t, &out, "Press Ctrl+C to cancel")
 	intr <- struct{}{}
 	waitOutput(t, &out, "Request cancelled; every answer is kept.")
@@ -175,7 +176,7 @@ func TestAccessibleInterruptCancelsRequest(t *testing.T) {
 func TestDumbTerminalIsAccessible(t *testing.T) {
 	c := startSandbox(t, sandbox.Options{})
 	var out syncBuffer
-	o := accessibleOptions(c, "dumb-term\n"+strings.Repeat("\n", 10), &out)
+	o := accessibleOptions(c, "dumb-term\n"+strings.Repeat("\n", 11), &out)
 	o.Accessible = false
 	o.Getenv = func(k string) string {
 		if k == "TERM" {

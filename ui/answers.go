@@ -13,6 +13,7 @@ import (
 // the client's parsers, and Problems checks it with the client's validators.
 type Answers struct {
 	Name       string `json:"name"`
+	Arch       string `json:"arch,omitempty"` // x86_64 or aarch64: which OS list is offered
 	Platform   string `json:"platform"`
 	OSVersion  string `json:"os_version"`
 	DiskFormat string `json:"disk_format"`
@@ -47,6 +48,7 @@ func AnswersFromRequest(r client.Request, cat *client.Catalog) Answers {
 	}
 	if v, ok := cat.Lookup(r.OSVersion); ok {
 		a.OSVersion = v.Version
+		a.Arch = v.Arch
 		if !client.IsWindows(v) {
 			a.Platform = v.Platform
 		}

@@ -178,3 +178,31 @@ func TestResumedDraftSendsTheOSVersionNormalised(t *testing.T) {
 		t.Fatalf("sent %d requests: %+v\n%s", len(rec.sent), rec.sent, out.String())
 	}
 }
+
+// The architecture filters the OS lists: Arm values are offered for Arm
+// only, and x86 values for x86 only.
+func TestArchitectureFiltersTheOSList(t *testing.T) {
+	c := testCommon(testOptions(failing{}))
+	for _, arch := range []string{client.ArchX86, client.ArchArm} {
+		a := &Answers{Arch: arch}
+		menu := c.menu(arch)
+		if len(menu.platforms) == 0 {
+			t.Fatalf("%s: no platform offered", arch)
+		}
+		for _, p := range menu.platforms {
+			a.Platform = p.name
+			specs := stepSpecs(stepVersion, a, c)
+			for _, o := range specs[0].options {
+				v, ok := c.cat.Lookup(o.value)
+				if !ok || v.Arch != arch {
+					t.Errorf("%s: %q offered (arch %q)", arch, o.value, v.Arch)
+				}
+			}
+		}
+	}
+	// A value given for Arm selects Arm.
+	a := AnswersFromRequest(client.Request{OSVersion: "Ubuntu 22.04 server 64bit with ARM"}, nil)
+	if a.Arch != client.ArchArm || a.Platform != "Ubuntu" {
+		t.Errorf("answers %+v", a)
+	}
+}

@@ -27,6 +27,8 @@ func TestWarningsShowWithoutBlocking(t *testing.T) {
 	w.typeText("my image!")
 	w.waitView(`! name: contains '!'; IMS recommends only ASCII letters`)
 	w.press(tea.KeyEnter)
+	w.waitView("Operating system · architecture")
+	w.press(tea.KeyEnter)
 	w.waitView("Operating system · platform")
 	w.press(tea.KeyEnd) // Other, last
 	w.waitView("> Other ")
@@ -47,6 +49,8 @@ func TestPrefilledValuesAndTheirErrors(t *testing.T) {
 	o.Initial = client.Request{Name: "pre", OSVersion: "Windows Server 2019 Standard 64bit", MinDisk: client.Int64(7)}
 	w := startWizard(t, o)
 	w.waitView("> pre")
+	w.press(tea.KeyEnter)
+	w.waitView("Operating system · architecture")
 	w.press(tea.KeyEnter)
 	v := w.waitView("Operating system · platform", "is a Windows version", "Windows is not offered")
 	if strings.Contains(v, "> Windows") {
@@ -76,7 +80,7 @@ func TestEditStepFromReviewReturnsToReview(t *testing.T) {
 	o := testOptions(c)
 	o.Initial = client.Request{Name: "edit-me", MinRAM: client.Int64(512)}
 	w := startWizard(t, o)
-	for _, marker := range []string{"platform", "version", "Disk and", "┃ Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
+	for _, marker := range []string{"architecture", "platform", "version", "Disk and", "┃ Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
 		w.press(tea.KeyEnter)
 		w.waitView(marker)
 	}
@@ -102,7 +106,7 @@ func TestCreateAnother(t *testing.T) {
 	o := testOptions(c)
 	o.Initial = client.Request{Name: "first", DiskFormat: "raw", Tags: []string{"k=v"}}
 	w := startWizard(t, o)
-	for _, marker := range []string{"platform", "version", "> raw", "┃ Minimum disk", "┃ Minimum RAM", "k=v", "┃ Protect", "Review"} {
+	for _, marker := range []string{"architecture", "platform", "version", "> raw", "┃ Minimum disk", "┃ Minimum RAM", "k=v", "┃ Protect", "Review"} {
 		w.press(tea.KeyEnter)
 		w.waitView(marker)
 	}
@@ -115,7 +119,7 @@ func TestCreateAnother(t *testing.T) {
 	w.press(tea.KeyBackspace, tea.KeyBackspace, tea.KeyBackspace, tea.KeyBackspace, tea.KeyBackspace)
 	w.typeText("second")
 	w.waitView("> second")
-	for _, marker := range []string{"platform", "version", "> raw", "┃ Minimum disk", "┃ Minimum RAM", "k=v", "┃ Protect", "Review"} {
+	for _, marker := range []string{"architecture", "platform", "version", "> raw", "┃ Minimum disk", "┃ Minimum RAM", "k=v", "┃ Protect", "Review"} {
 		w.press(tea.KeyEnter)
 		w.waitView(marker)
 	}
@@ -138,7 +142,7 @@ func TestCopyIDWithOSC52(t *testing.T) {
 	o.Out = out
 	o.Initial = client.Request{Name: "copy"}
 	w := startWizard(t, o)
-	for _, marker := range []string{"platform", "version", "Disk and", "┃ Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
+	for _, marker := range []string{"architecture", "platform", "version", "Disk and", "┃ Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
 		w.press(tea.KeyEnter)
 		w.waitView(marker)
 	}
@@ -158,6 +162,8 @@ func TestCtrlCOnAStepInterrupts(t *testing.T) {
 	o := testOptions(c)
 	o.Initial = client.Request{Name: "x"}
 	w := startWizard(t, o)
+	w.press(tea.KeyEnter)
+	w.waitView("Operating system · architecture")
 	w.press(tea.KeyEnter)
 	w.waitView("Operating system · platform")
 	w.press(tea.KeyCtrlC)
@@ -393,7 +399,7 @@ func TestRunTUIThroughAPipe(t *testing.T) {
 	waitOutput(t, out, "Image name")
 	write("piped")
 	waitOutput(t, out, "> piped")
-	for _, marker := range []string{"Operating system · platform", "Ubuntu version", "Disk and container format",
+	for _, marker := range []string{"Operating system · architecture", "Operating system · platform", "Ubuntu version", "Disk and container format",
 		"┃ Minimum disk", "┃ Minimum RAM", "┃ Tags", "┃ Protect", "Review", "Image metadata created"} {
 		write("\r")
 		waitOutput(t, out, marker)
@@ -422,7 +428,7 @@ func TestReturnToReviewStopsAtAnInvalidStep(t *testing.T) {
 	o := testOptions(c)
 	o.Initial = client.Request{Name: "loop"}
 	w := startWizard(t, o)
-	for _, marker := range []string{"platform", "version", "Disk and", "┃ Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
+	for _, marker := range []string{"architecture", "platform", "version", "Disk and", "┃ Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
 		w.press(tea.KeyEnter)
 		w.waitView(marker)
 	}

@@ -44,8 +44,8 @@ func benchPicker(b *testing.B, cat *client.Catalog) {
 	o.Catalog = cat
 	m := newWizard(context.Background(), o, testRenderer())
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	largest := m.c.menu.platforms[0]
-	for _, p := range m.c.menu.platforms {
+	largest := m.c.menu(client.ArchX86).platforms[0]
+	for _, p := range m.c.menu(client.ArchX86).platforms {
 		if len(p.versions) > len(largest.versions) {
 			largest = p
 		}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -25,9 +26,9 @@ type common struct {
 	keys          *keyMap
 	opts          Options
 	cat           *client.Catalog
-	menu          *osMenu
-	out           io.Writer // where OSC 52 goes: the terminal the UI draws on
-	plain         bool      // accessible mode: no wrapping, no borders
+	menus         map[string]*osMenu // the OS lists offered, per architecture
+	out           io.Writer          // where OSC 52 goes: the terminal the UI draws on
+	plain         bool               // accessible mode: no wrapping, no borders
 }
 
 func newCommon(ctx context.Context, o Options, r *lipgloss.Renderer) *common {
@@ -40,7 +41,40 @@ func newCommon(ctx context.Context, o Options, r *lipgloss.Renderer) *common {
 		loc = l10n.EnglishLocalizer()
 	}
 	return &common{ctx: ctx, width: 80, height: 24, r: r, st: newStyles(r), loc: loc, keys: newKeyMap(loc),
-		opts: o, cat: cat, menu: newOSMenu(cat, loc), out: o.Out}
+		opts: o, cat: cat, menus: map[string]*osMenu{}, out: o.Out}
+}
+
+// menu is the OS list offered for an architecture (the catalogue's first
+// when arch is not one of its), newest releases first; built once.
+func (c *common) menu(arch string) *osMenu {
+	if !slices.Contains(c.cat.Arches(), arch) {
+		arch = c.defaultArch()
+	}
+	m, ok := c.menus[arch]
+	if !ok {
+		m = newOSMenu(c.cat.ForArch(arch).NewestFirst(), c.loc)
+		m.windows = len(windowsOf(c.cat))
+		c.menus[arch] = m
+	}
+	return m
+}
+
+// defaultArch is x86_64 when the catalogue has it.
+func (c *common) defaultArch() string {
+	if arches := c.cat.Arches(); len(arches) > 0 {
+		return arches[0]
+	}
+	return client.ArchX86
+}
+
+func windowsOf(cat *client.Catalog) []client.OSVersion {
+	var out []client.OSVersion
+	for _, v := range cat.Versions {
+		if client.IsWindows(v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // T is a catalogue message in the interface language.

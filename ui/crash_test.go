@@ -72,7 +72,7 @@ func TestCrashSavesDraftAndRestoresTerminal(t *testing.T) {
 			o.Initial = client.Request{Name: "crash", MinRAM: client.Int64(4096)}
 			out, write, done := runPiped(t, o)
 			waitOutput(t, out, "Image name")
-			for _, marker := range []string{"Operating system · platform", "Ubuntu version", "Disk and container format",
+			for _, marker := range []string{"Operating system · architecture", "Operating system · platform", "Ubuntu version", "Disk and container format",
 				"┃ Minimum disk", "┃ Minimum RAM", "┃ Tags", "┃ Protect", "Review"} {
 				write("\r")
 				waitOutput(t, out, marker)
@@ -103,7 +103,7 @@ func TestCrashSavesDraftAndRestoresTerminal(t *testing.T) {
 // Accessible mode: a panicking Creator also ends with the answers saved.
 func TestAccessibleCrashSavesDraft(t *testing.T) {
 	var out syncBuffer
-	o := accessibleOptions(panicking{}, strings.Repeat("\n", 9), &out)
+	o := accessibleOptions(panicking{}, strings.Repeat("\n", 10), &out)
 	o.DraftPath = draftPath(t)
 	o.Initial = client.Request{Name: "a11y-crash"}
 	_, err := Run(context.Background(), o)
@@ -205,7 +205,7 @@ func TestRunCtrlCOnErrorRestoresTerminal(t *testing.T) {
 	o.Initial = client.Request{Name: "piped-error"}
 	out, write, done := runPiped(t, o)
 	waitOutput(t, out, "Image name")
-	for _, marker := range []string{"Operating system · platform", "Ubuntu version", "Disk and container format",
+	for _, marker := range []string{"Operating system · architecture", "Operating system · platform", "Ubuntu version", "Disk and container format",
 		"┃ Minimum disk", "┃ Minimum RAM", "┃ Tags", "┃ Protect", "Review"} {
 		write("\r")
 		waitOutput(t, out, marker)

@@ -15,7 +15,7 @@ import (
 
 // stepKeys name the steps in a draft file ("review" for the review and
 // every page after it).
-var stepKeys = [numSteps]string{"name", "platform", "version", "disk", "sizes", "tags"}
+var stepKeys = [numSteps]string{"name", "arch", "platform", "version", "disk", "sizes", "tags"}
 
 const reviewKey = "review"
 
@@ -142,7 +142,7 @@ var flagOf = []struct {
 }{
 	{client.FieldName, "--name", func(a, b Answers) bool { return a.Name == b.Name }, func(d *Answers, s Answers) { d.Name = s.Name }},
 	{client.FieldOSVersion, "--os-version", func(a, b Answers) bool { return a.OSVersion == b.OSVersion },
-		func(d *Answers, s Answers) { d.OSVersion, d.Platform = s.OSVersion, s.Platform }},
+		func(d *Answers, s Answers) { d.OSVersion, d.Platform, d.Arch = s.OSVersion, s.Platform, s.Arch }},
 	{client.FieldDiskFormat, "--disk-format", func(a, b Answers) bool { return a.DiskFormat == b.DiskFormat }, func(d *Answers, s Answers) { d.DiskFormat = s.DiskFormat }},
 	{client.FieldMinDisk, "--min-disk", func(a, b Answers) bool { return a.MinDisk == b.MinDisk }, func(d *Answers, s Answers) { d.MinDisk = s.MinDisk }},
 	{client.FieldMinRAM, "--min-ram", func(a, b Answers) bool { return a.MinRAM == b.MinRAM }, func(d *Answers, s Answers) { d.MinRAM = s.MinRAM }},

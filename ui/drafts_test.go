@@ -71,6 +71,8 @@ func TestDraftSavedAfterEachStep(t *testing.T) {
 	}
 	w.typeText("drafted")
 	w.press(tea.KeyEnter)
+	w.waitView("Operating system · architecture")
+	w.press(tea.KeyEnter)
 	w.waitView("Operating system · platform")
 	checks := []struct {
 		step   string
@@ -80,7 +82,12 @@ func TestDraftSavedAfterEachStep(t *testing.T) {
 		marker string
 	}{
 		{"platform", func(a Answers) string { return a.Name }, "drafted", func() { w.press(tea.KeyDown, tea.KeyEnter) }, "CentOS version"},
-		{"version", func(a Answers) string { return a.Platform }, "CentOS", func() { w.press(tea.KeyDown, tea.KeyDown, tea.KeyEnter) }, "Disk and container format"},
+		{"version", func(a Answers) string { return a.Platform }, "CentOS", func() {
+			w.key("/")
+			w.typeText("CentOS 7.6 64")
+			w.waitView("> CentOS 7.6 64bit")
+			w.press(tea.KeyEnter)
+		}, "Disk and container format"},
 		{"disk", func(a Answers) string { return a.OSVersion }, "CentOS 7.6 64bit", func() { w.press(tea.KeyDown, tea.KeyDown, tea.KeyEnter) }, "Minimum disk and RAM"},
 		{"sizes", func(a Answers) string { return a.DiskFormat }, "raw", func() {
 			w.typeText("80")
@@ -246,6 +253,8 @@ func TestDraftDamagedIsSetAside(t *testing.T) {
 			// The notice stays until the first step is left; drafts work again.
 			w.typeText("after")
 			w.press(tea.KeyEnter)
+			w.waitView("Operating system · architecture")
+			w.press(tea.KeyEnter)
 			v = w.waitView("Operating system · platform")
 			if strings.Contains(v, "damaged") {
 				t.Errorf("the notice outlived the first step:\n%s", v)
@@ -264,7 +273,7 @@ func TestDraftClearedAfterCreate(t *testing.T) {
 	o.DraftPath = draftPath(t)
 	o.Initial = client.Request{Name: "clear-me"}
 	w := startWizard(t, o)
-	for _, marker := range []string{"platform", "version", "Disk and", "┃ Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
+	for _, marker := range []string{"architecture", "platform", "version", "Disk and", "┃ Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
 		w.press(tea.KeyEnter)
 		w.waitView(marker)
 	}
@@ -288,7 +297,7 @@ func TestDraftKeptAfterErrorAndCtrlC(t *testing.T) {
 		o.DraftPath = draftPath(t)
 		o.Initial = client.Request{Name: "kept", MinRAM: client.Int64(1024)}
 		w := startWizard(t, o)
-		for _, marker := range []string{"platform", "version", "Disk and", "┃ Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
+		for _, marker := range []string{"architecture", "platform", "version", "Disk and", "┃ Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
 			w.press(tea.KeyEnter)
 			w.waitView(marker)
 		}
@@ -313,6 +322,8 @@ func TestDraftKeptAfterErrorAndCtrlC(t *testing.T) {
 		o.DraftPath = draftPath(t)
 		w := startWizard(t, o)
 		w.typeText("interrupted")
+		w.press(tea.KeyEnter)
+		w.waitView("Operating system · architecture")
 		w.press(tea.KeyEnter)
 		w.waitView("Operating system · platform")
 		w.press(tea.KeyDown, tea.KeyEnter)
@@ -355,6 +366,8 @@ func TestDraftSaveFailureIsSaid(t *testing.T) {
 	w := startWizardSize(t, o, 120, 30)
 	w.typeText("x")
 	w.press(tea.KeyEnter)
+	w.waitView("Operating system · architecture")
+	w.press(tea.KeyEnter)
 	w.waitFlat("Operating system · platform", "Could not save the draft", "the answers are kept only while the wizard runs")
 }
 
@@ -387,7 +400,7 @@ func TestAccessibleDraft(t *testing.T) {
 
 	// Saved after each step: the input ends on step 3.
 	out = syncBuffer{}
-	o = accessibleOptions(c, "piped\n2\n\n", &out)
+	o = accessibleOptions(c, "piped\n\n2\n\n", &out)
 	o.DraftPath = path
 	if _, err := Run(context.Background(), o); !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("err %v, want ErrInterrupted at the end of input", err)

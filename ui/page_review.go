@@ -20,7 +20,7 @@ const (
 )
 
 // editable are the steps offered by "Edit a step", numbered 1–5.
-var editable = []stepID{stepName, stepPlatform, stepDisk, stepSizes, stepTags}
+var editable = []stepID{stepName, stepArch, stepDisk, stepSizes, stepTags}
 
 // reviewPage shows exactly what will be sent (the problems, the body, the
 // equivalent curl) and offers Submit, Edit a step, Cancel.

@@ -191,8 +191,8 @@ func (p *stepPage) notes() []string {
 	}
 	notes = append(notes, fixedLines(p.id, c)...)
 	ps := stepProblems(p.id, p.a, c.cat)
-	if p.id == stepPlatform {
-		ps = ps.Errors() // the hovered platform's versions are judged on the next step
+	if p.id == stepArch || p.id == stepPlatform {
+		ps = ps.Errors() // the hovered platform's versions are judged on the version step
 	}
 	return append(notes, c.problemLines(ps, p.touched, c.contentWidth())...)
 }
@@ -279,7 +279,7 @@ func progressDots(c *common, n int) string {
 // firstInvalidStep is the first step whose answers hold an error.
 func firstInvalidStep(a *Answers, cat *client.Catalog) (stepID, bool) {
 	for id := stepName; id < numSteps; id++ {
-		if id != stepPlatform && len(stepProblems(id, a, cat).Errors()) > 0 {
+		if id != stepArch && id != stepPlatform && len(stepProblems(id, a, cat).Errors()) > 0 {
 			return id, true
 		}
 	}

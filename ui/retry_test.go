@@ -55,7 +55,7 @@ func uniqueName(prefix string) string {
 // throughReview presses Enter through every prefilled step to the review.
 func (w *driver) throughReview() {
 	w.t.Helper()
-	for _, marker := range []string{"platform", "version", "Disk and", "┃ Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
+	for _, marker := range []string{"architecture", "platform", "version", "Disk and", "┃ Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
 		w.press(tea.KeyEnter)
 		w.waitView(marker)
 	}
@@ -207,7 +207,7 @@ func TestAccessibleRetryAfterLostAnswer(t *testing.T) {
 	name := uniqueName("a11y")
 	var out syncBuffer
 	// Keep every default, submit, then Retry (2) and use the existing image (Enter).
-	o := accessibleOptions(c, strings.Repeat("\n", 9)+"2\n\n", &out)
+	o := accessibleOptions(c, strings.Repeat("\n", 10)+"2\n\n", &out)
 	o.Initial = client.Request{Name: name}
 	res, err := Run(context.Background(), o)
 	if err != nil || res == nil || !WasFound(res) {

@@ -167,7 +167,7 @@ func TestAccessibleEndDuringCreateKeepsUnknownOutcome(t *testing.T) {
 				res, err := runAccessible(ctx, o, testRenderer(), intr)
 				done <- runResult{res, err}
 			}()
-			_, _ = pw.Write([]byte(strings.Repeat("\n", 9))) // every default, then Submit
+			_, _ = pw.Write([]byte(strings.Repeat("\n", 10))) // every default, then Submit
 			waitClosed(t, posted, "the POST")
 			if how == "ctrl+c" {
 				intr <- struct{}{}
@@ -268,7 +268,7 @@ func runPipedContext(t *testing.T, ctx context.Context, o Options) (*syncBuffer,
 func throughReviewPiped(t *testing.T, out *syncBuffer, write func(string)) {
 	t.Helper()
 	waitOutput(t, out, "Image name")
-	for _, marker := range []string{"Operating system · platform", "Ubuntu version", "Disk and container format",
+	for _, marker := range []string{"Operating system · architecture", "Operating system · platform", "Ubuntu version", "Disk and container format",
 		"┃ Minimum disk", "┃ Minimum RAM", "┃ Tags", "┃ Protect", "Review"} {
 		write("\r")
 		waitOutput(t, out, marker)

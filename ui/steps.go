@@ -3,17 +3,21 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
 )
 
 // stepID names the wizard's form steps in order. The operating system is
-// asked in two steps (platform, then version) that share the number 2.
+// asked in three steps (architecture, platform, version) that share the
+// number 2.
 type stepID int
 
 const (
 	stepName stepID = iota
+	stepArch
 	stepPlatform
 	stepVersion
 	stepDisk
@@ -34,11 +38,12 @@ type stepInfo struct {
 	help   string
 }
 
-var stepNumbers = [numSteps]int{1, 2, 2, 3, 4, 5}
+var stepNumbers = [numSteps]int{1, 2, 2, 2, 3, 4, 5}
 
 // stepFields are the API fields each step answers.
 var stepFields = [numSteps][]string{
 	stepName:     {client.FieldName},
+	stepArch:     {},
 	stepPlatform: {client.FieldOSVersion},
 	stepVersion:  {client.FieldOSVersion},
 	stepDisk:     {client.FieldDiskFormat, client.FieldContainerFormat},
@@ -49,6 +54,7 @@ var stepFields = [numSteps][]string{
 func (c *common) stepInfo(id stepID) stepInfo {
 	ids := [numSteps][2]string{
 		stepName:     {"ui.step.name.title", "ui.step.name.help"},
+		stepArch:     {"ui.step.arch.title", "ui.step.arch.help"},
 		stepPlatform: {"ui.step.platform.title", "ui.step.platform.help"},
 		stepVersion:  {"ui.step.version.title", "ui.step.version.help"},
 		stepDisk:     {"ui.step.disk.title", "ui.step.disk.help"},
@@ -61,7 +67,7 @@ func (c *common) stepInfo(id stepID) stepInfo {
 // stepTitleShort is a step's name in the review's step list.
 func (c *common) stepTitleShort(id stepID) string {
 	switch id {
-	case stepPlatform, stepVersion:
+	case stepArch, stepPlatform, stepVersion:
 		return c.T("ui.step.os.short")
 	}
 	return c.stepInfo(id).title
@@ -143,7 +149,14 @@ func stepProblems(id stepID, a *Answers, cat *client.Catalog) client.Problems {
 // prepareStep makes the answers consistent with what the step offers before
 // its fields are built: a platform that is offered, a version of that
 // platform, a disk format.
-func prepareStep(id stepID, a *Answers, menu *osMenu) {
+func prepareStep(id stepID, a *Answers, c *common) {
+	switch id {
+	case stepArch, stepPlatform, stepVersion:
+		if !slices.Contains(c.cat.Arches(), a.Arch) {
+			a.Arch = c.defaultArch()
+		}
+	}
+	menu := c.menu(a.Arch)
 	switch id {
 	case stepPlatform:
 		if _, ok := menu.platform(a.Platform); !ok {
@@ -168,7 +181,7 @@ func prepareStep(id stepID, a *Answers, menu *osMenu) {
 // stepSpecs are a step's questions, bound to the answers, with the
 // client's validators.
 func stepSpecs(id stepID, a *Answers, c *common) []fieldSpec {
-	prepareStep(id, a, c.menu)
+	prepareStep(id, a, c)
 	// A field's validator judges the value typed with the other answers,
 	// by the client's rules.
 	check := func(field string, set func(*Answers, string)) func(string) error {
@@ -183,15 +196,23 @@ func stepSpecs(id stepID, a *Answers, c *common) []fieldSpec {
 		return []fieldSpec{{key: client.FieldName, kind: fieldText, title: c.T("ui.field.name.title"),
 			placeholder: c.T("ui.field.name.placeholder"), value: &a.Name, validate: check(client.FieldName, func(b *Answers, s string) { b.Name = s }),
 			display: func() string { return a.Name }}}
+	case stepArch:
+		var opts []option
+		for _, arch := range c.cat.Arches() {
+			opts = append(opts, option{c.archLabel(arch), arch})
+		}
+		return []fieldSpec{{key: "arch", kind: fieldList, title: c.T("ui.field.arch.title"), value: &a.Arch,
+			options: opts, validate: func(string) error { return nil }, display: func() string { return a.Arch }}}
 	case stepPlatform:
-		opts := make([]option, len(c.menu.platforms))
-		for i, p := range c.menu.platforms {
+		menu := c.menu(a.Arch)
+		opts := make([]option, len(menu.platforms))
+		for i, p := range menu.platforms {
 			opts[i] = option{p.label, p.name}
 		}
 		return []fieldSpec{{key: "platform", kind: fieldList, title: c.T("ui.field.platform.title"), value: &a.Platform,
 			options: opts, validate: func(string) error { return nil }, display: func() string { return a.Platform }}}
 	case stepVersion:
-		e, _ := c.menu.platform(a.Platform)
+		e, _ := c.menu(a.Arch).platform(a.Platform)
 		opts := make([]option, len(e.versions))
 		for i, v := range e.versions {
 			opts[i] = option{e.labels[i], v.Version}
@@ -234,6 +255,17 @@ func stepSpecs(id stepID, a *Answers, c *common) []fieldSpec {
 	return nil
 }
 
+// archLabel names an architecture for a newcomer.
+func (c *common) archLabel(arch string) string {
+	switch arch {
+	case client.ArchX86:
+		return c.T("ui.arch.x86")
+	case client.ArchArm:
+		return c.T("ui.arch.arm")
+	}
+	return client.Inert(arch)
+}
+
 // diskFormatNote is the line a first-time user can act on for a format.
 func (c *common) diskFormatNote(name string) string {
 	switch name {
@@ -263,10 +295,14 @@ func fixedLines(id stepID, c *common) []string {
 		return st.label.Render(field+" ") + st.bold.Render(value) + "  " + renderLines(st.subtle, strings.Join(lines, "\n"))
 	}
 	switch id {
+	case stepArch, stepVersion:
+		return strings.Split(renderLines(st.subtle, wrapText(c.cat.Source.Describe(c.loc, time.Now()), c.contentWidth())), "\n")
 	case stepPlatform:
-		if c.menu.windows > 0 {
-			return strings.Split(renderLines(st.subtle, wrapText(c.T("ui.step.platform.no_windows"), c.contentWidth())), "\n")
+		lines := strings.Split(renderLines(st.subtle, wrapText(c.cat.Source.Describe(c.loc, time.Now()), c.contentWidth())), "\n")
+		if c.menu(c.defaultArch()).windows > 0 {
+			lines = append(lines, strings.Split(renderLines(st.subtle, wrapText(c.T("ui.step.platform.no_windows"), c.contentWidth())), "\n")...)
 		}
+		return lines
 	case stepDisk:
 		return strings.Split(fixed(client.FieldContainerFormat, client.DefaultContainerFormat, c.T("ui.fixed.container_format")), "\n")
 	case stepTags:
@@ -286,7 +322,7 @@ func (c *common) stepSummary(id stepID, a Answers) string {
 	switch id {
 	case stepName:
 		return client.Inert(orDash(a.Name))
-	case stepPlatform, stepVersion:
+	case stepArch, stepPlatform, stepVersion:
 		return client.Inert(orDash(a.OSVersion))
 	case stepDisk:
 		return orDash(a.DiskFormat) + " · " + client.DefaultContainerFormat

@@ -115,7 +115,7 @@ func createThrough(w *driver, name string) {
 	w.t.Helper()
 	w.waitView("Image name")
 	w.typeText(name)
-	for _, marker := range []string{"Operating system · platform", "version", "Disk and container format",
+	for _, marker := range []string{"Operating system · architecture", "Operating system · platform", "version", "Disk and container format",
 		"Minimum disk and RAM", "┃ Minimum RAM", "Tags, protection, visibility", "┃ Protect the image?", "Review"} {
 		w.press(tea.KeyEnter)
 		w.waitView(marker)
@@ -516,7 +516,7 @@ func TestAccessibleUpload(t *testing.T) {
 	file, sum := clienttest.RandomFile(t, dir, "disk.raw", size)
 	c := startSandbox(t, sandbox.Options{})
 	input := strings.Join([]string{
-		"acc-upload", "", "", "", "", "", "", "n", // the steps, defaults kept
+		"acc-upload", "", "", "", "", "", "", "", "n", // the steps, defaults kept
 		"",                         // review: submit
 		filepath.Join(dir, "nope"), // refused: missing, asked again
 		dir,                        // refused: a directory
@@ -566,7 +566,7 @@ func TestAccessibleUpload(t *testing.T) {
 func TestAccessibleUploadSkipped(t *testing.T) {
 	c := startSandbox(t, sandbox.Options{})
 	var out syncBuffer
-	o := accessibleOptions(c, "skip-it\n"+strings.Repeat("\n", 8)+"\n\n", &out)
+	o := accessibleOptions(c, "skip-it\n"+strings.Repeat("\n", 9)+"\n\n", &out)
 	o.Uploader = c
 	res, err := Run(context.Background(), o)
 	if err != nil || res == nil || res.Image.Status != "queued" {
@@ -598,7 +598,7 @@ func TestAccessibleUploadInterrupted(t *testing.T) {
 		res, err := runAccessible(context.Background(), o, testRenderer(), intr)
 		done <- ret{res, err}
 	}()
-	_, _ = pw.Write([]byte(strings.Repeat("\n", 9))) // every default, then submit
+	_, _ = pw.Write([]byte(strings.Repeat("\n", 10))) // every default, then submit
 	waitOutput(t, &out, "Path of the image file to upload (Enter to skip): ")
 	_, _ = pw.Write([]byte(file + "\n"))
 	waitOutput(t, &out, "Uploading "+file)

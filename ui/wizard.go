@@ -243,6 +243,8 @@ func (w *wizard) enterStep(id stepID) tea.Cmd {
 // the user may have gone back from it).
 func (w *wizard) advance(id stepID) tea.Cmd {
 	switch {
+	case id == stepArch:
+		return w.enterStep(stepPlatform)
 	case id == stepPlatform:
 		return w.enterStep(stepVersion)
 	case w.reviewed:

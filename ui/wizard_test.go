@@ -30,12 +30,14 @@ func TestGoldenScreens(t *testing.T) {
 	w.typeText("test")
 	snap("1_name_typed", "> test")
 	w.press(tea.KeyEnter)
+	snap("2_arch", "Operating system · architecture", "> x86_64")
+	w.press(tea.KeyEnter)
 	snap("2_platform", "Operating system · platform", "> Ubuntu")
 	w.press(tea.KeyEnter)
 	w.waitView("Ubuntu version")
 	w.key("/")
 	w.typeText("14.04 server 64")
-	snap("2_version_filtered", "/14.04 server 64", "1 of 19", "> Ubuntu 14.04 server 64bit")
+	snap("2_version_filtered", "/14.04 server 64", "1 of 22", "> Ubuntu 14.04 server 64bit")
 	w.press(tea.KeyEnter)
 	snap("3_disk", "Disk and container format")
 	w.press(tea.KeyDown)
@@ -96,7 +98,7 @@ func TestEnterThroughDefaultsCreatesImage(t *testing.T) {
 	w := startWizardSize(t, testOptions(c), 100, 60)
 	w.waitView("Image name")
 	w.typeText("web-01")
-	for _, marker := range []string{"Operating system · platform", "Ubuntu version", "Disk and container format",
+	for _, marker := range []string{"Operating system · architecture", "Operating system · platform", "Ubuntu version", "Disk and container format",
 		"Minimum disk and RAM", "┃ Minimum RAM", "Tags, protection, visibility", "┃ Protect the image?", "Review"} {
 		w.press(tea.KeyEnter)
 		w.waitView(marker)
@@ -115,7 +117,7 @@ func TestEnterThroughDefaultsCreatesImage(t *testing.T) {
 	}
 	img := got.Image
 	if img.Name != "web-01" || img.DiskFormat != client.DefaultDiskFormat || img.ContainerFormat != "bare" ||
-		img.Visibility != "private" || img.Protected || img.OSVersion != "Ubuntu 19.04 server 64bit" {
+		img.Visibility != "private" || img.Protected || img.OSVersion != "Ubuntu 24.04 server 64bit" {
 		t.Errorf("created %+v, want the defaults with name web-01", img)
 	}
 	for _, want := range []string{res.Image.ID, "request id " + res.RequestID, testEndpoint + "/v2/images/" + res.Image.ID + "/file"} {
@@ -132,11 +134,14 @@ func TestBackFromInvalidStepKeepsAnswers(t *testing.T) {
 	w := startWizard(t, testOptions(c))
 	w.typeText("keep-me")
 	w.press(tea.KeyEnter)
+	w.waitView("> x86_64")
+	w.press(tea.KeyEnter)
 	w.waitView("> Ubuntu")
 	w.press(tea.KeyDown) // CentOS
 	w.press(tea.KeyEnter)
 	w.waitView("CentOS version")
-	w.press(tea.KeyDown, tea.KeyDown)
+	w.key("/")
+	w.typeText("CentOS 7.6 64")
 	w.waitView("> CentOS 7.6 64bit")
 	w.press(tea.KeyEnter)
 	w.waitView("Disk and container format")
@@ -157,13 +162,15 @@ func TestBackFromInvalidStepKeepsAnswers(t *testing.T) {
 	w.press(tea.KeyEsc)
 	w.waitView("Operating system · platform", "> CentOS")
 	w.press(tea.KeyShiftTab)
+	w.waitView("Operating system · architecture", "> x86_64")
+	w.press(tea.KeyShiftTab)
 	w.waitView("Image name", "> keep-me")
 
 	if a := w.answers(); a.MinDisk != "7" || a.OSVersion != "CentOS 7.6 64bit" || a.DiskFormat != "raw" {
 		t.Errorf("answers after going back: %+v", a)
 	}
 	// Forward again: every answer is kept, the invalid one shows its error at once.
-	for _, marker := range []string{"> CentOS", "> CentOS 7.6 64bit", "> raw"} {
+	for _, marker := range []string{"> x86_64", "> CentOS", "> CentOS 7.6 64bit", "> raw"} {
 		w.press(tea.KeyEnter)
 		w.waitView(marker)
 	}
@@ -184,7 +191,7 @@ func TestCancelInFlightKeepsAnswers(t *testing.T) {
 				MinDisk: client.Int64(50), MinRAM: client.Int64(2048), Tags: []string{"a=1", "b=2"}, Protected: true}
 			w := startWizard(t, o)
 			want := AnswersFromRequest(o.Initial, client.EmbeddedCatalog())
-			for _, marker := range []string{"> EulerOS", "> EulerOS 2.5 64bit", "> qcow2", "┃ Minimum disk", "┃ Minimum RAM", "Tags, protection", "┃ Protect the image?", "Review"} {
+			for _, marker := range []string{"> x86_64", "> EulerOS", "> EulerOS 2.5 64bit", "> qcow2", "┃ Minimum disk", "┃ Minimum RAM", "Tags, protection", "┃ Protect the image?", "Review"} {
 				w.press(tea.KeyEnter)
 				w.waitView(marker)
 			}
@@ -229,7 +236,7 @@ func TestErrorViewFromReal400(t *testing.T) {
 	o := testOptions(stable{bad})
 	o.Initial = client.Request{Name: "refused"}
 	w := startWizard(t, o)
-	for _, marker := range []string{"Operating system · platform", "version", "Disk and", "Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
+	for _, marker := range []string{"Operating system · architecture", "Operating system · platform", "version", "Disk and", "Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
 		w.press(tea.KeyEnter)
 		w.waitView(marker)
 	}
@@ -274,7 +281,7 @@ func TestServerStringsShownInert(t *testing.T) {
 		o := testOptions(stable{withExtra})
 		o.Initial = client.Request{Name: "evil", OSVersion: "Ubuntu 18.04 server 64bit"}
 		w := startWizardSize(t, o, 100, 60)
-		for _, marker := range []string{"> Ubuntu", "> Ubuntu 18.04 server", "Disk and", "Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
+		for _, marker := range []string{"> x86_64", "> Ubuntu", "> Ubuntu 18.04 server", "Disk and", "Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
 			w.press(tea.KeyEnter)
 			w.waitView(marker)
 		}
@@ -295,7 +302,7 @@ func TestServerStringsShownInert(t *testing.T) {
 		o := testOptions(fake)
 		o.Initial = client.Request{Name: "x"}
 		w := startWizard(t, o)
-		for _, marker := range []string{"platform", "version", "Disk and", "Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
+		for _, marker := range []string{"architecture", "platform", "version", "Disk and", "Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
 			w.press(tea.KeyEnter)
 			w.waitView(marker)
 		}

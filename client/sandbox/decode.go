@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -45,7 +46,36 @@ func decodeCreateBody(body []byte) (*createBody, *apiError) {
 	if len(problems) > 0 {
 		return nil, badRequest("%s", strings.Join(problems, "; "))
 	}
+	if e := checkQuotas(out.extra, out.req.Tags); e != nil {
+		return nil, e
+	}
 	return out, nil
+}
+
+// Glance's quotas (image_property_quota, image_tag_quota) and its limit on
+// a property's name (the database column).
+const (
+	maxProperties  = 128
+	maxTags        = 128
+	maxPropertyKey = 255
+)
+
+// checkQuotas refuses what Glance refuses: too many extra properties or
+// tags (413), a property name too long (400).
+func checkQuotas(extra []property, tags []string) *apiError {
+	for _, p := range extra {
+		if n := utf8.RuneCountInString(p.Key); n > maxPropertyKey {
+			return badRequest("property %q…: a property name may have at most %d characters, not %d", string([]rune(p.Key)[:32]), maxPropertyKey, n)
+		}
+	}
+	if len(extra) > maxProperties {
+		return sandboxError(http.StatusRequestEntityTooLarge,
+			"%d extra properties; an image may have at most %d (Glance's image_property_quota)", len(extra), maxProperties)
+	}
+	if len(tags) > maxTags {
+		return newError(http.StatusRequestEntityTooLarge, codeTagQuota, "%d tags; an image may have at most %d", len(tags), maxTags)
+	}
+	return nil
 }
 
 // rawMember is one top-level key with its undecoded value.

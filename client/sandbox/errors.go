@@ -5,30 +5,37 @@ import (
 	"net/http"
 )
 
-// Error codes. The IMS ones are IMS's documented 400 codes (ims-api.md and
-// IMS's error-code table); the others are sandbox-specific choices for
-// situations IMS's documentation gives no code for.
+// Error codes. The IMG ones are from IMS's error-code table (ims-api.md and
+// IMS's API reference), used where IMS documents the situation; APIG ones
+// are the API gateway's (injected faults only). Where IMS documents no code,
+// the answer carries a sandbox-specific one, SANDBOX.0<status>, so that
+// nobody mistakes the sandbox's choice for IMS's.
 const (
-	codeBadRequest = "IMG.0001" // the request format: not JSON, wrong types, read-only fields
-	codeNameLength = "IMG.0002" // name empty or too long
-	codeNameFormat = "IMG.0003" // name with only spaces
-	codeEmptyBody  = "IMG.0007" // "The request body is empty."
-	codeSize       = "IMG.0055" // min_ram / min_disk
-	codeOSVersion  = "IMG.0056" // __os_version
-	codeTag        = "IMG.0115" // tags
+	codeBadRequest    = "IMG.0001" // the request format: not JSON, wrong types, unknown operators
+	codeNameLength    = "IMG.0002" // name empty or too long
+	codeNameFormat    = "IMG.0003" // name with only spaces
+	codeEmptyBody     = "IMG.0007" // "The request body is empty."
+	codeImageNotFound = "IMG.0027" // "The image ID in the request does not exist."
+	codeProtected     = "IMG.0028" // "The image in the request is protected."
+	codeSize          = "IMG.0055" // min_ram / min_disk
+	codeOSVersion     = "IMG.0056" // __os_version
+	codeTag           = "IMG.0115" // tags
+	codeTagQuota      = "IMG.0116" // too many tags
 
-	// Sandbox-specific.
-	codeImageNotFound = "IMG.0027"     // GET or PUT on an image id that does not exist
-	codeImageState    = "IMG.0028"     // upload to an image that is not queued (Glance: 409)
-	codeNoSuchAPI     = "APIG.0101"    // the API gateway's code for a route it does not serve
-	codeSandbox       = "SANDBOX.0001" // the sandbox itself: shutting down, Options.NewID repeating an id
+	codeAPIGAuth     = "APIG.0301" // the gateway refusing credentials
+	codeAPIGThrottle = "APIG.0308" // the gateway's throttling
 )
+
+// sandboxCode is the sandbox's own code for a status IMS documents no code
+// for, e.g. SANDBOX.0409.
+func sandboxCode(status int) string { return fmt.Sprintf("SANDBOX.%04d", status) }
 
 // apiError is an IMS-style error answer: {"error":{"code","message"}}.
 type apiError struct {
 	status  int
 	code    string
 	message string
+	gateway bool // written in the API gateway's shape (error_code, error_msg)
 }
 
 func (e *apiError) Error() string { return e.code + ": " + e.message }
@@ -37,11 +44,20 @@ func newError(status int, code, format string, args ...any) *apiError {
 	return &apiError{status: status, code: code, message: fmt.Sprintf(format, args...)}
 }
 
+// sandboxError is an error IMS documents no code for.
+func sandboxError(status int, format string, args ...any) *apiError {
+	return newError(status, sandboxCode(status), format, args...)
+}
+
 func badRequest(format string, args ...any) *apiError {
 	return newError(http.StatusBadRequest, codeBadRequest, format, args...)
 }
 
-var errClosing = newError(http.StatusServiceUnavailable, codeSandbox, "the sandbox is shutting down")
+func imageNotFound(id string) *apiError {
+	return newError(http.StatusNotFound, codeImageNotFound, "image %q not found", id)
+}
+
+var errClosing = sandboxError(http.StatusServiceUnavailable, "the sandbox is shutting down")
 
 type errorBody struct {
 	Error struct {
@@ -50,7 +66,17 @@ type errorBody struct {
 	} `json:"error"`
 }
 
+type gatewayBody struct {
+	Code      string `json:"error_code"`
+	Message   string `json:"error_msg"`
+	RequestID string `json:"request_id"`
+}
+
 func writeError(w http.ResponseWriter, e *apiError) {
+	if e.gateway {
+		writeJSON(w, e.status, gatewayBody{e.code, e.message, w.Header().Get("X-Request-Id")})
+		return
+	}
 	var body errorBody
 	body.Error.Code = e.code
 	body.Error.Message = e.message

@@ -55,7 +55,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if err := encodeTo(&buf, v); err != nil {
 		status = http.StatusInternalServerError
 		buf.Reset()
-		buf.WriteString(`{"error":{"code":"` + codeSandbox + `","message":"encoding the answer failed"}}`)
+		buf.WriteString(`{"error":{"code":"` + sandboxCode(http.StatusInternalServerError) + `","message":"encoding the answer failed"}}`)
 	}
 	buf.WriteByte('\n')
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))

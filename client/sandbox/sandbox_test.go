@@ -80,10 +80,29 @@ const (
 var seedTime = time.Date(2016, 6, 2, 7, 49, 48, 0, time.UTC)
 
 // start serves a sandbox on a free loopback port and returns it with a real
-// client pointed at it.
+// client pointed at it. Its state is a fresh directory, as the product's is,
+// unless opts.Dir says otherwise; startMem keeps it in memory.
 func start(t *testing.T, opts sandbox.Options) (*sandbox.Server, *client.Client) {
 	t.Helper()
-	srv := sandbox.New(opts)
+	if opts.Dir == "" {
+		opts.Dir = t.TempDir()
+	}
+	return serve(t, opts)
+}
+
+// startMem serves a sandbox whose state is in memory (Options.Dir "").
+func startMem(t *testing.T, opts sandbox.Options) (*sandbox.Server, *client.Client) {
+	t.Helper()
+	opts.Dir = ""
+	return serve(t, opts)
+}
+
+func serve(t *testing.T, opts sandbox.Options) (*sandbox.Server, *client.Client) {
+	t.Helper()
+	srv, err := sandbox.Open(opts)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
 	url, err := srv.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("Start: %v", err)
@@ -522,10 +541,10 @@ func TestListShapeAndPaging(t *testing.T) {
 	if none.Images == nil || len(none.Images) != 0 {
 		t.Errorf("empty list should be [], got %+v", none)
 	}
-	for _, bad := range []string{"/v2/images?limit=abc", "/v2/images?limit=-1", "/v2/images?marker=nope"} {
+	for bad, wantCode := range map[string]string{"/v2/images?limit=abc": "IMG.0001", "/v2/images?limit=-1": "IMG.0001", "/v2/images?marker=nope": "IMG.0027"} {
 		resp, body := getJSON(t, srv.URL()+bad)
-		if code, _ := client.ParseErrorBody(resp.Header.Get("Content-Type"), body); resp.StatusCode != 400 || code != "IMG.0001" {
-			t.Errorf("GET %s = %d %s, want 400 IMG.0001", bad, resp.StatusCode, body)
+		if code, _ := client.ParseErrorBody(resp.Header.Get("Content-Type"), body); resp.StatusCode != 400 || code != wantCode {
+			t.Errorf("GET %s = %d %s, want 400 %s", bad, resp.StatusCode, body, wantCode)
 		}
 	}
 }
@@ -655,10 +674,10 @@ func TestUploadFile(t *testing.T) {
 		status                 int
 		code                   string
 	}{
-		{"second upload", fileURL, "application/octet-stream", http.StatusConflict, "IMG.0028"},
+		{"second upload", fileURL, "application/octet-stream", http.StatusConflict, "SANDBOX.0409"},
 		{"unknown image", srv.URL() + "/v2/images/nope/file", "application/octet-stream", http.StatusNotFound, "IMG.0027"},
-		{"wrong content type", fileURL, "application/json", http.StatusUnsupportedMediaType, "IMG.0001"},
-		{"no content type", fileURL, "", http.StatusUnsupportedMediaType, "IMG.0001"},
+		{"wrong content type", fileURL, "application/json", http.StatusUnsupportedMediaType, "SANDBOX.0415"},
+		{"no content type", fileURL, "", http.StatusUnsupportedMediaType, "SANDBOX.0415"},
 	}
 	for _, tt := range errorCases {
 		t.Run(tt.name, func(t *testing.T) {
@@ -855,15 +874,21 @@ func TestRoutingErrors(t *testing.T) {
 		status       int
 		code, allow  string
 	}{
-		{"POST", "/", 405, "APIG.0101", "GET"},
-		{"GET", "/v3/images", 404, "APIG.0101", ""},
-		{"GET", "/v2/images/", 404, "APIG.0101", ""},
-		{"GET", "/v2/images/abc/tags", 404, "APIG.0101", ""},
-		{"GET", "/v2/images/abc/", 404, "APIG.0101", ""},
-		{"DELETE", "/v2/images", 405, "APIG.0101", "GET, POST"},
-		{"DELETE", "/v2/images/abc", 405, "APIG.0101", "GET"},
-		{"GET", "/v2/images/abc/file", 405, "APIG.0101", "PUT"},
-		{"POST", "/v1/cloudimages/os_version", 405, "APIG.0101", "GET"},
+		{"POST", "/", 405, "SANDBOX.0405", "GET"},
+		{"GET", "/v3/images", 404, "SANDBOX.0404", ""},
+		{"GET", "/v2/images/", 404, "SANDBOX.0404", ""},
+		{"GET", "/v2/images/abc/tags", 404, "SANDBOX.0404", ""},
+		{"GET", "/v2/images/abc/members", 404, "SANDBOX.0404", ""},
+		{"GET", "/v2/images/abc/", 404, "SANDBOX.0404", ""},
+		{"GET", "/v2//images", 404, "SANDBOX.0404", ""},
+		{"DELETE", "/v2/images", 405, "SANDBOX.0405", "GET, POST"},
+		{"PUT", "/v2/images/abc", 405, "SANDBOX.0405", "GET, PATCH, DELETE"},
+		{"POST", "/v2/images/abc/file", 405, "SANDBOX.0405", "GET, PUT"},
+		{"GET", "/v2/images/abc/tags/a=b", 405, "SANDBOX.0405", "PUT, DELETE"},
+		{"POST", "/v2/schemas/image", 405, "SANDBOX.0405", "GET"},
+		{"POST", "/v1/cloudimages/os_version", 405, "SANDBOX.0405", "GET"},
+		{"DELETE", "/v2/images/abc", 404, "IMG.0027", ""},
+		{"GET", "/v2/images/abc/file", 404, "IMG.0027", ""},
 	}
 	seen := map[string]bool{}
 	for _, tt := range tests {
@@ -878,6 +903,9 @@ func TestRoutingErrors(t *testing.T) {
 			code, msg := client.ParseErrorBody(resp.Header.Get("Content-Type"), body)
 			if resp.StatusCode != tt.status || code != tt.code || msg == "" {
 				t.Errorf("got %d %s", resp.StatusCode, body)
+			}
+			if strings.Contains(string(body), "APIG") {
+				t.Errorf("the sandbox answers with the gateway's code, misleading: %s", body)
 			}
 			if got := resp.Header.Get("Allow"); got != tt.allow {
 				t.Errorf("Allow = %q, want %q", got, tt.allow)

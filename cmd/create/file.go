@@ -131,8 +131,8 @@ func (f *Flags) uploadCreated(ctx context.Context, deps Deps, conn *factory.Conn
 
 // sayKept tells, after a failed upload, that the image was created, and
 // the command that sends the file again while the image still takes one
-// (queued, or its status unknown). The built-in sandbox ends with the
-// command, so there is nothing to send it to.
+// (queued, or its status unknown). A sandbox that keeps no images (this
+// command's only) is gone with the command: nothing to send it to.
 func (f *Flags) sayKept(deps Deps, conn *factory.Connection, img *client.Image, o *client.UploadOutcome) {
 	w, loc := deps.IO.ErrOut, deps.Loc
 	args := l10n.Args{"ID": client.Inert(img.ID), "Target": conn.Target.Label}
@@ -147,15 +147,15 @@ func (f *Flags) sayKept(deps Deps, conn *factory.Connection, img *client.Image, 
 		status = o.Final.Image.Status
 	}
 	switch {
-	case conn.Target.Kind == "sandbox":
-		fmt.Fprintln(w, loc.T("imagefile.create.sandbox_gone"))
 	case sent || (status != "" && status != "queued"):
 		// Nothing more to send; the explanation above says what to do.
+	case conn.Target.Kind == "sandbox" && conn.SandboxDir == "":
+		fmt.Fprintln(w, loc.T("imagefile.create.sandbox_gone"))
 	default:
 		path := f.file.Path
 		if strings.HasPrefix(path, "-") {
 			path = "./" + path // not read as a flag
 		}
-		fmt.Fprintf(w, "%s\n  %s\n", loc.T("imagefile.create.retry"), deps.Conn.Command(conn.Target, "upload", img.ID, path))
+		fmt.Fprintf(w, "%s\n  %s\n", loc.T("imagefile.create.retry"), client.Inert(conn.Command("upload", img.ID, path)))
 	}
 }

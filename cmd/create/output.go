@@ -39,9 +39,16 @@ func printCreated(io *factory.IOStreams, output string, conn *factory.Connection
 		return nil
 	}
 	printCreatedImage(io, conn, res)
+	if img.Status == "queued" && conn.Target.Kind == "sandbox" && conn.SandboxDir == "" {
+		fmt.Fprintf(io.Out, "\nNote: this run's sandbox keeps no images (see above), so no later command can upload to this one:\n  create it with --sandbox-dir DIR to keep it.\n")
+		return nil
+	}
 	if img.Status == "queued" {
-		fmt.Fprintf(io.Out, "\nNext: upload the image file to %s%s:\n  ims-wizard upload %s FILE\n",
-			strings.TrimRight(conn.Target.Endpoint, "/"), client.Inert(img.File), client.Inert(img.ID))
+		// The command as the user can run it: the id quoted, and the flags
+		// that reach this image again (the sandbox's URL of this run is gone
+		// once the command ends, its state is not).
+		fmt.Fprintf(io.Out, "\nNext: upload the image file (PUT %s):\n  %s\n",
+			client.Inert(img.File), client.Inert(conn.Command("upload", img.ID, "FILE")))
 	}
 	return nil
 }
@@ -71,8 +78,13 @@ func printCreatedImage(io *factory.IOStreams, conn *factory.Connection, res *cli
 func printFailure(io *factory.IOStreams, err error, req client.Request, conn *factory.Connection) {
 	factory.ExplainError(io.ErrOut, err)
 	if client.IsAmbiguous(err) {
+		lookup := client.LookupCommand(conn.Target.Endpoint, conn.Auth, req.Name)
+		if conn.Target.Kind == "sandbox" {
+			// The in-process sandbox stops with this command; its state stays.
+			lookup = conn.SandboxCommand("list", "--name", req.Name)
+		}
 		fmt.Fprintf(io.ErrOut, "  The request was sent but its outcome is unknown: the image may exist. Look it up before creating it again:\n    %s\n",
-			client.LookupCommand(conn.Target.Endpoint, conn.Auth, req.Name))
+			client.Inert(lookup))
 	}
 }
 

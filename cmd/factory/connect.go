@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
-	"github.com/ims-wizard/ims-wizard/client/imagefile"
 	"github.com/ims-wizard/ims-wizard/client/sandbox"
 	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
 	"github.com/spf13/pflag"
@@ -19,13 +18,14 @@ import (
 
 // ConnFlags are the connection flags shared by every command that talks to IMS.
 type ConnFlags struct {
-	Region   string
-	Endpoint string
-	Sandbox  bool
-	Timeout  time.Duration
-	CACert   string
-	Insecure bool
-	Debug    bool
+	Region     string
+	Endpoint   string
+	Sandbox    bool
+	SandboxDir string // the built-in sandbox's state; see SandboxStateDir
+	Timeout    time.Duration
+	CACert     string
+	Insecure   bool
+	Debug      bool
 }
 
 // Register adds the connection flags to a flag set.
@@ -33,6 +33,7 @@ func (f *ConnFlags) Register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Region, "region", "", "Huawei Cloud region id, e.g. cn-north-4 (default $OS_REGION_NAME)")
 	fs.StringVar(&f.Endpoint, "endpoint", "", "API base URL, e.g. https://ims.cn-north-4.myhuaweicloud.com or a Glance URL")
 	fs.BoolVar(&f.Sandbox, "sandbox", false, "use the built-in IMS sandbox (the default when nothing is configured)")
+	fs.StringVar(&f.SandboxDir, "sandbox-dir", "", "where the built-in sandbox keeps its images (default $"+SandboxDirEnv+", else $XDG_STATE_HOME/ims-wizard/sandbox)")
 	fs.DurationVar(&f.Timeout, "timeout", client.DefaultTimeout, "time limit for each API call")
 	fs.StringVar(&f.CACert, "cacert", "", "PEM file of a CA to trust for the endpoint's certificate")
 	fs.BoolVar(&f.Insecure, "insecure", false, "skip TLS certificate verification (test servers only)")
@@ -70,7 +71,12 @@ type Connection struct {
 	// Notices are said once on stderr before any request: the sandbox in
 	// use, TLS verification off.
 	Notices []string
-	close   func()
+	// SandboxDir is the built-in sandbox's state directory, when it is
+	// the target ("" for a state that lasts this command only).
+	SandboxDir       string
+	sandboxDirChosen bool
+	repeat           []string // flags that reach this target again, for Command
+	close            func()
 
 	osCache client.OSListCache // where the target's live OS list is kept
 	catalog *client.Catalog    // the OS catalogue, read once per connection
@@ -174,7 +180,20 @@ func (f *ConnFlags) Connect(env Env, debug io.Writer) (*Connection, error) {
 	}
 	conn := &Connection{Target: target, Auth: auth.Info(), Notices: notices}
 	if target.Kind == "sandbox" {
-		srv := sandbox.New(sandbox.Options{})
+		faults, err := sandboxFaults(env)
+		if err != nil {
+			return nil, err
+		}
+		srv, said, err := f.OpenSandbox(env, sandbox.Options{Faults: faults})
+		if _, chosen := f.SandboxStateDir(env); err != nil && !chosen {
+			// The default place is unusable (a read-only home, say): the
+			// sandbox still works, for this command only, and says so.
+			said = []string{fmt.Sprintf("Could not use %v; the sandbox's images last for this command only (choose a directory with --sandbox-dir).", err)}
+			srv, err = sandbox.Open(sandbox.Options{Faults: faults})
+		}
+		if err != nil {
+			return nil, err
+		}
 		url, err := srv.Start("127.0.0.1:0")
 		if err != nil {
 			return nil, fmt.Errorf("starting the built-in sandbox: %w", err)
@@ -182,11 +201,18 @@ func (f *ConnFlags) Connect(env Env, debug io.Writer) (*Connection, error) {
 		conn.Target.Endpoint = url
 		conn.Target.Label = "built-in sandbox (" + url + ")"
 		conn.close = func() { _ = srv.Close() }
+		_, chosen := f.SandboxStateDir(env)
+		conn.SandboxDir, conn.sandboxDirChosen = srv.Dir(), chosen
+		conn.Notices = append(conn.Notices, said...)
+		if srv.Dir() != "" {
+			conn.Notices = append(conn.Notices, fmt.Sprintf("Sandbox images persist in %s (empty it with: %s).", srv.Dir(), conn.SandboxCommand("reset")))
+		}
 	} else {
 		// The in-process sandbox gets a new port each run: a cached list
 		// of it would never be read again, so it is read live each time.
 		conn.osCache = OSCache(env)
 	}
+	conn.repeat = f.repeatFlags(conn.Target, conn.SandboxDir, conn.sandboxDirChosen)
 	cfg := client.Config{Endpoint: conn.Target.Endpoint, Timeout: f.Timeout, CACertFile: f.CACert, Insecure: f.Insecure, Auth: auth}
 	if f.Debug {
 		cfg.Debug = debug
@@ -273,32 +299,29 @@ func OSCache(env Env) client.OSListCache {
 // RefreshCommand is the command that renews the cached OS list of target,
 // with the connection flags that reach it, quoted for a POSIX shell.
 func (f *ConnFlags) RefreshCommand(target Target) string {
-	return f.Command(target, "os-versions", "--refresh")
-}
-
-// Command is `ims-wizard ARGS…` with the connection flags that reach
-// target (and --timeout when it is not the default), each word quoted for
-// a POSIX shell (imagefile.ShellQuote: a control character is written
-// $'\x1b', never printed raw).
-func (f *ConnFlags) Command(target Target, args ...string) string {
-	words := append([]string{"ims-wizard"}, args...)
+	args := []string{"ims-wizard", "os-versions", "--refresh"}
 	switch target.Kind {
 	case "region":
-		words = append(words, "--region", target.Region)
+		args = append(args, "--region", target.Region)
 	case "endpoint":
-		words = append(words, "--endpoint", target.Endpoint)
+		args = append(args, "--endpoint", target.Endpoint)
 	}
 	if f.CACert != "" {
-		words = append(words, "--cacert", f.CACert)
+		args = append(args, "--cacert", f.CACert)
 	}
 	if f.Insecure {
-		words = append(words, "--insecure")
+		args = append(args, "--insecure")
 	}
-	if f.Timeout != 0 && f.Timeout != client.DefaultTimeout {
-		words = append(words, "--timeout", f.Timeout.String())
+	for i, a := range args {
+		args[i] = shellWord(a)
 	}
-	for i, w := range words {
-		words[i] = imagefile.ShellQuote(w)
+	return strings.Join(args, " ")
+}
+
+// shellWord quotes a word for a POSIX shell when it needs it.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+") == "" {
+		return s
 	}
-	return strings.Join(words, " ")
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -40,20 +40,21 @@ type run struct {
 	code           int
 }
 
-// cleanEnv is an environment without any credential or region, and a home
+// cleanEnv is an environment without any credential or region, a home
 // without ~/.huaweicloud (nor XDG directories: caches and drafts go to that
-// home), so the outcome does not depend on the machine.
+// home), and the built-in sandbox's state in a directory of the test's own
+// (never the user's), so the outcome does not depend on the machine.
 func cleanEnv(t *testing.T, extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		if strings.HasPrefix(k, "HUAWEICLOUD_") || strings.HasPrefix(k, "OS_") || strings.HasPrefix(k, "XDG_") || k == "HOME" || k == "ACCESSIBLE" ||
-			strings.HasSuffix(strings.ToUpper(k), "_PROXY") {
+			k == "IMS_WIZARD_SANDBOX_DIR" || strings.HasSuffix(strings.ToUpper(k), "_PROXY") {
 			continue
 		}
 		env = append(env, kv)
 	}
-	return append(append(env, "HOME="+t.TempDir()), extra...)
+	return append(append(env, "HOME="+t.TempDir(), "IMS_WIZARD_SANDBOX_DIR="+t.TempDir()), extra...)
 }
 
 func runCLI(t *testing.T, env []string, args ...string) run {

@@ -32,7 +32,7 @@ func NewCmd(deps factory.Deps) *cobra.Command {
 	// declared so that cobra accepts it and lists it.
 	root.PersistentFlags().String("lang", "", "interface language: en or es (default: from LC_ALL, LC_MESSAGES, LANG)")
 	root.AddCommand(
-		sandboxcmd.NewCmd(deps.IO),
+		sandboxcmd.NewCmd(deps.IO, deps.Env, deps.Conn),
 		osversions.NewCmd(deps),
 		upload.NewCmd(deps.IO, deps.Env, deps.Conn, deps.Loc),
 	)

@@ -204,7 +204,7 @@ func (o *Output) Failure(err error, after string) error {
 	var ae *client.APIError
 	if errors.As(err, &ae) && ae.StatusCode == 404 && o.conn.Target.Kind == "sandbox" {
 		explained := *ae
-		explained.Hint = "the built-in sandbox starts empty for each command: serve one with `ims-wizard sandbox`, create the image there and pass --endpoint"
+		explained.Hint = "the built-in sandbox has no image with this id; list the ones it has with: " + o.conn.SandboxCommand("list")
 		err = &explained
 	}
 	factory.ExplainError(o.io.ErrOut, err)

@@ -1,0 +1,130 @@
+package factory
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/sandbox"
+	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
+)
+
+// SandboxDirEnv names the environment variable that moves the built-in
+// sandbox's state (--sandbox-dir wins over it).
+const SandboxDirEnv = "IMS_WIZARD_SANDBOX_DIR"
+
+// SandboxFailEnv names the environment variable of faults for the
+// in-process sandbox, as `ims-wizard sandbox --fail` takes them, separated
+// by ";": to show the wizard's error views on the built-in sandbox.
+const SandboxFailEnv = "IMS_WIZARD_SANDBOX_FAIL"
+
+func sandboxFaults(env Env) ([]sandbox.Fault, error) {
+	var faults []sandbox.Fault
+	for _, spec := range strings.Split(env.Getenv(SandboxFailEnv), ";") {
+		if strings.TrimSpace(spec) == "" {
+			continue
+		}
+		f, err := sandbox.ParseFault(strings.TrimSpace(spec))
+		if err != nil {
+			return nil, exitcode.Usage(fmt.Errorf("%s: %w", SandboxFailEnv, err))
+		}
+		faults = append(faults, f)
+	}
+	return faults, nil
+}
+
+// SandboxStateDir is where the built-in sandbox keeps its images: the flag
+// (--sandbox-dir), else $IMS_WIZARD_SANDBOX_DIR, else
+// $XDG_STATE_HOME/ims-wizard/sandbox, else
+// ~/.local/state/ims-wizard/sandbox, beside the wizard's draft. chosen
+// reports that the user picked it (flag or variable), so that printed
+// commands repeat it. "" when no home directory is known.
+func (f *ConnFlags) SandboxStateDir(env Env) (dir string, chosen bool) {
+	if f.SandboxDir != "" {
+		return f.SandboxDir, true
+	}
+	if d := env.Getenv(SandboxDirEnv); d != "" {
+		return d, true
+	}
+	if draft := DraftPath(env); draft != "" {
+		return filepath.Join(filepath.Dir(draft), "sandbox"), false
+	}
+	return "", false
+}
+
+// OpenSandbox opens the built-in sandbox on its state directory, with what
+// the user must be told about it.
+func (f *ConnFlags) OpenSandbox(env Env, opts sandbox.Options) (*sandbox.Server, []string, error) {
+	dir, chosen := f.SandboxStateDir(env)
+	opts.Dir = dir
+	srv, err := sandbox.Open(opts)
+	if err != nil {
+		source := "the default location"
+		switch {
+		case f.SandboxDir != "":
+			source = "--sandbox-dir"
+		case chosen:
+			source = SandboxDirEnv
+		}
+		return nil, nil, exitcode.Usage(fmt.Errorf("the built-in sandbox's state (%s): %w", source, err))
+	}
+	notices := srv.Notices()
+	if dir == "" {
+		notices = append(notices, "No home directory is known: the sandbox's images last for this command only (set "+SandboxDirEnv+" to keep them).")
+	}
+	return srv, notices, nil
+}
+
+// Command is an ims-wizard command line for the user to run next, against
+// the same target as this connection: args, then the flags that chose the
+// target (--sandbox, --sandbox-dir, --endpoint, --region, --cacert,
+// --insecure), each argument shell-quoted where it needs to be.
+func (c *Connection) Command(args ...string) string {
+	return commandLine(append(args, c.repeat...))
+}
+
+// SandboxCommand is an `ims-wizard sandbox …` command line on this
+// connection's sandbox state.
+func (c *Connection) SandboxCommand(args ...string) string {
+	all := append([]string{"sandbox"}, args...)
+	if c.sandboxDirChosen {
+		all = append(all, "--sandbox-dir", c.SandboxDir)
+	}
+	return commandLine(all)
+}
+
+func commandLine(args []string) string {
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = client.ShellArg(a)
+	}
+	return "ims-wizard " + strings.Join(quoted, " ")
+}
+
+// repeatFlags are the flags that make a later command reach the same
+// target with the same TLS settings.
+func (f *ConnFlags) repeatFlags(t Target, sandboxDir string, dirChosen bool) []string {
+	var out []string
+	switch t.Kind {
+	case "sandbox":
+		out = append(out, "--sandbox")
+		if dirChosen {
+			out = append(out, "--sandbox-dir", sandboxDir)
+		}
+	case "endpoint":
+		out = append(out, "--endpoint", f.Endpoint)
+		if f.Region != "" {
+			out = append(out, "--region", f.Region)
+		}
+	case "region":
+		out = append(out, "--region", t.Region)
+	}
+	if f.CACert != "" {
+		out = append(out, "--cacert", f.CACert)
+	}
+	if f.Insecure {
+		out = append(out, "--insecure")
+	}
+	return out
+}
