@@ -5,17 +5,12 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"io"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/ims-wizard/ims-wizard/client"
@@ -208,69 +203,63 @@ func TestCreateWithFileConvertsAVMDK(t *testing.T) {
 	}
 }
 
-// failFirstUpload stands before a real server and answers the first PUT of
-// an image file 503, as an overloaded IMS does (a real server cannot be
-// made to), without passing it on: the image stays queued.
-func failFirstUpload(t *testing.T, upstream string) string {
-	t.Helper()
-	u, err := url.Parse(upstream)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	var failed atomic.Bool
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/file") && failed.CompareAndSwap(false, true) {
-			_, _ = io.Copy(io.Discard, r.Body)
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_, _ = io.WriteString(w, `{"error":{"code":"IMG.0503","message":"the store is busy"}}`)
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
-// When the upload fails after the create, stderr says the image exists and
-// prints the command that sends the file again, which runs as printed.
+// When the upload fails after the create (the sandbox's own fault
+// injection answers the first PUT of a file 503, and the image stays
+// queued), stderr says the image exists and prints the command that sends
+// the file again, with the connection flags used; it runs as printed.
 func TestCreateWithFileUploadFailsThenRetry(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "it's a disk.qcow2")
-	b, err := os.ReadFile(createFile(t, "disk.qcow2"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	sandboxURL := servers(t)[0].url
-	endpoint := failFirstUpload(t, sandboxURL)
-	r := runCLI(t, cleanEnv(t), "--yes", "--endpoint", endpoint, "--name", uniqueName("retry"), "--file", file, "-o", "json")
-	// 503: the server may have acted, so exit 4 (as ims-wizard upload's).
-	if r.code != 4 || r.stdout != "" {
-		t.Fatalf("code %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
-	}
-	m := regexp.MustCompile(`Image (\S+) was created on endpoint \S+, but its file was not uploaded\.\nOnce the cause is fixed, upload the file with:\n  (ims-wizard upload .+)\n`).FindStringSubmatch(r.stderr)
-	if m == nil || !strings.Contains(r.stderr, "HTTP 503") {
-		t.Fatalf("stderr:\n%s", r.stderr)
-	}
-	id, retry := m[1], m[2]
-	if want := "ims-wizard upload " + id + " '" + strings.ReplaceAll(file, "'", `'\''`) + "' --endpoint " + endpoint; retry != want {
-		t.Errorf("retry command\n%s\nwant\n%s", retry, want)
-	}
-	if st := imageStatus(t, sandboxURL, id); st != "queued" {
-		t.Fatalf("after the failed upload the image is %s", st)
-	}
-	cmd := exec.Command("bash", "-c", retry+" -o json")
-	cmd.Dir = dir
-	cmd.Env = cleanEnv(t, "PATH="+filepath.Dir(binary)+":"+os.Getenv("PATH"))
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s: %v", retry, err)
-	}
-	if img := decode(t, string(out)); img["status"] != "active" || img["checksum"] != fileMD5(t, file) {
-		t.Fatalf("after the retry: %v", img)
+	source := createFile(t, "disk.qcow2")
+	const fail = "PUT /v2/images/*/file=503*1"
+	for _, tc := range []struct {
+		name string
+		conn func(t *testing.T, env []string) (flags, extraEnv []string)
+	}{
+		{"served sandbox", func(t *testing.T, env []string) ([]string, []string) {
+			return []string{"--endpoint", startSandboxServer(t, env, "--fail", fail)}, nil
+		}},
+		{"built-in sandbox", func(*testing.T, []string) ([]string, []string) {
+			return nil, []string{"IMS_WIZARD_SANDBOX_FAIL=" + fail}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			file := filepath.Join(dir, "it's a disk.qcow2")
+			b, err := os.ReadFile(source)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(file, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			env := cleanEnv(t, "PATH="+filepath.Dir(binary)+":"+os.Getenv("PATH"))
+			flags, extra := tc.conn(t, env)
+			args := append([]string{"--yes", "--name", uniqueName("retry"), "--file", file, "-o", "json"}, flags...)
+			r := runCLI(t, append(env, extra...), args...)
+			// 503: the server may have acted, so exit 4 (as ims-wizard upload's).
+			if r.code != 4 || r.stdout != "" {
+				t.Fatalf("code %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
+			}
+			m := regexp.MustCompile(`Image (\S+) was created on .+, but its file was not uploaded\.\nOnce the cause is fixed, upload the file with:\n  (ims-wizard upload .+)\n`).FindStringSubmatch(r.stderr)
+			if m == nil || !strings.Contains(r.stderr, "HTTP 503") || !strings.Contains(r.stderr, "is now queued") {
+				t.Fatalf("stderr:\n%s", r.stderr)
+			}
+			id, retry := m[1], m[2]
+			wantFlags := " --sandbox --sandbox-dir " // cleanEnv chooses the state's directory
+			if len(flags) > 0 {
+				wantFlags = " --endpoint " + flags[1]
+			}
+			if want := "ims-wizard upload " + id + " '" + strings.ReplaceAll(file, "'", `'\''`) + "'" + wantFlags; !strings.HasPrefix(retry, want) {
+				t.Errorf("retry command\n%s\nwant\n%s", retry, want)
+			}
+			cmd := exec.Command("bash", "-c", retry+" -o json")
+			cmd.Dir, cmd.Env = dir, env
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("%s: %v", retry, err)
+			}
+			if img := decode(t, string(out)); img["id"] != id || img["status"] != "active" || img["checksum"] != fileMD5(t, file) {
+				t.Fatalf("after the retry: %v", img)
+			}
+		})
 	}
 }
