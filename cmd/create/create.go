@@ -31,6 +31,7 @@ native OpenStack API (POST /v2/images). On a terminal it opens a step-by-step wi
 built-in sandbox, so it works without a cloud account.`,
 		Example: `  ims-wizard                                  # the wizard (sandbox unless configured)
   ims-wizard --yes --name demo -o json        # scripted, JSON output
+  ims-wizard --yes --name web --file ./disk.qcow2   # check the file, create from it, upload it
   ims-wizard --name test --os-version "Ubuntu 14.04 server 64bit" --disk-format vhd \
     --min-disk 100 --min-ram 1024 --tag test=testvalue --tag image=imagevalue --dry-run`,
 		Args:          cobra.NoArgs,
