@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
 )
@@ -261,5 +262,39 @@ func TestCreateWithFileUploadFailsThenRetry(t *testing.T) {
 				t.Fatalf("after the retry: %v", img)
 			}
 		})
+	}
+}
+
+// On a real terminal, --file without --yes opens the wizard with the
+// disk format and minimum disk taken from the file: Enter through every
+// step creates the image with them.
+func TestCreateWithFileOpensTheWizardInTmux(t *testing.T) {
+	qcow2 := createFile(t, "disk.qcow2")
+	env := cleanEnv(t)
+	endpoint := startSandboxServer(t, env)
+	name := uniqueName("tmux-file")
+	p := newPane(t, 100, 30, paneEnv(t, "TERM=xterm-256color", "XDG_STATE_HOME="+t.TempDir())+" "+binary+
+		" --endpoint "+endpoint+" --name "+name+" --file "+qcow2+"; echo EXIT=$?; sleep 60")
+	p.waitFor("Image name")
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(p.screen(), "Image metadata created") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no image after pressing Enter through the steps; screen:\n%s", p.screen())
+		}
+		p.keys("Enter")
+		time.Sleep(300 * time.Millisecond)
+	}
+	p.keys("q")
+	p.waitFor("EXIT=0")
+	c, err := client.New(client.Config{Endpoint: endpoint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	imgs, err := c.ListByName(context.Background(), name)
+	if err != nil || len(imgs) != 1 {
+		t.Fatalf("%d images named %s (%v)", len(imgs), name, err)
+	}
+	if img := imgs[0]; img.DiskFormat != "qcow2" || img.MinDisk != 60 {
+		t.Fatalf("created with disk_format %s, min_disk %d; want qcow2 and 60 from the file", img.DiskFormat, img.MinDisk)
 	}
 }
