@@ -13,9 +13,13 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
 	sdkrequest "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
+	"github.com/ims-wizard/ims-wizard/client/localfile"
 	"gopkg.in/ini.v1"
 )
 
@@ -70,9 +74,8 @@ type secretHolder interface {
 func (t TokenAuth) secrets() []string { return []string{t.Token} }
 func (a AKSKAuth) secrets() []string  { return []string{a.SK, a.SecurityToken} }
 func (p *PasswordAuth) secrets() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return []string{p.Password, p.token}
+	tok, _ := p.issued.Load().(string)
+	return []string{p.Password, tok}
 }
 
 // Reauthenticator is an Authenticator that can drop a cached credential and
@@ -174,6 +177,9 @@ type PasswordAuth struct {
 
 	mu    sync.Mutex
 	token string
+	// issued is every token's last value, for redaction: read without mu,
+	// which the login holds while a refused redirect is traced.
+	issued atomic.Value
 }
 
 func (p *PasswordAuth) Info() AuthInfo {
@@ -198,6 +204,7 @@ func (p *PasswordAuth) Authorize(ctx context.Context, hc *http.Client, req *http
 			return err
 		}
 		p.token = tok
+		p.issued.Store(tok)
 	}
 	req.Header.Set("X-Auth-Token", p.token)
 	return nil
@@ -237,6 +244,10 @@ func (p *PasswordAuth) login(ctx context.Context, hc *http.Client) (string, erro
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	resp, err := hc.Do(req)
+	var redirect *RedirectError
+	if errors.As(err, &redirect) {
+		return "", redirect // the password was not sent again
+	}
 	if err != nil {
 		// The create was never sent: a failed login is not an unknown outcome.
 		ne := classifyNetworkError(req.Method, p.TokenURL, err, false, 0)
@@ -246,15 +257,19 @@ func (p *PasswordAuth) login(ctx context.Context, hc *http.Client) (string, erro
 		return "", ne
 	}
 	defer resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		if loc, err := resp.Location(); err == nil { // not followed (see CheckRedirect)
+			return "", &RedirectError{Method: req.Method, URL: req.URL.Redacted(), StatusCode: resp.StatusCode, Location: loc.Redacted(), RequestID: requestID(resp.Header)}
+		}
+	}
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
 		apiErr := newAPIError(req.Method, p.TokenURL, resp, raw, AuthPassword)
-		if len(p.Password) >= minSecretLen { // IAM has been seen echoing the request
-			apiErr.Message = strings.ReplaceAll(apiErr.Message, p.Password, Redacted)
-			apiErr.Body = []byte(strings.ReplaceAll(string(apiErr.Body), p.Password, Redacted))
-		}
 		apiErr.Hint = "IAM refused the login: check OS_USERNAME, OS_PASSWORD, OS_USER_DOMAIN_NAME (the account name) and OS_PROJECT_NAME"
-		return "", apiErr
+		// IAM has been seen echoing the request, in any field: every one is
+		// redacted (the client redacts it again with all its secrets).
+		return "", newRedactor(p.Password).apiError(apiErr)
 	}
 	tok := resp.Header.Get("X-Subject-Token")
 	if tok == "" {
@@ -273,7 +288,13 @@ type AuthEnv struct {
 	Getenv  func(string) string
 	HomeDir string
 	Region  string
+	// Warn, if set, is told what the user should fix but that does not stop
+	// the run: a credentials file other users can read.
+	Warn func(string)
 }
+
+// maxCredentialsFile bounds the credentials file: a few lines of INI.
+const maxCredentialsFile = 64 << 10
 
 // ErrNoCredentials means nothing is configured.
 var ErrNoCredentials = errors.New("no credentials configured")
@@ -293,6 +314,14 @@ func ResolveAuth(env AuthEnv) (Authenticator, error) {
 	if get == nil {
 		get = os.Getenv
 	}
+	// Every value that goes into a header must be one line: a token pasted
+	// with its newline is a usage error naming the variable, never a
+	// "connection lost" (and never printed).
+	for _, k := range []string{"HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_PROJECT_ID", "HUAWEICLOUD_SDK_SECURITY_TOKEN", "OS_AUTH_TOKEN"} {
+		if p := checkHeaderValue(k, get(k)); p != nil {
+			return nil, p
+		}
+	}
 	ak, sk := get("HUAWEICLOUD_SDK_AK"), get("HUAWEICLOUD_SDK_SK")
 	switch {
 	case ak != "" && sk != "":
@@ -307,12 +336,19 @@ func ResolveAuth(env AuthEnv) (Authenticator, error) {
 	if path == "" && env.HomeDir != "" {
 		path, source = filepath.Join(env.HomeDir, ".huaweicloud", "credentials"), "~/.huaweicloud/credentials"
 	}
+	// A credentials file that cannot be read (an unreadable HOME, a FIFO,
+	// a device) is an error only when no other credential is set: a run
+	// with a token must not fail on it.
+	var fileErr error
 	if path != "" {
-		a, err := readCredentialsFile(path, source)
+		a, err := readCredentialsFile(path, source, env.Warn)
 		switch {
 		case err == nil:
 			return a, nil
-		case !errors.Is(err, os.ErrNotExist):
+		case isAbsent(err):
+		case errors.As(err, new(*unreadableError)):
+			fileErr = err
+		default:
 			return nil, err
 		}
 	}
@@ -346,22 +382,72 @@ func ResolveAuth(env AuthEnv) (Authenticator, error) {
 			tokenURL = IAMTokenURL(region)
 		}
 		if authURL := get("OS_AUTH_URL"); authURL != "" {
+			// Its password would show with the URL in every message.
+			if p := CheckEndpoint("OS_AUTH_URL", authURL); p != nil {
+				return nil, p
+			}
 			tokenURL = strings.TrimRight(authURL, "/") + "/auth/tokens"
 		}
 		return &PasswordAuth{User: user, Password: pass, Domain: domain, Project: project,
 			TokenURL: tokenURL, Source: "OS_USERNAME/OS_PASSWORD"}, nil
 	}
+	if fileErr != nil {
+		return nil, fileErr
+	}
 	return nil, ErrNoCredentials
 }
+
+// checkHeaderValue refuses a credential that cannot be one HTTP header
+// value: a line break or another control character.
+func checkHeaderValue(name, value string) *Problem {
+	for _, r := range value {
+		if (r < 0x20 && r != '\t') || r == 0x7f {
+			return &Problem{Field: name, ID: "security.credential.control", Severity: SeverityError}
+		}
+	}
+	return nil
+}
+
+// isAbsent reports a credentials file that is not there (or whose
+// directory is not a directory): no file, not an error.
+func isAbsent(err error) bool {
+	return errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
+}
+
+// unreadableError is a credentials file that may exist but could not be
+// read (permissions, a symlink loop, not a regular file, too large), as
+// opposed to one read whose content is wrong.
+type unreadableError struct{ err error }
+
+func (e *unreadableError) Error() string { return e.err.Error() }
+func (e *unreadableError) Unwrap() error { return e.err }
 
 // readCredentialsFile reads the SDK's INI file (section [basic]: ak, sk,
 // project_id, security_token) with the same INI library the SDK uses; the
 // SDK's own provider reads $HOME directly, which tests cannot redirect.
-func readCredentialsFile(path, source string) (Authenticator, error) {
-	if _, err := os.Stat(path); err != nil {
+func readCredentialsFile(path, source string, warn func(string)) (Authenticator, error) {
+	// A regular file only, read with a cap: a FIFO or a link to /dev/zero
+	// must neither hang the run nor exhaust its memory.
+	f, err := localfile.Open(path)
+	if isAbsent(err) {
 		return nil, err
 	}
-	file, err := ini.Load(path)
+	if err != nil {
+		return nil, &unreadableError{err}
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o044 != 0 && warn != nil {
+		// As ssh says of a private key: others can read the secret key.
+		warn((*l10n.Localizer)(nil).T("security.credentials.readable", l10n.Args{"Path": path, "Mode": fmt.Sprintf("%04o", fi.Mode().Perm())}))
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxCredentialsFile+1))
+	if err != nil {
+		return nil, &unreadableError{fmt.Errorf("reading %s: %w", path, err)}
+	}
+	if len(data) > maxCredentialsFile {
+		return nil, &unreadableError{&localfile.TooLargeError{Path: path, Max: maxCredentialsFile}}
+	}
+	file, err := ini.Load(data)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}

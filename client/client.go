@@ -12,13 +12,15 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	imsregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ims/v2/region"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
+	"github.com/ims-wizard/ims-wizard/client/localfile"
 )
 
 // Version is the tool's version, reported in User-Agent; set by main.
@@ -33,10 +35,13 @@ const (
 	maxErrorBody   = 64 << 10
 )
 
+// maxCACertFile bounds --cacert: a CA bundle is a few hundred KiB.
+const maxCACertFile = 4 << 20
+
 // Config is everything a Client needs; the CLI builds it once.
 type Config struct {
 	Endpoint   string        // base URL, e.g. https://ims.cn-north-4.myhuaweicloud.com
-	Timeout    time.Duration // per call; 0 means DefaultTimeout
+	Timeout    time.Duration // per call; 0 means DefaultTimeout (negative is refused)
 	CACertFile string        // extra CA to trust
 	Insecure   bool          // skip TLS verification (test servers only)
 	Auth       Authenticator // nil means NoAuth
@@ -47,18 +52,25 @@ type Config struct {
 
 // Client speaks IMS's native OpenStack API.
 type Client struct {
-	cfg  Config
-	base *url.URL
-	hc   *http.Client
+	cfg   Config
+	base  *url.URL
+	hc    *http.Client
+	proxy proxySecrets // the proxy credentials sent, to redact them too
 }
 
-// New checks the configuration and builds the HTTP client.
+// New checks the configuration (CheckEndpoint, the timeout, --cacert) and
+// builds the HTTP client. The one http.Client it builds serves every call,
+// API, upload and IAM login alike, and never follows a redirect: see
+// RedirectError.
 func New(cfg Config) (*Client, error) {
-	base, err := url.Parse(strings.TrimRight(cfg.Endpoint, "/"))
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("endpoint %q is not an http(s) URL, e.g. https://ims.cn-north-4.myhuaweicloud.com", cfg.Endpoint)
+	if p := CheckEndpoint("endpoint", cfg.Endpoint); p != nil {
+		return nil, p
 	}
-	if cfg.Timeout <= 0 {
+	base, _ := url.Parse(strings.TrimRight(cfg.Endpoint, "/"))
+	if cfg.Timeout < 0 {
+		return nil, CheckTimeout("timeout", cfg.Timeout)
+	}
+	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
 	}
 	if cfg.Auth == nil {
@@ -69,7 +81,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.Insecure} //nolint:gosec // only when the user asks, and then said
 	if cfg.CACertFile != "" {
-		pem, err := os.ReadFile(cfg.CACertFile)
+		// A regular file only, read with a cap: --cacert /dev/zero or a
+		// FIFO must not hang or exhaust memory.
+		pem, err := localfile.ReadFile(cfg.CACertFile, maxCACertFile)
 		if err != nil {
 			return nil, fmt.Errorf("--cacert: %w", err)
 		}
@@ -82,10 +96,110 @@ func New(cfg Config) (*Client, error) {
 		}
 		tlsConf.RootCAs = pool
 	}
+	c := &Client{cfg: cfg, base: base}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.Proxy = cfg.Proxy
+	transport.Proxy = func(req *http.Request) (*url.URL, error) {
+		u, err := cfg.Proxy(req)
+		c.proxy.note(u)
+		return u, err
+	}
 	transport.TLSClientConfig = tlsConf
-	return &Client{cfg: cfg, base: base, hc: &http.Client{Transport: transport}}, nil
+	c.hc = &http.Client{Transport: transport, CheckRedirect: c.refuseRedirect}
+	return c, nil
+}
+
+// refuseRedirect is the http.Client's CheckRedirect: no redirect is
+// followed, so no credential is ever sent again, to another origin or over
+// plain http (IMS and IAM do not redirect these calls). The redirect
+// answer is traced, and the request fails with a *RedirectError.
+func (c *Client) refuseRedirect(next *http.Request, via []*http.Request) error {
+	first := via[len(via)-1]
+	e := &RedirectError{Method: first.Method, URL: first.URL.Redacted(), Location: next.URL.Redacted()}
+	if resp := next.Response; resp != nil {
+		e.StatusCode, e.RequestID = resp.StatusCode, requestID(resp.Header)
+		c.traceResponse(resp, nil, 0)
+	}
+	return c.redactor().err(e)
+}
+
+// redirectAnswer is the *RedirectError of a redirect that reached the
+// caller without CheckRedirect: Go does not follow a 307 or 308 whose body
+// it cannot send again (an upload), and returns it as the answer.
+func (c *Client) redirectAnswer(req *http.Request, resp *http.Response) error {
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+	default:
+		return nil
+	}
+	loc, err := resp.Location()
+	if err != nil {
+		return nil // no usable Location: an ordinary unexpected status
+	}
+	c.traceResponse(resp, nil, 0)
+	return c.redactor().err(&RedirectError{Method: req.Method, URL: req.URL.Redacted(), StatusCode: resp.StatusCode,
+		Location: loc.Redacted(), RequestID: requestID(resp.Header)})
+}
+
+// CheckEndpoint checks an API or IAM base URL given as name (a flag or a
+// variable, named in the problem): an http(s) URL with a host and a valid
+// port, without user:password@ (it would be printed with the URL: a
+// credential belongs in a variable), a query or a fragment (they would be
+// glued to every path). The URL is shown with any user info redacted.
+func CheckEndpoint(name, raw string) *Problem {
+	shown := Inert(redactUserinfo(raw))
+	problem := func(id string, args l10n.Args) *Problem {
+		args["Value"] = shown
+		return &Problem{Field: name, ID: id, Args: args, Severity: SeverityError}
+	}
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	switch {
+	case err != nil && strings.Contains(err.Error(), "invalid port"):
+		return problem("security.endpoint.port", l10n.Args{"Port": Inert(portOf(raw))})
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return problem("security.endpoint.not_http", l10n.Args{})
+	case u.User != nil:
+		return problem("security.endpoint.userinfo", l10n.Args{})
+	case u.RawQuery != "" || u.ForceQuery || strings.Contains(raw, "#"):
+		return problem("security.endpoint.query", l10n.Args{})
+	}
+	if port := u.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return problem("security.endpoint.port", l10n.Args{"Port": Inert(port)})
+		}
+	}
+	return nil
+}
+
+// CheckTimeout refuses a time limit that is not positive: --timeout 0 or
+// -1s would otherwise silently mean the default.
+func CheckTimeout(name string, d time.Duration) *Problem {
+	if d > 0 {
+		return nil
+	}
+	return &Problem{Field: name, ID: "security.timeout.not_positive", Args: l10n.Args{"Value": d.String()}, Severity: SeverityError}
+}
+
+var userinfoPattern = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@`)
+
+// redactUserinfo hides the user:password@ of a URL, even one that does not
+// parse.
+func redactUserinfo(raw string) string {
+	return userinfoPattern.ReplaceAllString(raw, "${1}"+Redacted+"@")
+}
+
+// portOf is what follows the last ':' of a URL's host, for a message.
+func portOf(raw string) string {
+	rest := raw
+	if i := strings.Index(rest, "://"); i >= 0 {
+		rest = rest[i+3:]
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if i := strings.LastIndex(rest, ":"); i >= 0 {
+		return rest[i+1:]
+	}
+	return ""
 }
 
 // Endpoint is the base URL requests go to.
@@ -142,6 +256,14 @@ func (c *Client) Get(ctx context.Context, id string) (*Result, error) {
 // ListByName returns the images called name (GET /v2/images?name=…),
 // following the server's next links up to maxListPages pages.
 func (c *Client) ListByName(ctx context.Context, name string) ([]*Image, error) {
+	imgs, _, err := c.listByName(ctx, name)
+	return imgs, err
+}
+
+// listByName is ListByName that also returns how far the server's clock is
+// ahead of this machine's (negative: behind), measured from the first
+// page's Date header; ok is false when the server sent no Date.
+func (c *Client) listByName(ctx context.Context, name string) (_ []*Image, skew serverSkew, _ error) {
 	// Newest first, said explicitly: the bounded listing must hold the
 	// recent images a duplicate check looks for.
 	q := url.Values{"name": {name}, "limit": {"100"}, "sort_key": {"created_at"}, "sort_dir": {"desc"}}
@@ -149,19 +271,22 @@ func (c *Client) ListByName(ctx context.Context, name string) ([]*Image, error) 
 	for page := 0; page < maxListPages; page++ {
 		resp, err := c.do(ctx, http.MethodGet, []string{"v2", "images"}, q, nil, http.StatusOK)
 		if err != nil {
-			return nil, err
+			return nil, skew, err
+		}
+		if page == 0 {
+			skew = resp.skew()
 		}
 		var body struct {
 			Images []json.RawMessage `json:"images"`
 			Next   string            `json:"next"`
 		}
 		if err := json.Unmarshal(resp.body, &body); err != nil {
-			return nil, resp.badBody(err)
+			return nil, skew, resp.badBody(err)
 		}
 		for _, raw := range body.Images {
 			img, err := ParseImage(raw)
 			if err != nil {
-				return nil, resp.badBody(err)
+				return nil, skew, resp.badBody(err)
 			}
 			imgs = append(imgs, img)
 		}
@@ -171,39 +296,47 @@ func (c *Client) ListByName(ctx context.Context, name string) ([]*Image, error) 
 		}
 		q.Set("marker", next.Query().Get("marker"))
 	}
-	return imgs, nil
+	return imgs, skew, nil
+}
+
+// serverSkew is the server's clock minus this machine's, when known.
+type serverSkew struct {
+	d  time.Duration
+	ok bool
 }
 
 // maxListPages bounds a listing: a duplicate check needs recent images only.
 const maxListPages = 10
 
-// FindRecent returns the images called name created at or after since: the
-// candidates for "did my lost create actually happen?".
+// FindRecent returns the images called name created at or after since (a
+// time on this machine's clock): the candidates for "did my lost create
+// actually happen?". The server's created_at is on the server's clock,
+// which may be minutes off (AK/SK tolerates 15), so since is moved onto the
+// server's clock by the skew measured from the listing's own Date header
+// (rounded towards more candidates); when the server sends no Date, every
+// image of that name is a candidate. Missing the lost image is what would
+// create a duplicate; an extra candidate only asks the user to choose.
 func (c *Client) FindRecent(ctx context.Context, name string, since time.Time) ([]*Image, error) {
-	imgs, err := c.ListByName(ctx, name)
+	imgs, skew, err := c.listByName(ctx, name)
 	if err != nil {
 		return nil, err
 	}
+	if !skew.ok {
+		return imgs, nil
+	}
+	// Date has a resolution of one second and is stamped before the answer
+	// travels: the true skew is at least the measured one, and one more
+	// second covers the rounding of created_at.
+	threshold := since.Add(skew.d).Add(-time.Second).Truncate(time.Second)
 	var recent []*Image
 	for _, img := range imgs {
-		// An unreadable time keeps the image as a candidate: missing the
-		// lost image is what would create a duplicate.
+		// An unreadable time keeps the image as a candidate.
 		created, err := time.Parse(time.RFC3339, img.CreatedAt)
-		if err != nil || !created.Before(since.Truncate(time.Second)) {
+		if err != nil || !created.Before(threshold) {
 			recent = append(recent, img)
 		}
 	}
 	return recent, nil
-}
-
-// LookupCommand is a curl command listing the images called name, for a
-// user whose create had an unknown outcome.
-func LookupCommand(endpoint string, auth AuthInfo, name string) string {
-	cmd := "curl -sS -H 'Accept: application/json' "
-	if auth.Kind != AuthNone {
-		cmd += `-H "X-Auth-Token: $OS_AUTH_TOKEN" `
-	}
-	return cmd + shellQuote(strings.TrimRight(endpoint, "/")+"/v2/images?name="+url.QueryEscape(name))
 }
 
 // ListOSVersions reads the target's live OS list (GET
@@ -228,10 +361,29 @@ type response struct {
 	requestID   string
 	latency     time.Duration
 	body        []byte
+	date        string    // the Date header
+	received    time.Time // when the answer arrived, on this machine's clock
 }
+
+// skew is the server's clock minus this machine's, from the Date header.
+func (r *response) skew() serverSkew {
+	server, err := http.ParseTime(r.date)
+	if err != nil {
+		return serverSkew{}
+	}
+	return serverSkew{d: server.Sub(r.received), ok: true}
+}
+
+// errNoImageID is a success whose JSON holds no image: {}, null, or the
+// image wrapped in another object. Reporting it as created would print an
+// empty id; it is an unknown outcome instead.
+var errNoImageID = errors.New("no image id")
 
 func (r *response) image() (*Result, error) {
 	img, err := ParseImage(r.body)
+	if err == nil && img.ID == "" {
+		err = errNoImageID
+	}
 	if err != nil {
 		return nil, r.badBody(err)
 	}
@@ -241,7 +393,10 @@ func (r *response) image() (*Result, error) {
 // badBody reports a success status whose body is not what the API promises.
 func (r *response) badBody(err error) error {
 	msg := "the body is empty"
-	if len(bytes.TrimSpace(r.body)) > 0 {
+	switch {
+	case errors.Is(err, errNoImageID):
+		msg = (*l10n.Localizer)(nil).T("security.body.no_image_id")
+	case len(bytes.TrimSpace(r.body)) > 0:
 		msg = "the body is not the expected JSON (" + err.Error() + ")"
 	}
 	return &APIError{
@@ -291,6 +446,9 @@ func (c *Client) attempt(parent context.Context, method string, path []string, q
 		return nil, c.failed(parent, method, full, err, wrote.Load())
 	}
 	defer resp.Body.Close()
+	if err := c.redirectAnswer(req, resp); err != nil {
+		return nil, err
+	}
 	limit := int64(maxErrorBody)
 	if resp.StatusCode == want {
 		limit = maxSuccessBody
@@ -305,7 +463,8 @@ func (c *Client) attempt(parent context.Context, method string, path []string, q
 	if truncated {
 		raw = raw[:limit]
 	}
-	r := &response{method: method, url: full, status: resp.StatusCode, requestID: requestID(resp.Header), latency: latency, body: raw}
+	r := &response{method: method, url: full, status: resp.StatusCode, requestID: requestID(resp.Header), latency: latency, body: raw,
+		date: resp.Header.Get("Date"), received: start.Add(latency)}
 	if resp.StatusCode != want {
 		e := c.apiError(method, full, resp, raw)
 		if truncated {
@@ -344,12 +503,9 @@ func trackSent(req *http.Request) (*http.Request, *atomic.Bool) {
 }
 
 // apiError is the error of an answer that is not the expected success,
-// with every secret the server echoed back removed.
+// with every secret the server echoed back removed, from every field.
 func (c *Client) apiError(method, url string, resp *http.Response, body []byte) *APIError {
-	e := newAPIError(method, url, resp, body, c.cfg.Auth.Info().Kind)
-	e.Code, e.Message, e.RequestID = c.scrub(e.Code), c.scrub(e.Message), c.scrub(e.RequestID)
-	e.Body = []byte(c.scrub(string(e.Body)))
-	return e
+	return c.redactor().apiError(newAPIError(method, url, resp, body, c.cfg.Auth.Info().Kind))
 }
 
 // endpointURL is the base URL plus path segments, each escaped once, so an
@@ -370,18 +526,23 @@ func (c *Client) endpointURL(query url.Values, segments ...string) *url.URL {
 }
 
 // failed classifies a transport error. Errors that are already ours (an
-// IAM refusal during login) pass through. A canceled parent context means
+// IAM refusal during login, a refused redirect) pass through, redacted
+// again with every secret of this client. A canceled parent context means
 // the user stopped the call, whatever the transport reported.
 func (c *Client) failed(parent context.Context, method, url string, err error, sent bool) error {
 	var ae *APIError
 	var ne *NetworkError
-	if errors.As(err, &ae) || errors.As(err, &ne) {
-		return err
+	var re *RedirectError
+	switch {
+	case errors.As(err, &re):
+		return c.redactor().err(re)
+	case errors.As(err, &ae) || errors.As(err, &ne):
+		return c.redactor().err(err)
 	}
 	if parent.Err() != nil {
 		err = fmt.Errorf("%w (%v)", context.Canceled, err)
 	}
-	return classifyNetworkError(method, url, err, sent, c.cfg.Timeout)
+	return c.redactor().err(classifyNetworkError(method, url, err, sent, c.cfg.Timeout))
 }
 
 func requestID(h http.Header) string {
@@ -415,6 +576,9 @@ func newAPIError(method, url string, resp *http.Response, body []byte, auth Auth
 	}
 	if wait, ok := retryAfter(e.RetryAfter, time.Now()); ok {
 		e.Hint = fmt.Sprintf("you are being throttled; the server asks to wait %s before trying again", wait)
+		if wait > maxRetryAfter {
+			e.Hint = (*l10n.Localizer)(nil).T("security.retry_after.long", l10n.Args{"Max": maxRetryAfter.String()})
+		}
 	}
 	return e
 }
@@ -452,12 +616,20 @@ func clockSkew(date string, now time.Time) (time.Duration, bool) {
 	return d, d > MaxClockSkew
 }
 
-// retryAfter reads a Retry-After header: seconds, or an HTTP date.
+// maxRetryAfter is the longest wait said as a duration; a longer one (or
+// one that would overflow) is said as "more than" it.
+const maxRetryAfter = 24 * time.Hour
+
+// retryAfter reads a Retry-After header: seconds, or an HTTP date. A wait
+// beyond maxRetryAfter is returned as just over it, never overflowed.
 func retryAfter(v string, now time.Time) (time.Duration, bool) {
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && secs >= 0 {
+	if secs, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if err != nil || secs > uint64(maxRetryAfter/time.Second) {
+			return maxRetryAfter + time.Second, true
+		}
 		return time.Duration(secs) * time.Second, true
 	}
 	if at, err := http.ParseTime(v); err == nil {
@@ -465,7 +637,7 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 		if wait < 0 {
 			wait = 0
 		}
-		return wait, true
+		return min(wait, maxRetryAfter+time.Second), true
 	}
 	return 0, false
 }

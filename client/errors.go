@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // APIError is any answer from the server that is not the expected success.
@@ -251,3 +253,26 @@ func isReset(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "connection reset") || strings.Contains(s, "EOF") || strings.Contains(s, "broken pipe")
 }
+
+// RedirectError is a redirect the client refused to follow. IMS and IAM
+// never redirect these calls, and following one would send the request,
+// its credentials (X-Auth-Token, the AK/SK signature, the IAM password in
+// the login body) included, wherever Location says: another host, or plain
+// http. No redirect is ever followed, on any call.
+type RedirectError struct {
+	Method     string
+	URL        string // the request that was redirected
+	StatusCode int    // 301, 302, 303, 307 or 308
+	Location   string // where the server pointed, resolved against URL; credentials redacted
+	RequestID  string
+}
+
+// Error is the refusal in one line, every server string inert.
+func (e *RedirectError) Error() string { return e.summary(nil) }
+
+func (e *RedirectError) summary(loc *l10n.Localizer) string {
+	return loc.T("security.redirect.summary", l10n.Args{
+		"Request": Inert(e.Method + " " + e.URL), "Status": e.StatusCode, "Location": Inert(e.Location)})
+}
+
+func (e *RedirectError) hint(loc *l10n.Localizer) string { return loc.T("security.redirect.hint") }

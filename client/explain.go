@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // Explanation is an error told for people, the same way by every front end
@@ -42,12 +44,14 @@ const (
 	RowCause      = "cause"       // why no answer came, in the network's words
 	RowError      = "error"       // the error's own words
 	RowHint       = "hint"        // what to do next
+	RowLocation   = "location"    // where a refused redirect pointed
 )
 
 // Explain tells err for people: an *APIError (the status and its meaning,
 // the server's code and message, the request id, Retry-After, what to do),
 // a *NetworkError (its kind, cause and what to do), an *UploadError (its
-// message and what to do), a *WaitTimeoutError, or any other error (its
+// message and what to do), a *WaitTimeoutError, a *RedirectError (the
+// status, where it pointed, why it was not followed), or any other error (its
 // text). Wrapped errors are found with errors.As. Every value, the
 // server's above all, is made inert. Explain(nil) is the zero Explanation.
 func Explain(err error) Explanation {
@@ -55,6 +59,8 @@ func Explain(err error) Explanation {
 	var wt *WaitTimeoutError
 	var ae *APIError
 	var ne *NetworkError
+	var re *RedirectError
+	var loc *l10n.Localizer // English until Explain takes the front end's
 	var x Explanation
 	switch {
 	case err == nil:
@@ -66,6 +72,8 @@ func Explain(err error) Explanation {
 			x.Title = "Checksum mismatch: the image is not the file sent"
 		case RefusedFailed:
 			x.Title = "The server could not store the image file"
+		case RefusedChanged:
+			x.Title = loc.T("security.upload.changed_title")
 		}
 		x.Summary = Inert(ue.Message)
 		x.add(RowError, x.Summary, true)
@@ -88,6 +96,14 @@ func Explain(err error) Explanation {
 		x.add(RowRequest, Inert(ae.Method+" "+ae.URL), true)
 		x.add(RowHint, Inert(ae.Hint), false)
 		x.add(RowRetryAfter, Inert(ae.RetryAfter), false)
+	case errors.As(err, &re):
+		x.Title = loc.T("security.redirect.title")
+		x.Summary = re.summary(loc)
+		x.add(RowStatus, fmt.Sprintf("HTTP %d · %s", re.StatusCode, Inert(StatusText(re.StatusCode))), false)
+		x.add(RowLocation, Inert(re.Location), true)
+		x.add(RowRequestID, Inert(re.RequestID), false)
+		x.add(RowRequest, Inert(re.Method+" "+re.URL), true)
+		x.add(RowHint, re.hint(loc), false)
 	case errors.As(err, &ne):
 		x.Title = "No answer from the server: " + Inert(string(ne.Kind))
 		x.Summary = ne.summary()

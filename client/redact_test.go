@@ -90,18 +90,3 @@ func TestRedactHeader(t *testing.T) {
 		t.Fatalf("got %s", body)
 	}
 }
-
-func TestCurlCommand(t *testing.T) {
-	body := SeedExample().Body()
-	got := CurlCommand("http://127.0.0.1:9292/", AuthInfo{Kind: AuthNone}, body)
-	if !strings.HasPrefix(got, "curl -sS -X POST 'http://127.0.0.1:9292/v2/images' \\\n") || strings.Contains(got, "X-Auth-Token") {
-		t.Fatalf("got\n%s", got)
-	}
-	if !strings.Contains(got, string(body)) {
-		t.Fatal("curl must carry the exact body")
-	}
-	got = CurlCommand("https://ims.x", AuthInfo{Kind: AuthAKSK}, body)
-	if !strings.Contains(got, `X-Auth-Token: $OS_AUTH_TOKEN`) || !strings.Contains(got, "curl cannot make them") {
-		t.Fatalf("got\n%s", got)
-	}
-}

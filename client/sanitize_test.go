@@ -13,6 +13,12 @@ func TestInert(t *testing.T) {
 		"del\x7f":            "del^?",
 		"bad utf8 \xff":      "bad utf8 \ufffd",
 		"\u2028separator":    "<U+2028>separator",
+		"txt.\u202eexe":      "txt.<U+202E>exe",
+		"\u2066iso\u2069":    "<U+2066>iso<U+2069>",
+		"zero\u200bwidth":    "zero<U+200B>width",
+		"rlm\u200f":          "rlm<U+200F>",
+		"bom\ufeff":          "bom<U+FEFF>",
+		"tag\U000E0041":      "tag<U+E0041>",
 	}
 	for in, want := range cases {
 		if got := Inert(in); got != want {

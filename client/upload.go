@@ -15,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // Upload limits (ims-api.md, "Upload" and "Authentication").
@@ -80,6 +82,7 @@ const (
 	RefusedAKSKSize   UploadRefusal = "aksk-size"    // over 12 MB with AK/SK signing
 	RefusedChecksum   UploadRefusal = "checksum"     // the server's checksum is not the local MD5
 	RefusedFailed     UploadRefusal = "upload-state" // the server ended the image killed (or deleted)
+	RefusedChanged    UploadRefusal = "file-changed" // the file grew, shrank or was written to while it was sent
 )
 
 // UploadError is an upload that must not be sent (or, for RefusedChecksum
@@ -231,7 +234,35 @@ func (c *Client) UploadFile(ctx context.Context, id, path string, progress func(
 	if !fi.Mode().IsRegular() {
 		return nil, &UploadError{Reason: RefusedFile, Message: fmt.Sprintf("%s is not a regular file", path)}
 	}
-	return c.Upload(ctx, id, f, fi.Size(), progress)
+	res, err := c.Upload(ctx, id, f, fi.Size(), progress)
+	var changed *fileChangedError
+	if errors.As(err, &changed) {
+		return nil, changed.uploadError(path)
+	}
+	// Sent whole, but written to meanwhile: what the server has may not
+	// be the file as it is now.
+	if after, serr := f.Stat(); err == nil && serr == nil && (after.Size() != fi.Size() || !after.ModTime().Equal(fi.ModTime())) {
+		return nil, (&fileChangedError{sent: res.Bytes, total: fi.Size(), now: after.Size()}).uploadError(path)
+	}
+	return res, err
+}
+
+// fileChangedError is a body that did not have the size promised in
+// Content-Length: the file shrank (sent < total) or grew (now > total)
+// while it was sent, or was written to (mtime) without changing size.
+type fileChangedError struct {
+	sent, total, now int64
+}
+
+func (e *fileChangedError) Error() string { return e.uploadError("").Message }
+
+func (e *fileChangedError) uploadError(path string) *UploadError {
+	var loc *l10n.Localizer // English until the front end's reaches here
+	msg := loc.T("security.upload.changed", l10n.Args{"Sent": e.sent, "Total": e.total})
+	if e.now > e.total {
+		msg = loc.T("security.upload.grew", l10n.Args{"Total": e.total})
+	}
+	return &UploadError{Reason: RefusedChanged, Message: msg, Hint: loc.T("security.upload.changed_hint"), Err: e}
 }
 
 // Upload sends PUT /v2/images/{id}/file with the size bytes read from body,
@@ -313,7 +344,7 @@ func (c *Client) uploadOnce(parent context.Context, id string, body io.Reader, s
 		total: size, hash: md5.New(), idle: idle, timeout: timeout, progress: progress,
 		closed: make(chan struct{}),
 	}
-	pr.tee = io.TeeReader(body, (*lockedHash)(pr))
+	pr.body, pr.tee = body, io.TeeReader(body, (*lockedHash)(pr))
 	req, err := newRequest(ctx, method, full, "application/octet-stream", nil)
 	if err != nil {
 		return nil, closedChan, err
@@ -329,7 +360,7 @@ func (c *Client) uploadOnce(parent context.Context, id string, body io.Reader, s
 		if stalled.Load() {
 			return nil, closedChan, stallError(method, full, false, timeout)
 		}
-		return nil, closedChan, err
+		return nil, closedChan, c.redactor().err(err)
 	}
 
 	req, wrote := trackSent(req)
@@ -343,12 +374,26 @@ func (c *Client) uploadOnce(parent context.Context, id string, body io.Reader, s
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		pr.stop()
+		var redirect *RedirectError
+		var changed *fileChangedError
+		switch {
+		case errors.As(err, &redirect):
+			// A 302 would turn the PUT into a GET whose 200 looks like an
+			// upload; nothing is followed.
+			return nil, pr.closed, redirect
+		case errors.As(err, &changed):
+			return nil, pr.closed, changed
+		}
 		if stalled.Load() {
 			return nil, pr.closed, stallError(method, full, pr.sentBytes() > 0, timeout)
 		}
 		return nil, pr.closed, classifyNetworkError(method, full, err, wrote.Load() || pr.sentBytes() > 0, timeout)
 	}
 	defer resp.Body.Close()
+	if err := c.redirectAnswer(req, resp); err != nil {
+		pr.stop()
+		return nil, pr.closed, err
+	}
 	idle.Reset(timeout)
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	limit := int64(maxErrorBody)
@@ -400,6 +445,7 @@ func uploadHint(code int, fallback string) string {
 // the hash safe to read after Do returns, even if the transport's writer
 // goroutine has not closed the body yet.
 type progressReader struct {
+	body     io.Reader // the file
 	tee      io.Reader // the body teed into hash, built once: no allocation per read
 	total    int64
 	idle     *time.Timer
@@ -430,8 +476,25 @@ func (p *progressReader) Read(b []byte) (int, error) {
 		p.mu.Unlock()
 		return 0, errors.New("upload ended")
 	}
+	left := p.total - p.sent
 	p.mu.Unlock()
+	if left <= 0 {
+		// The transport reads past Content-Length to check that the body
+		// ends there: one more byte means the file grew.
+		var probe [1]byte
+		if n, _ := p.body.Read(probe[:]); n > 0 {
+			return 0, &fileChangedError{sent: p.total, total: p.total, now: p.total + 1}
+		}
+		return 0, io.EOF
+	}
+	if int64(len(b)) > left {
+		b = b[:left]
+	}
 	n, err := p.tee.Read(b)
+	if err == io.EOF && int64(n) < left {
+		// Shorter than promised: the file shrank while it was sent.
+		err = &fileChangedError{sent: p.total - left + int64(n), total: p.total}
+	}
 	if n > 0 {
 		p.idle.Reset(p.timeout)
 		p.mu.Lock()

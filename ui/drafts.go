@@ -54,6 +54,11 @@ type drafts struct {
 	err    error // the last save's error, shown to the user
 	now    func() time.Time
 	loc    *l10n.Localizer
+	blank  Answers // the answers of a draft that only keeps unknown outcomes
+	// known are the unknown outcomes as this run last read or wrote them:
+	// those it may settle. Another wizard's, written meanwhile, are kept
+	// by every save (draft.Save merges under a lock).
+	known []draft.Attempt
 }
 
 func (d *drafts) on() bool { return d != nil && d.path != "" }
@@ -63,9 +68,29 @@ func (d *drafts) save(a Answers, step string, unknown map[string]time.Time) {
 	if !d.on() {
 		return
 	}
+	ours := attempts(unknown)
 	d.err = draft.Save(d.path, draft.Draft[Answers]{
-		SavedAt: d.now(), Target: d.target, Step: step, Answers: a, Unknown: attempts(unknown),
-	})
+		SavedAt: d.now(), Target: d.target, Step: step, Answers: a, Unknown: ours,
+	}, settledSince(d.known, ours)...)
+	if d.err == nil {
+		d.known = ours
+	}
+}
+
+// settledSince are the outcomes known before and no longer in now: this
+// run settled them.
+func settledSince(known, now []draft.Attempt) []draft.Attempt {
+	var out []draft.Attempt
+	for _, k := range known {
+		kept := false
+		for _, n := range now {
+			kept = kept || (n.Name == k.Name && n.Since.Equal(k.Since))
+		}
+		if !kept {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // clear removes the draft: its answers made an image, or the user started fresh.
@@ -73,7 +98,10 @@ func (d *drafts) clear() {
 	if !d.on() {
 		return
 	}
-	d.err = draft.Clear(d.path)
+	d.err = draft.Clear(d.path, draft.Draft[Answers]{SavedAt: d.now(), Target: d.target, Step: stepKey(stepName), Answers: d.blank}, d.known...)
+	if d.err == nil {
+		d.known = nil
+	}
 }
 
 // notice is what the user must know about saving: nothing while it works.
@@ -105,7 +133,7 @@ type draftStart struct {
 // openDraft reads the draft at o.DraftPath. A damaged one is set aside and
 // reported; nothing about a draft is fatal.
 func openDraft(o Options, cat *client.Catalog, now func() time.Time, loc *l10n.Localizer) (draftStart, *drafts) {
-	d := &drafts{path: o.DraftPath, target: draftTarget(o.Target), now: now, loc: loc}
+	d := &drafts{path: o.DraftPath, target: draftTarget(o.Target), now: now, loc: loc, blank: AnswersFromRequest(client.Request{}, cat)}
 	var s draftStart
 	if !d.on() {
 		return s, d
@@ -129,6 +157,7 @@ func openDraft(o Options, cat *client.Catalog, now func() time.Time, loc *l10n.L
 		found.Step = stepKey(stepName)
 	}
 	s.found = found
+	d.known = found.Unknown
 	s.resumed, s.overridden = mergeFlags(found.Answers, o, cat)
 	return s, d
 }

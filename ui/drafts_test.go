@@ -131,8 +131,8 @@ func TestDraftSavedAfterEachStep(t *testing.T) {
 		t.Errorf("directory mode %v (%v), want 0700", di.Mode(), err)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(o.DraftPath))
-	if len(entries) != 1 || entries[0].Name() != "draft.json" {
-		t.Errorf("the state directory holds %v, want only draft.json", entries)
+	if len(entries) != 2 || entries[0].Name() != "draft.json" || entries[1].Name() != "draft.json.lock" {
+		t.Errorf("the state directory holds %v, want only draft.json and its lock file", entries)
 	}
 }
 

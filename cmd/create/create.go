@@ -155,7 +155,25 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 	if f.file != nil {
 		return f.uploadCreated(ctx, deps, conn, res)
 	}
-	return printCreated(io, f.Output, conn, res)
+	out, written := io.CheckedOut()
+	if err := printCreated(out, f.Output, conn, res); err != nil {
+		return err
+	}
+	return createdButNotWritten(deps, written(), res)
+}
+
+// createdButNotWritten reports a summary that could not be written to
+// stdout (-o json >/dev/full, a closed pipe) although the image exists: its
+// id goes to stderr, and the exit code is not 0 (see exitcode.WriteError).
+func createdButNotWritten(deps Deps, err error, res *client.Result) error {
+	if err == nil || res == nil || res.Image == nil {
+		return nil
+	}
+	img := res.Image
+	fmt.Fprintf(deps.IO.ErrOut, "error: %s\n", deps.Loc.T("security.output.created", l10n.Args{
+		"Err": client.Inert(err.Error()), "ID": client.Inert(img.ID), "Name": client.Inert(img.Name)}))
+	we := &exitcode.WriteError{Err: err}
+	return exitcode.Reported(exitcode.Of(we), we)
 }
 
 // connect opens the connection and says its notices (the sandbox in use,
@@ -247,7 +265,10 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 		if ui.WasFound(res) {
 			verb = "Found"
 		}
-		fmt.Fprintf(deps.IO.Out, "%s image %s %q (%s) on %s\n", verb, client.Inert(img.ID), client.Inert(img.Name), client.Inert(img.Status), conn.Target.Label)
+		_, werr := fmt.Fprintf(deps.IO.Out, "%s image %s %q (%s) on %s\n", verb, client.Inert(img.ID), client.Inert(img.Name), client.Inert(img.Status), conn.Target.Label)
+		if werr != nil && err == nil {
+			err = createdButNotWritten(deps, werr, res)
+		}
 		if ui.WasFound(res) {
 			fmt.Fprintln(deps.IO.ErrOut, "(created by an earlier request whose answer was lost; found by name, not created again)")
 		}
@@ -255,7 +276,10 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 	var submitErr *ui.SubmitError
 	var uploadErr *ui.UploadFailedError
 	var crash *ui.CrashError
+	var written *exitcode.WriteError
 	switch {
+	case errors.As(err, &written):
+		return err // already said
 	case errors.Is(err, ui.ErrInterrupted):
 		return exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
 	case errors.As(err, &crash):

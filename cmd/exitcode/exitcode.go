@@ -37,6 +37,14 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// WriteError is a result that could not be written to stdout (a full disk,
+// a closed pipe) after the operation it reports succeeded: the command
+// has said so on stderr, with the id.
+type WriteError struct{ Err error }
+
+func (e *WriteError) Error() string { return e.Err.Error() }
+func (e *WriteError) Unwrap() error { return e.Err }
+
 // ErrInterrupted is the error of a run stopped by Ctrl+C or SIGINT.
 var ErrInterrupted = errors.New("interrupted")
 
@@ -54,6 +62,8 @@ func Of(err error) int {
 	var ne *client.NetworkError
 	var ue *client.UploadError
 	var wt *client.WaitTimeoutError
+	var re *client.RedirectError
+	var we *WriteError
 	switch {
 	case err == nil:
 		return OK
@@ -77,8 +87,13 @@ func Of(err error) int {
 		return Invalid
 	case errors.As(err, &ve):
 		return Invalid
-	case errors.As(err, &ae):
+	case errors.As(err, &ae) || errors.As(err, &re):
+		// A refused redirect is an answer too, just not one to follow.
 		return API
+	case errors.As(err, &we):
+		// The image exists but the caller did not get its id: to a script
+		// the outcome is unknown, and 4 says to look it up, not to retry.
+		return Network
 	case errors.As(err, &ne):
 		return Network
 	}

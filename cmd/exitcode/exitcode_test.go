@@ -38,6 +38,13 @@ func TestOf(t *testing.T) {
 		// wizard, which returns it wrapped.
 		{&client.WaitTimeoutError{ID: "img", Status: "saving", Wait: time.Minute}, Network},
 		{fmt.Errorf("uploading x to image img: %w", &client.WaitTimeoutError{Status: "saving"}), Network},
+		// A refused redirect is the server's answer; a file changed under
+		// the upload is the input's problem; an unwritable result leaves
+		// the caller without the id: look it up.
+		{&client.RedirectError{StatusCode: 307, Location: "http://127.0.0.2/"}, API},
+		{fmt.Errorf("login: %w", &client.RedirectError{StatusCode: 308}), API},
+		{&client.UploadError{Reason: client.RefusedChanged}, Invalid},
+		{&WriteError{Err: errors.New("no space left on device")}, Network},
 	}
 	for _, tc := range cases {
 		if got := Of(tc.err); got != tc.want {

@@ -34,7 +34,8 @@ func (f *ConnFlags) Register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Endpoint, "endpoint", "", "API base URL, e.g. https://ims.cn-north-4.myhuaweicloud.com or a Glance URL")
 	fs.BoolVar(&f.Sandbox, "sandbox", false, "use the built-in IMS sandbox (the default when nothing is configured)")
 	fs.StringVar(&f.SandboxDir, "sandbox-dir", "", "where the built-in sandbox keeps its images (default $"+SandboxDirEnv+", else $XDG_STATE_HOME/ims-wizard/sandbox)")
-	fs.DurationVar(&f.Timeout, "timeout", client.DefaultTimeout, "time limit for each API call")
+	f.Timeout = client.DefaultTimeout
+	fs.Var((*positiveDuration)(&f.Timeout), "timeout", "time limit for each API call (positive)")
 	fs.StringVar(&f.CACert, "cacert", "", "PEM file of a CA to trust for the endpoint's certificate")
 	fs.BoolVar(&f.Insecure, "insecure", false, "skip TLS certificate verification (test servers only)")
 	fs.BoolVar(&f.Debug, "debug", false, "trace HTTP requests and responses on stderr (secrets redacted)")
@@ -92,6 +93,13 @@ func (c *Connection) Close() {
 // Plan resolves target and credentials without any network I/O: it is what
 // --dry-run shows and what Connect acts on.
 func (f *ConnFlags) Plan(env Env) (Target, client.Authenticator, []string, error) {
+	// The endpoint is checked here, the one place every command (and
+	// --dry-run) goes through, before anything else.
+	if f.Endpoint != "" {
+		if p := client.CheckEndpoint("--endpoint", f.Endpoint); p != nil {
+			return Target{}, nil, nil, exitcode.Usage(p)
+		}
+	}
 	if f.Sandbox {
 		if f.Endpoint != "" || f.Region != "" {
 			return Target{}, nil, nil, exitcode.Usage(errors.New("--sandbox cannot be combined with --endpoint or --region"))
@@ -104,7 +112,9 @@ func (f *ConnFlags) Plan(env Env) (Target, client.Authenticator, []string, error
 		region = env.Getenv("OS_REGION_NAME")
 		regionSource = "OS_REGION_NAME"
 	}
-	authEnv := client.AuthEnv{Getenv: env.Getenv, HomeDir: env.HomeDir, Region: region}
+	var notices []string
+	authEnv := client.AuthEnv{Getenv: env.Getenv, HomeDir: env.HomeDir, Region: region,
+		Warn: func(w string) { notices = append(notices, w) }}
 	auth, authErr := client.ResolveAuth(authEnv)
 	if errors.Is(authErr, client.ErrPasswordMissing) && env.AskPassword != nil {
 		auth, authErr = resolveWithAskedPassword(env, authEnv)
@@ -116,7 +126,6 @@ func (f *ConnFlags) Plan(env Env) (Target, client.Authenticator, []string, error
 	case authErr != nil && !noCreds:
 		return Target{}, nil, nil, exitcode.Usage(fmt.Errorf("credentials: %w", authErr))
 	}
-	var notices []string
 	if f.Insecure {
 		notices = append(notices, "TLS certificate verification is OFF (--insecure): use this only with a test server.")
 	}
@@ -324,4 +333,24 @@ func shellWord(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// positiveDuration is a duration flag that refuses 0 and negative values
+// when parsed (a usage error, exit 2): --timeout 0 or -1s would otherwise
+// silently mean the default.
+type positiveDuration time.Duration
+
+func (d *positiveDuration) String() string { return time.Duration(*d).String() }
+func (d *positiveDuration) Type() string   { return "duration" }
+
+func (d *positiveDuration) Set(s string) error {
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	if p := client.CheckTimeout("--timeout", v); p != nil {
+		return errors.New(p.Text(nil))
+	}
+	*d = positiveDuration(v)
+	return nil
 }

@@ -81,7 +81,7 @@ func TestDryRunWithRegionShowsEndpointAndRedactedCurl(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("%+v", r)
 	}
-	for _, want := range []string{"https://ims.cn-north-4.myhuaweicloud.com/v2/images", "token from OS_AUTH_TOKEN", `X-Auth-Token: $OS_AUTH_TOKEN`, `"__os_version": "Ubuntu 14.04 server 64bit"`} {
+	for _, want := range []string{"https://ims.cn-north-4.myhuaweicloud.com/v2/images", "token from OS_AUTH_TOKEN", `printf 'X-Auth-Token: %s\n' "$OS_AUTH_TOKEN"`, `"__os_version": "Ubuntu 14.04 server 64bit"`} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("dry run lacks %q:\n%s", want, r.stdout)
 		}

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -10,9 +12,11 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -109,6 +113,8 @@ func TestErrorStatusesInEveryBodyShape(t *testing.T) {
 
 func TestCreatedWithUnreadableBody(t *testing.T) {
 	for name, body := range map[string]string{"empty": "", "truncated": `{"id": "abc", "name": "x", "sta`, "not json": "<html>Created</html>",
+		// JSON, but no image: before, "Created image \"\"" and exit 0.
+		"empty object": `{}`, "null": `null`, "wrapped": `{"image": {"id": "abc", "name": "x", "status": "queued"}}`,
 		"oversized": `{"id": "abc", "pad": "` + strings.Repeat("x", 9<<20) + `"}`} {
 		t.Run(name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -293,3 +299,228 @@ func TestProxyFromEnvironment(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// The image is created but its summary cannot be written to stdout: exit
+// 4 (the caller did not get the id: look it up, do not retry) and the id on
+// stderr. Before: exit 0, the id lost.
+func TestResultThatCannotBeWritten(t *testing.T) {
+	sb := sandbox.New(sandbox.Options{})
+	url, err := sb.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full")
+	}
+	defer full.Close()
+	brokenPipe := func() *os.File {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Close()
+		return w
+	}
+	for name, stdout := range map[string]func() (*os.File, []string){
+		"/dev/full json": func() (*os.File, []string) { return full, []string{"-o", "json"} },
+		"/dev/full text": func() (*os.File, []string) { return full, nil },
+		"broken pipe":    func() (*os.File, []string) { return brokenPipe(), []string{"-o", "json"} },
+		"closed stdout":  func() (*os.File, []string) { return nil, []string{"-o", "json"} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			out, extra := stdout()
+			imageName := uniqueName("unwritten")
+			args := append([]string{"--yes", "--name", imageName, "--endpoint", url}, extra...)
+			cmd := exec.Command(binary, args...)
+			if out == nil { // started with stdout closed: bash closes it before exec
+				cmd = exec.Command("bash", append([]string{"-c", `exec "$0" "$@" >&-`, binary}, args...)...)
+			} else {
+				cmd.Stdout = out
+			}
+			cmd.Env = cleanEnv(t)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			err := cmd.Run()
+			var ee *exec.ExitError
+			c, _ := client.New(client.Config{Endpoint: url})
+			imgs, _ := c.ListByName(context.Background(), imageName)
+			if len(imgs) != 1 {
+				t.Fatalf("%d images named %s", len(imgs), imageName)
+			}
+			if !errors.As(err, &ee) || ee.ExitCode() != 4 || !strings.Contains(stderr.String(), "could not write the result to stdout") ||
+				!strings.Contains(stderr.String(), "id "+imgs[0].ID) {
+				t.Fatalf("%v\nstderr %s", err, stderr.String())
+			}
+		})
+	}
+}
+
+// Usage errors, not "connection lost" or a silent default: exit 2 naming
+// the flag or the variable, a token never printed.
+func TestBadFlagsAndVariablesAreUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		vars []string
+		want string
+	}{
+		{[]string{"--timeout", "-1s"}, nil, "--timeout"},
+		{[]string{"--timeout", "0"}, nil, "--timeout"},
+		{[]string{"--endpoint", "http://127.0.0.1:99999"}, nil, "--endpoint"},
+		{[]string{"--endpoint", "http://127.0.0.1:9292/#frag"}, nil, "--endpoint"},
+		{[]string{"--endpoint", "http://127.0.0.1:9292/?x=1", "--dry-run"}, nil, "--endpoint"},
+		{[]string{"--endpoint", "http://127.0.0.1:1"}, []string{"OS_AUTH_TOKEN=tok-SECRET-1\nrest"}, "OS_AUTH_TOKEN"},
+		{[]string{"--endpoint", "http://127.0.0.1:1"}, []string{"HUAWEICLOUD_SDK_AK=ak", "HUAWEICLOUD_SDK_SK=sk-SECRET-2\r"}, "HUAWEICLOUD_SDK_SK"},
+	} {
+		r := runCLI(t, cleanEnv(t, tc.vars...), append([]string{"--yes", "--name", "x"}, tc.args...)...)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) || strings.Contains(r.stderr, "SECRET") {
+			t.Errorf("%v %v: exit %d\n%s", tc.args, tc.vars, r.code, r.stderr)
+		}
+	}
+	if r := runCLI(t, cleanEnv(t), "upload", "img", "f", "--timeout", "-1s"); r.code != 2 || !strings.Contains(r.stderr, "--timeout") {
+		t.Errorf("upload --timeout -1s: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// runBounded runs the binary and fails if it has not ended within 15s; it
+// then checks that SIGTERM still ends it.
+func runBounded(t *testing.T, env []string, args ...string) run {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = env
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(15 * time.Second):
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+			t.Fatalf("%v hung (SIGTERM ended it)\n%s", args, errOut.String())
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-done
+			t.Fatalf("%v hung and SIGTERM was swallowed\n%s", args, errOut.String())
+		}
+	}
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	}
+	return run{out.String(), errOut.String(), code}
+}
+
+// Local files that never end (a FIFO, /dev/zero, a symlink to it) are
+// refused at once, exit 2: before, they hung for ever, ate gigabytes or
+// crashed the runtime, and SIGTERM was swallowed.
+func TestLocalFilesThatNeverEnd(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	zeroLink := filepath.Join(dir, "zero")
+	os.Symlink("/dev/zero", zeroLink)
+	credHome := func(target string) string {
+		home := t.TempDir()
+		os.MkdirAll(filepath.Join(home, ".huaweicloud"), 0o700)
+		os.Symlink(target, filepath.Join(home, ".huaweicloud", "credentials"))
+		return home
+	}
+	for _, tc := range []struct {
+		name string
+		home string
+		args []string
+		want string
+	}{
+		{"credentials FIFO", credHome(fifo), nil, "named pipe"},
+		{"credentials link to /dev/zero", credHome(zeroLink), nil, "character device"},
+		{"--cacert /dev/zero", t.TempDir(), []string{"--endpoint", "https://127.0.0.1:1", "--cacert", "/dev/zero"}, "--cacert"},
+		{"--cacert FIFO", t.TempDir(), []string{"--endpoint", "https://127.0.0.1:1", "--cacert", fifo}, "named pipe"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := append(cleanEnv(t), "HOME="+tc.home)
+			r := runBounded(t, env, append([]string{"--yes", "--name", "x", "--region", "cn-north-4"}, tc.args...)...)
+			noPanic(t, r)
+			if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+				t.Fatalf("exit %d\n%s", r.code, r.stderr)
+			}
+		})
+	}
+}
+
+// A credentials file that cannot be read does not fail a run that needs
+// none: a token is set, or the sandbox is asked for.
+func TestUnreadableCredentialsFileWithAnotherCredential(t *testing.T) {
+	home := t.TempDir()
+	loop := filepath.Join(home, ".huaweicloud")
+	os.Symlink(loop, loop) // stat fails with ELOOP, as an unreadable HOME would with EACCES
+	sb := sandbox.New(sandbox.Options{})
+	url, err := sb.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	env := append(cleanEnv(t), "HOME="+home)
+	if r := runCLI(t, append(env, "OS_AUTH_TOKEN=tok"), "--yes", "--name", "x", "--endpoint", url, "-o", "json"); r.code != 0 {
+		t.Fatalf("with a token: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := runCLI(t, env, "--yes", "--name", "x", "--sandbox", "-o", "json"); r.code != 0 {
+		t.Fatalf("--sandbox: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := runCLI(t, env, "--yes", "--name", "x", "--region", "cn-north-4"); r.code != 2 || !strings.Contains(r.stderr, "credentials") {
+		t.Fatalf("nothing else: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// A credentials file others can read is warned about, as ssh does.
+func TestWorldReadableCredentialsFileIsWarned(t *testing.T) {
+	home := t.TempDir()
+	path := filepath.Join(home, ".huaweicloud", "credentials")
+	os.MkdirAll(filepath.Dir(path), 0o700)
+	os.WriteFile(path, []byte("[basic]\nak = AKTESTAKTEST\nsk = sk-value\n"), 0o600)
+	os.Chmod(path, 0o644)
+	r := runCLI(t, append(cleanEnv(t), "HOME="+home), "--dry-run", "--name", "x", "--region", "cn-north-4")
+	if r.code != 0 || !strings.Contains(r.stderr, "chmod 600 "+path) {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// A file that shrinks while it is uploaded is said to have changed, with
+// the image's status afterwards: before, "connection broken".
+func TestUploadOfAFileThatShrinks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "disk.raw")
+	if err := os.WriteFile(path, nil, 0o600); err != nil || os.Truncate(path, 64<<20) != nil {
+		t.Fatal(err)
+	}
+	sb := sandbox.New(sandbox.Options{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut {
+			first := make([]byte, 1)
+			if _, err := io.ReadFull(r.Body, first); err == nil {
+				os.Truncate(path, 1<<20)
+			}
+			r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(first), r.Body))
+		}
+		sb.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	c, _ := client.New(client.Config{Endpoint: srv.URL})
+	res, err := c.Create(context.Background(), client.Request{Name: "shrinks", DiskFormat: "raw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, cleanEnv(t), "upload", res.Image.ID, path, "--endpoint", srv.URL)
+	noPanic(t, r)
+	if r.code != 2 || !strings.Contains(r.stderr, "the file changed while it was sent") || !strings.Contains(r.stderr, "afterwards: GET /v2/images/"+res.Image.ID+" says it is now queued") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -47,14 +47,18 @@ func NewCmd(deps factory.Deps) *cobra.Command {
 // Main runs the program with the real world and returns the exit code.
 func Main(version string, args []string) int {
 	client.Version = version
-	// SIGTERM ends the run as an interrupt (the wizard restores the
-	// terminal and keeps its draft); SIGINT is routed: see Interrupts.
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	// SIGTERM and SIGHUP (the terminal closed) end the run as an
+	// interrupt: the wizard restores the terminal and records a create in
+	// flight in the draft. SIGINT is routed: see factory.Interrupts.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	ctx, interrupt := context.WithCancel(ctx)
 	defer interrupt()
 	interrupts, unwatch := factory.WatchInterrupts(interrupt)
 	defer unwatch()
+	// A closed stdout pipe is a write error to report (the image's id goes
+	// to stderr instead), not a silent death by SIGPIPE.
+	signal.Ignore(syscall.SIGPIPE)
 	io := factory.System()
 	env := factory.SystemEnv()
 	if io.CanPrompt() {

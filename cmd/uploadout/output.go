@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -163,17 +164,32 @@ func (o *Output) stoppedWaiting(out client.UploadOutcome) {
 	fmt.Fprintf(o.io.ErrOut, "  %s\n", out.StatusAfter(o.loc, o.id))
 }
 
-// done prints the result: the final image and the verified checksum.
+// done prints the result: the final image and the verified checksum. A
+// result that cannot be written to stdout (a full disk, a closed pipe) is
+// said on stderr, with the image and its status, and is not a success.
 func (o *Output) done(final *client.Result, res *client.UploadResult, verified bool) error {
 	img := final.Image
+	out, written := o.io.CheckedOut()
+	o.print(out.Out, final, res, verified)
+	if err := written(); err != nil {
+		fmt.Fprintf(o.io.ErrOut, "error: %s\n", (*l10n.Localizer)(nil).T("security.output.uploaded", l10n.Args{
+			"Err": client.Inert(err.Error()), "ID": client.Inert(img.ID), "Status": client.Inert(img.Status)}))
+		we := &exitcode.WriteError{Err: err}
+		return exitcode.Reported(exitcode.Of(we), we)
+	}
+	return nil
+}
+
+func (o *Output) print(stdout io.Writer, final *client.Result, res *client.UploadResult, verified bool) {
+	img := final.Image
 	if o.format == "json" {
-		fmt.Fprintf(o.io.Out, "%s\n", img.Raw)
+		fmt.Fprintf(stdout, "%s\n", img.Raw)
 		if !verified && o.live {
 			fmt.Fprintln(o.io.ErrOut, "warning: the checksum was not verified (the server reports none yet)")
 		}
-		return nil
+		return
 	}
-	w := tabwriter.NewWriter(o.io.Out, 0, 0, 2, ' ', 0)
+	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "Uploaded %s to image %q on %s\n\n", client.FormatBytes(res.Bytes), client.Inert(img.Name), o.conn.Target.Label)
 	fmt.Fprintf(w, "  id\t%s\n", client.Inert(img.ID))
 	fmt.Fprintf(w, "  status\t%s: %s\n", client.Inert(img.Status), client.StatusMeaning(img.Status))
@@ -194,7 +210,7 @@ func (o *Output) done(final *client.Result, res *client.UploadResult, verified b
 	if res.RequestID != "" {
 		fmt.Fprintf(w, "  request id\t%s\n", client.Inert(res.RequestID))
 	}
-	return w.Flush()
+	_ = w.Flush() // its error is the writer's, checked by done
 }
 
 // Failure explains err on stderr (what happened, the server's words, the

@@ -6,10 +6,31 @@
 // A draft never holds a secret: it is the answers a user typed (a name, an
 // OS version, sizes, tags), where they were meant to go, and the creates
 // whose outcome is unknown.
+//
+// Several wizards may run at once with the same draft file. Every change
+// (Save, Clear) happens under an exclusive lock (flock on path+".lock",
+// which is never removed: removing a lock file races with its next user)
+// and re-reads the file first, so that:
+//
+//   - the answers, step and target are the last writer's: a draft is one
+//     set of answers, and the last one typed is the one to offer;
+//   - the unknown outcomes are never lost. They are per image name: a
+//     change writes the union of the file's and the writer's, keeping for
+//     a name the earliest Since (the look-up before the next create lists
+//     the images made since then, which covers every later attempt too);
+//   - a writer removes only what it settled: the records it had read or
+//     written itself (same name, same Since) and has since resolved (its
+//     image was created or found, or its user started fresh). A record
+//     another process wrote meanwhile, even for the same name, stays.
+//
+// Reading needs no lock: files are replaced by rename, never rewritten in
+// place. Taking the lock waits at most LockWait; a wizard blocked longer
+// (another one stuck) reports that the draft could not be saved.
 package draft
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,6 +40,10 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/gofrs/flock"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
+	"github.com/ims-wizard/ims-wizard/client/localfile"
 )
 
 // Version is the format of the draft files this package writes and reads.
@@ -58,9 +83,116 @@ func (e *DamagedError) Unwrap() error { return e.Err }
 // rename is os.Rename; tests replace it.
 var rename = os.Rename
 
-// Save writes d to path atomically: readers see the old draft or the new
-// one, never a part. Version is set; SavedAt is set when zero.
-func Save[T any](path string, d Draft[T]) (err error) {
+// LockWait bounds the wait for another process's lock on the draft.
+var LockWait = 5 * time.Second
+
+// Save writes d to path atomically (readers see the old draft or the new
+// one, never a part), under the lock, merged with the file as it is now:
+// d's answers, step and target; the union of the unknown outcomes, minus
+// those the caller settled (see the package comment). Version is set;
+// SavedAt is set when zero.
+func Save[T any](path string, d Draft[T], settled ...Attempt) error {
+	return locked(path, func() error {
+		d.Unknown = merge(current(path), d.Unknown, settled)
+		return write(path, d)
+	})
+}
+
+// Clear removes the draft's answers: under the lock, the unknown outcomes
+// the caller did not settle (another process's) are kept, in blank (an
+// outcomes-only draft of answers and step); with none left the file goes.
+// No draft is not an error.
+func Clear[T any](path string, blank Draft[T], settled ...Attempt) error {
+	return locked(path, func() error {
+		rest := merge(current(path), nil, settled)
+		if len(rest) == 0 {
+			err := os.Remove(path)
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		blank.Unknown = rest
+		return write(path, blank)
+	})
+}
+
+// LockedError is a draft another process kept locked longer than LockWait.
+type LockedError struct{ Path string }
+
+func (e *LockedError) Error() string {
+	return (*l10n.Localizer)(nil).T("security.draft.locked", l10n.Args{"Path": e.Path, "Wait": LockWait.String()})
+}
+
+// locked runs change under the draft's exclusive lock.
+func locked(path string, change func() error) error {
+	if err := ensureDir(filepath.Dir(path)); err != nil {
+		return err
+	}
+	lock := flock.New(path+".lock", flock.SetPermissions(0o600))
+	ctx, cancel := context.WithTimeout(context.Background(), LockWait)
+	defer cancel()
+	ok, err := lock.TryLockContext(ctx, 10*time.Millisecond)
+	if err != nil && !ok && ctx.Err() == nil {
+		return err
+	}
+	if !ok {
+		return &LockedError{Path: path}
+	}
+	defer lock.Unlock()
+	return change()
+}
+
+// current is the unknown outcomes in the file now; a missing or damaged
+// file has none (a damaged one is set aside when the wizard starts).
+func current(path string) []Attempt {
+	d, err := Load[json.RawMessage](path)
+	if err != nil || d == nil {
+		return nil
+	}
+	return d.Unknown
+}
+
+// merge is the union of theirs (the file's) and ours, by name, with the
+// earliest Since, without the records we settled.
+func merge(theirs, ours, settled []Attempt) []Attempt {
+	var out []Attempt
+	at := map[string]int{}
+	add := func(a Attempt) {
+		if a.Name == "" || a.Since.IsZero() {
+			return
+		}
+		if i, ok := at[a.Name]; ok {
+			if a.Since.Before(out[i].Since) {
+				out[i].Since = a.Since
+			}
+			return
+		}
+		at[a.Name] = len(out)
+		out = append(out, a)
+	}
+	for _, a := range theirs {
+		if !isSettled(a, settled) {
+			add(a)
+		}
+	}
+	for _, a := range ours {
+		add(a)
+	}
+	return out
+}
+
+func isSettled(a Attempt, settled []Attempt) bool {
+	for _, s := range settled {
+		if s.Name == a.Name && s.Since.Equal(a.Since) {
+			return true
+		}
+	}
+	return false
+}
+
+// write replaces path with d, atomically.
+func write[T any](path string, d Draft[T]) (err error) {
 	d.Version = Version
 	if d.SavedAt.IsZero() {
 		d.SavedAt = time.Now()
@@ -126,9 +258,10 @@ func syncDir(dir string) {
 }
 
 // Load reads the draft at path. No file is (nil, nil); a file that cannot
-// be used is a *DamagedError.
+// be used is a *DamagedError, a FIFO or a device included (refused without
+// blocking: localfile.Open).
 func Load[T any](path string) (*Draft[T], error) {
-	f, err := os.Open(path)
+	f, err := localfile.Open(path)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return nil, nil // no draft (or not even its directory)
 	}
@@ -170,17 +303,12 @@ func Load[T any](path string) (*Draft[T], error) {
 // withoutPath drops the path an os error repeats: the DamagedError has it.
 func withoutPath(err error) error {
 	var pe *fs.PathError
-	if errors.As(err, &pe) {
+	var nr *localfile.NotRegularError
+	switch {
+	case errors.As(err, &pe):
 		return pe.Err
-	}
-	return err
-}
-
-// Clear removes the draft; no draft is not an error.
-func Clear(path string) error {
-	err := os.Remove(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+	case errors.As(err, &nr):
+		return errors.New(nr.Reason(nil))
 	}
 	return err
 }

@@ -108,7 +108,7 @@ func TestSaveIsAtomic(t *testing.T) {
 	if string(heldData[:n]) != string(oldData) {
 		t.Errorf("the old file changed under its reader:\n%s", heldData[:n])
 	}
-	assertOnly(t, dir, "draft.json")
+	assertOnly(t, dir, "draft.json", "draft.json.lock")
 	if d, err := Load[answers](path); err != nil || d.Answers.Name != "new" {
 		t.Errorf("Load after save = %+v, %v", d, err)
 	}
@@ -127,7 +127,7 @@ func TestFailedSaveKeepsOldDraft(t *testing.T) {
 	if err := Save(path, sample("new")); err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Fatalf("Save = %v, want the rename's error", err)
 	}
-	assertOnly(t, dir, "draft.json")
+	assertOnly(t, dir, "draft.json", "draft.json.lock")
 	if d, err := Load[answers](path); err != nil || d.Answers.Name != "old" {
 		t.Errorf("Load = %+v, %v; want the old draft", d, err)
 	}
@@ -197,10 +197,10 @@ func TestSetAsideAndClear(t *testing.T) {
 	if err := Save(path, sample("x")); err != nil {
 		t.Fatal(err)
 	}
-	if err := Clear(path); err != nil {
+	if err := Clear(path, Draft[answers]{}, sample("x").Unknown...); err != nil {
 		t.Fatal(err)
 	}
-	if err := Clear(path); err != nil {
+	if err := Clear(path, Draft[answers]{}); err != nil {
 		t.Errorf("clearing no draft: %v", err)
 	}
 	if d, err := Load[answers](path); d != nil || err != nil {

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package factory
+
+func stdoutWasClosed() bool { return false }
