@@ -27,13 +27,21 @@ test: glance-install
 	$(GLANCE) run -- bash -c '$(GO) vet ./... && $(GO) test -count=1 $(GOTESTFLAGS) ./...'
 	$(MAKE) --no-print-directory fuzz
 
-# Each fuzz target briefly, from the committed seed corpora (client/testdata/fuzz).
+# Each fuzz target briefly, from the committed seed corpora (client/testdata/fuzz,
+# client/imagefile/testdata/fuzz). FUZZ_TARGETS are ./client's; FUZZ_PKG_TARGETS
+# are PACKAGE:TARGET pairs for the other packages.
 FUZZTIME ?= 5s
 FUZZ_TARGETS := FuzzValidate FuzzParseTags FuzzParseErrorBody FuzzInert FuzzParsePasted
+FUZZ_PKG_TARGETS := ./client/imagefile:FuzzImageFile
 fuzz:
 	@for f in $(FUZZ_TARGETS); do \
 		echo "fuzz $$f ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./client || exit 1; \
+	done
+	@for pf in $(FUZZ_PKG_TARGETS); do \
+		p=$${pf%%:*}; f=$${pf#*:}; \
+		echo "fuzz $$f in $$p ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) $$p || exit 1; \
 	done
 
 test-short:

@@ -76,6 +76,13 @@ type Options struct {
 	// Getenv is the environment (TERM, NO_COLOR, CLICOLOR_FORCE); nil
 	// means os.Getenv.
 	Getenv func(string) string
+	// ImageFile is the image file given with --file, its header read
+	// (nil: none). Initial already carries the disk_format and min_disk it
+	// gives where the flags did not; the file step should start with it
+	// chosen, the disk format and min_disk steps check against it
+	// (ImageFile.Check, .Detected), and the upload start after the create
+	// without asking for the file again.
+	ImageFile *client.ImageFile
 	// Interrupts delivers Ctrl+C in accessible mode, where the terminal is
 	// cooked and Ctrl+C is SIGINT: cmd/root forwards SIGINT here while the
 	// wizard runs. nil: the wizard listens for SIGINT itself.

@@ -17,6 +17,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"maps"
 	"sort"
 	"strings"
 	"sync"
@@ -75,6 +76,15 @@ func FromEnv(getenv func(string) string) Lang {
 // Count, when present, also picks the plural form.
 type Args map[string]any
 
+// Msg is a catalogue message given as another message's parameter: T
+// renders it first, in the same language, so that a phrase (a file's
+// description inside a refusal) is translated with the sentence around it
+// and a Problem's Args stay free of rendered text.
+type Msg struct {
+	ID   string
+	Args Args
+}
+
 // Localizer renders catalogue messages in one language. The zero value is
 // not usable; New and the package's English are.
 type Localizer struct {
@@ -118,7 +128,7 @@ func (l *Localizer) T(id string, args ...Args) string {
 	}
 	cfg := &i18n.LocalizeConfig{MessageID: id}
 	if len(args) > 0 && args[0] != nil {
-		data := map[string]any(args[0])
+		data := l.renderNested(args[0])
 		cfg.TemplateData = data
 		if n, ok := data["Count"]; ok {
 			cfg.PluralCount = n
@@ -129,6 +139,24 @@ func (l *Localizer) T(id string, args ...Args) string {
 		return "[" + id + "]"
 	}
 	return s
+}
+
+// renderNested is args with each Msg rendered in l's language: a copy,
+// so that the caller's Args (a Problem's) keep their Msg values.
+func (l *Localizer) renderNested(args Args) map[string]any {
+	var out map[string]any
+	for k, v := range args {
+		if m, ok := v.(Msg); ok {
+			if out == nil {
+				out = maps.Clone(map[string]any(args))
+			}
+			out[k] = l.T(m.ID, m.Args)
+		}
+	}
+	if out == nil {
+		return args
+	}
+	return out
 }
 
 // Has reports whether id is in the catalogue.

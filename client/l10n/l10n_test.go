@@ -197,3 +197,21 @@ func TestEveryIDInCodeIsInTheCatalogue(t *testing.T) {
 		}
 	}
 }
+
+// A Msg parameter is rendered first, in the same language, and the
+// caller's Args keep the Msg (a Problem is rendered again in another
+// language).
+func TestNestedMessage(t *testing.T) {
+	args := Args{"ID": "x", "Status": "queued", "Meaning": Msg{ID: "status.queued"}}
+	es := New(Spanish).T("upload.after.status", args)
+	en := New(English).T("upload.after.status", args)
+	if !strings.Contains(en, "metadata created") || strings.Contains(es, "metadata created") || strings.Contains(es, "status.queued") {
+		t.Errorf("en %q\nes %q", en, es)
+	}
+	if _, ok := args["Meaning"].(Msg); !ok {
+		t.Errorf("the caller's Args were changed: %v", args)
+	}
+	if got := New(Pseudo).T("upload.after.status", args); strings.Count(got, PseudoOpen) != 2 {
+		t.Errorf("pseudo: %q, want the nested message marked too", got)
+	}
+}

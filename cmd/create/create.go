@@ -31,6 +31,7 @@ native OpenStack API (POST /v2/images). On a terminal it opens a step-by-step wi
 built-in sandbox, so it works without a cloud account.`,
 		Example: `  ims-wizard                                  # the wizard (sandbox unless configured)
   ims-wizard --yes --name demo -o json        # scripted, JSON output
+  ims-wizard --yes --name web --file ./disk.qcow2   # check the file, create from it, upload it
   ims-wizard --name test --os-version "Ubuntu 14.04 server 64bit" --disk-format vhd \
     --min-disk 100 --min-ram 1024 --tag test=testvalue --tag image=imagevalue --dry-run`,
 		Args:          cobra.NoArgs,
@@ -42,6 +43,7 @@ built-in sandbox, so it works without a cloud account.`,
 	}
 	f.register(cmd.Flags())
 	f.registerFrom(cmd.Flags(), deps.Loc)
+	f.registerFile(cmd.Flags(), deps.Loc)
 	return cmd
 }
 
@@ -50,11 +52,15 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 	if err := f.checkOutput(); err != nil {
 		return exitcode.Usage(err)
 	}
+	if err := f.checkFile(deps.Loc); err != nil {
+		return exitcode.Usage(err)
+	}
 	if f.From != "" {
 		return runFrom(ctx, deps, f)
 	}
-	req, parseProblems := f.request()
 	interactive := !f.Yes && !f.DryRun
+	fileProblems := f.useFile(deps, !interactive) // --file gives --disk-format and --min-disk
+	req, parseProblems := f.request()
 	if interactive && !io.CanPrompt() {
 		msg := "not a terminal: pass --yes to create from flags (or --dry-run to preview)"
 		if missing := f.missingForScript(); len(missing) > 0 {
@@ -63,6 +69,9 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 		return exitcode.Usage(errors.New(msg))
 	}
 	if interactive {
+		if len(fileProblems) > 0 {
+			return refuseInvalid(deps, fileProblems)
+		}
 		return runWizard(ctx, deps, f, req, nil)
 	}
 
@@ -91,22 +100,25 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 			cat = factory.CachedCatalog(deps.Env, target)
 			fmt.Fprintln(io.ErrOut, cat.Source.Describe(deps.Loc, time.Now()))
 		}
-	} else if checkOS {
+	} else if checkOS || f.file != nil {
 		c, err := connect(deps)
 		if err != nil {
 			return err
 		}
 		defer c.Close()
-		conn, target = c, c.Target
-		if cat, err = conn.Catalog(ctx); err != nil {
-			return factory.CatalogFailed(io.ErrOut, err)
-		}
-		if cat.Source.Origin == client.OriginEmbedded {
-			fmt.Fprintln(io.ErrOut, cat.Source.Describe(deps.Loc, time.Now()))
+		conn, target, auth = c, c.Target, c.Auth
+		if checkOS {
+			if cat, err = conn.Catalog(ctx); err != nil {
+				return factory.CatalogFailed(io.ErrOut, err)
+			}
+			if cat.Source.Origin == client.OriginEmbedded {
+				fmt.Fprintln(io.ErrOut, cat.Source.Describe(deps.Loc, time.Now()))
+			}
 		}
 	}
 
 	problems := append(parseProblems, validate(f, req, cat)...)
+	problems = append(append(problems, fileProblems...), f.fileProblems(req, target, auth.Kind)...)
 	if f.NoValidate && len(parseProblems) == 0 {
 		fmt.Fprintln(io.ErrOut, "warning: --no-validate: sending the values as given; the server decides what is valid.")
 	}
@@ -124,7 +136,7 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 	}
 
 	if f.DryRun {
-		return printDryRun(io, f.Output, target, auth, req)
+		return f.dryRun(deps, target, auth, req)
 	}
 	if conn == nil {
 		c, err := connect(deps)
@@ -139,6 +151,9 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 	if err != nil {
 		printFailure(io, err, req, conn)
 		return exitcode.Reported(exitcode.Of(err), err)
+	}
+	if f.file != nil {
+		return f.uploadCreated(ctx, deps, conn, res)
 	}
 	out, written := io.CheckedOut()
 	if err := printCreated(out, f.Output, conn, res); err != nil {
@@ -232,6 +247,7 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 		Out:           deps.IO.ErrOut,
 		Loc:           deps.Loc,
 		Getenv:        deps.Env.Getenv,
+		ImageFile:     f.file,
 	}
 	if opts.AccessibleMode() {
 		// Ctrl+C is a signal on the cooked terminal of accessible mode:

@@ -28,6 +28,9 @@ type Flags struct {
 	NoValidate bool
 	Accessible bool
 	From       string // --from: a pasted body or curl command (from.go)
+	File       string // --file: the image file to check and upload (file.go)
+
+	file *client.ImageFile // --file, inspected
 
 	changed func(string) bool
 }

@@ -38,6 +38,24 @@ func printCreated(io *factory.IOStreams, output string, conn *factory.Connection
 		fmt.Fprintf(io.Out, "%s\n", img.Raw)
 		return nil
 	}
+	printCreatedImage(io, conn, res)
+	if img.Status == "queued" && conn.Target.Kind == "sandbox" && conn.SandboxDir == "" {
+		fmt.Fprintf(io.Out, "\nNote: this run's sandbox keeps no images (see above), so no later command can upload to this one:\n  create it with --sandbox-dir DIR to keep it.\n")
+		return nil
+	}
+	if img.Status == "queued" {
+		// The command as the user can run it: the id quoted, and the flags
+		// that reach this image again (the sandbox's URL of this run is gone
+		// once the command ends, its state is not).
+		fmt.Fprintf(io.Out, "\nNext: upload the image file (PUT %s):\n  %s\n",
+			client.Inert(img.File), client.Inert(conn.Command("upload", img.ID, "FILE")))
+	}
+	return nil
+}
+
+// printCreatedImage is the created image, field by field (text output).
+func printCreatedImage(io *factory.IOStreams, conn *factory.Connection, res *client.Result) {
+	img := res.Image
 	w := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "Created image %q on %s\n\n", client.Inert(img.Name), conn.Target.Label)
 	fmt.Fprintf(w, "  id\t%s\n", client.Inert(img.ID))
@@ -53,18 +71,6 @@ func printCreated(io *factory.IOStreams, output string, conn *factory.Connection
 	}
 	fmt.Fprintf(w, "  latency\t%s\n", res.Latency.Round(100_000))
 	_ = w.Flush()
-	if img.Status == "queued" && conn.Target.Kind == "sandbox" && conn.SandboxDir == "" {
-		fmt.Fprintf(io.Out, "\nNote: this run's sandbox keeps no images (see above), so no later command can upload to this one:\n  create it with --sandbox-dir DIR to keep it.\n")
-		return nil
-	}
-	if img.Status == "queued" {
-		// The command as the user can run it: the id quoted, and the flags
-		// that reach this image again (the sandbox's URL of this run is gone
-		// once the command ends, its state is not).
-		fmt.Fprintf(io.Out, "\nNext: upload the image file (PUT %s):\n  %s\n",
-			client.Inert(img.File), client.Inert(conn.Command("upload", img.ID, "FILE")))
-	}
-	return nil
 }
 
 // printFailure explains an API or network error on stderr and, when the

@@ -34,7 +34,7 @@ func NewCmd(deps factory.Deps) *cobra.Command {
 	root.AddCommand(
 		sandboxcmd.NewCmd(deps.IO, deps.Env, deps.Conn),
 		osversions.NewCmd(deps),
-		upload.NewCmd(deps.IO, deps.Env, deps.Conn),
+		upload.NewCmd(deps.IO, deps.Env, deps.Conn, deps.Loc),
 	)
 	root.SetIn(deps.IO.In)
 	root.SetOut(deps.IO.Out)

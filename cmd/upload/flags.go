@@ -13,10 +13,12 @@ import (
 type Flags struct {
 	Output string
 	Wait   time.Duration
+	Force  bool
 }
 
 func (f *Flags) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.Output, "output", "o", "text", "output format: text or json (json: the final image as the server sent it, alone on stdout)")
+	fs.BoolVar(&f.Force, "force", false, "send the file even when its detected format is not the image's disk_format, or it looks damaged or incomplete (the refusal is shown as a warning)")
 	fs.DurationVar(&f.Wait, "wait", client.UploadWaitLimit, "how long to wait for the image to become active after the upload (0: do not wait; the checksum is then not verified)")
 }
 

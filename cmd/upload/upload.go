@@ -8,14 +8,15 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
 	"github.com/ims-wizard/ims-wizard/cmd/factory"
+	"github.com/ims-wizard/ims-wizard/cmd/uploadout"
 	"github.com/spf13/cobra"
 )
 
 // NewCmd returns the upload command.
-func NewCmd(io *factory.IOStreams, env factory.Env, conn *factory.ConnFlags) *cobra.Command {
+func NewCmd(io *factory.IOStreams, env factory.Env, conn *factory.ConnFlags, loc *l10n.Localizer) *cobra.Command {
 	f := &Flags{}
 	cmd := &cobra.Command{
 		Use:   "upload <image-id> <file>",
@@ -25,8 +26,10 @@ application/octet-stream, streamed from disk), waits until the image is active a
 the server's checksum equals the file's MD5.
 
 Before sending it checks that the file is a regular, readable file and that the image exists and
-is queued. On Huawei Cloud, files of 2 GB and more must go through OBS (register the image from
-OBS instead), and AK/SK signing covers bodies up to 12 MB only: larger uploads need a token
+is queued, and it reads the file's header: a file whose format (qcow2, vhd, vhdx, vmdk, iso, raw,
+…) is not the image's disk_format, that holds only part of a disk, or whose header is damaged is
+refused (exit 2) unless --force is given. On Huawei Cloud, files of 2 GB and more must go through
+OBS (register the image from OBS instead), and AK/SK signing covers bodies up to 12 MB only: larger uploads need a token
 (OS_AUTH_TOKEN or an IAM password login).
 
 --timeout bounds each call; for the upload itself it bounds the time without progress, not the
@@ -45,14 +48,14 @@ whole transfer. Ctrl+C stops the upload and reports the image's status afterward
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return run(cmd.Context(), io, env, conn, f, args[0], args[1])
+			return run(cmd.Context(), io, env, conn, loc, f, args[0], args[1])
 		},
 	}
 	f.register(cmd.Flags())
 	return cmd
 }
 
-func run(ctx context.Context, io *factory.IOStreams, env factory.Env, cf *factory.ConnFlags, f *Flags, id, path string) error {
+func run(ctx context.Context, io *factory.IOStreams, env factory.Env, cf *factory.ConnFlags, loc *l10n.Localizer, f *Flags, id, path string) error {
 	if err := f.check(); err != nil {
 		return exitcode.Usage(err)
 	}
@@ -65,30 +68,15 @@ func run(ctx context.Context, io *factory.IOStreams, env factory.Env, cf *factor
 		fmt.Fprintln(io.ErrOut, n)
 	}
 	c := conn.Client
-	out := newOutput(io, f.Output, conn)
+	out := uploadout.New(io, f.Output, conn, loc)
 	check, err := c.CheckUpload(ctx, id, path)
 	if err != nil {
-		return out.failure(err, "")
+		return out.Failure(err, "")
 	}
-	out.started(check)
-	o := c.RunUpload(ctx, check, client.UploadOptions{Wait: f.Wait, Hooks: client.UploadHooks{
-		Progress: out.progress,
-		Status:   out.status,
-		Sent:     out.uploaded,
-	}})
-	out.endLines()
-	switch {
-	case o.Stopped && o.Sent == nil:
-		out.interrupted(o)
-		return exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
-	case o.Stopped:
-		out.stoppedWaiting(o)
-		return exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
-	case o.Err != nil && o.Sent == nil:
-		// Say truthfully what the server did with the image.
-		return out.failure(o.Err, o.StatusAfter(nil, id))
-	case o.Err != nil:
-		return out.failure(o.Err, "") // a *client.WaitTimeoutError when --wait ran out, a checksum mismatch…
+	file, err := out.CheckFile(f.Force, check)
+	if err != nil {
+		return out.Failure(err, "")
 	}
-	return out.done(o.Final, o.Sent, o.Checked)
+	_, err = out.Send(ctx, c, check, file, f.Wait)
+	return err
 }

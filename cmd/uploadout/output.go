@@ -1,6 +1,12 @@
-package upload
+// Package uploadout is the upload of an image file as the command line
+// runs and shows it, shared by `ims-wizard upload` and `ims-wizard --file`:
+// the format check before sending, the client's pipeline (RunUpload) with
+// its progress, status and checksum drawn on the terminal, and the outcome
+// turned into output and an exit code.
+package uploadout
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,19 +15,21 @@ import (
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/imagefile"
 	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
 	"github.com/ims-wizard/ims-wizard/cmd/factory"
 )
 
-// output is everything the command says. Progress and the live status go
+// Output is everything an upload says. Progress and the live status go
 // to stderr, only when stderr is a terminal; the result goes to stdout
 // (with -o json: the final image exactly as the server sent it, alone).
 // The hooks are called by the client's upload pipeline, one at a time.
-type output struct {
+type Output struct {
 	io     *factory.IOStreams
 	format string
 	conn   *factory.Connection
+	loc    *l10n.Localizer
 	live   bool // stderr is a terminal
 
 	id        string // the image
@@ -32,28 +40,65 @@ type output struct {
 	statusOut bool     // a status line is on screen
 }
 
-func newOutput(io *factory.IOStreams, format string, conn *factory.Connection) *output {
-	return &output{io: io, format: format, conn: conn, live: io.ErrTTY}
+// New is the output of an upload to conn: format is -o's (text or json),
+// loc the interface language.
+func New(io *factory.IOStreams, format string, conn *factory.Connection, loc *l10n.Localizer) *Output {
+	return &Output{io: io, format: format, conn: conn, loc: loc, live: io.ErrTTY}
 }
 
-func (o *output) started(check *client.UploadCheck) {
+// Send uploads the checked file (CheckUpload, then CheckFile: file is what
+// it found, or nil) through the client's pipeline, drawing its progress and
+// status, waiting at most wait for the image to become active. It prints
+// the result and returns nil, or explains what went wrong and returns the
+// error with its exit code: 3 (checksum, killed, refused), 4 (wait ran
+// out), 130 (interrupted). The outcome says how far it got.
+func (o *Output) Send(ctx context.Context, c *client.Client, check *client.UploadCheck, file *imagefile.Info, wait time.Duration) (client.UploadOutcome, error) {
+	o.started(check, file)
+	res := c.RunUpload(ctx, check, client.UploadOptions{Wait: wait, Hooks: client.UploadHooks{
+		Progress: o.progress,
+		Status:   o.status,
+		Sent:     o.uploaded,
+	}})
+	o.endLines()
+	id := check.Image.Image.ID
+	switch {
+	case res.Stopped && res.Sent == nil:
+		o.interrupted(res)
+		return res, exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
+	case res.Stopped:
+		o.stoppedWaiting(res)
+		return res, exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
+	case res.Err != nil && res.Sent == nil:
+		// Say truthfully what the server did with the image.
+		return res, o.Failure(res.Err, res.StatusAfter(o.loc, id))
+	case res.Err != nil:
+		return res, o.Failure(res.Err, "") // a *client.WaitTimeoutError when the wait ran out, a checksum mismatch…
+	}
+	return res, o.done(res.Final, res.Sent, res.Checked)
+}
+
+func (o *Output) started(check *client.UploadCheck, file *imagefile.Info) {
 	o.sending, o.id = true, check.Image.Image.ID
 	o.last = client.UploadProgress{Total: check.Size}
 	if o.live {
 		img := check.Image.Image
+		what := client.FormatBytes(check.Size)
+		if file != nil {
+			what += "; " + client.DescribeImageFile(o.loc, file)
+		}
 		fmt.Fprintf(o.io.ErrOut, "Uploading %s (%s) to image %s %q on %s\n",
-			client.Inert(check.Path), client.FormatBytes(check.Size), client.Inert(img.ID), client.Inert(img.Name), o.conn.Target.Label)
+			client.Inert(check.Path), what, client.Inert(img.ID), client.Inert(img.Name), o.conn.Target.Label)
 	}
 }
 
 // progress rewrites one line on stderr: bytes, percentage, rate, ETA and
 // the image's status as last read.
-func (o *output) progress(p client.UploadProgress) {
+func (o *Output) progress(p client.UploadProgress) {
 	o.last = p
 	o.drawProgress()
 }
 
-func (o *output) drawProgress() {
+func (o *Output) drawProgress() {
 	if !o.live {
 		return
 	}
@@ -64,14 +109,14 @@ func (o *output) drawProgress() {
 	o.drawn = true
 }
 
-func (o *output) current() string {
+func (o *Output) current() string {
 	if n := len(o.statuses); n > 0 {
 		return o.statuses[n-1]
 	}
 	return ""
 }
 
-func (o *output) uploaded(res *client.UploadResult) {
+func (o *Output) uploaded(res *client.UploadResult) {
 	o.sending = false
 	o.endLines()
 	if o.live {
@@ -82,7 +127,7 @@ func (o *output) uploaded(res *client.UploadResult) {
 
 // status follows the image's status: in the progress line while the file
 // is sent, then on a line of its own: "Status: queued → saving → active".
-func (o *output) status(st string) {
+func (o *Output) status(st string) {
 	o.statuses = append(o.statuses, st)
 	switch {
 	case !o.live:
@@ -99,30 +144,30 @@ func (o *output) status(st string) {
 }
 
 // endLines ends the progress or status line on screen.
-func (o *output) endLines() {
+func (o *Output) endLines() {
 	if o.drawn || o.statusOut {
 		fmt.Fprintln(o.io.ErrOut)
 		o.drawn, o.statusOut = false, false
 	}
 }
 
-func (o *output) interrupted(out client.UploadOutcome) {
+func (o *Output) interrupted(out client.UploadOutcome) {
 	fmt.Fprintf(o.io.ErrOut, "Upload interrupted after %s of %s.\n", client.FormatBytes(out.Progress.Sent), client.FormatBytes(out.Progress.Total))
-	fmt.Fprintf(o.io.ErrOut, "  %s\n", out.StatusAfter(nil, o.id))
+	fmt.Fprintf(o.io.ErrOut, "  %s\n", out.StatusAfter(o.loc, o.id))
 }
 
 // stoppedWaiting says what an interrupt during the wait for active left:
 // the file sent, its checksum not checked, the image's status now.
-func (o *output) stoppedWaiting(out client.UploadOutcome) {
+func (o *Output) stoppedWaiting(out client.UploadOutcome) {
 	fmt.Fprintf(o.io.ErrOut, "Stopped waiting for the image: the file was sent (%s, MD5 %s) but its checksum was not checked.\n",
 		client.FormatBytes(out.Sent.Bytes), out.Sent.MD5)
-	fmt.Fprintf(o.io.ErrOut, "  %s\n", out.StatusAfter(nil, o.id))
+	fmt.Fprintf(o.io.ErrOut, "  %s\n", out.StatusAfter(o.loc, o.id))
 }
 
 // done prints the result: the final image and the verified checksum. A
 // result that cannot be written to stdout (a full disk, a closed pipe) is
 // said on stderr, with the image and its status, and is not a success.
-func (o *output) done(final *client.Result, res *client.UploadResult, verified bool) error {
+func (o *Output) done(final *client.Result, res *client.UploadResult, verified bool) error {
 	img := final.Image
 	out, written := o.io.CheckedOut()
 	o.print(out.Out, final, res, verified)
@@ -135,7 +180,7 @@ func (o *output) done(final *client.Result, res *client.UploadResult, verified b
 	return nil
 }
 
-func (o *output) print(stdout io.Writer, final *client.Result, res *client.UploadResult, verified bool) {
+func (o *Output) print(stdout io.Writer, final *client.Result, res *client.UploadResult, verified bool) {
 	img := final.Image
 	if o.format == "json" {
 		fmt.Fprintf(stdout, "%s\n", img.Raw)
@@ -168,10 +213,10 @@ func (o *output) print(stdout io.Writer, final *client.Result, res *client.Uploa
 	_ = w.Flush() // its error is the writer's, checked by done
 }
 
-// failure explains err on stderr (what happened, the server's words, the
+// Failure explains err on stderr (what happened, the server's words, the
 // request id, what to do, and the image's status afterwards when known)
 // and returns it with its exit code.
-func (o *output) failure(err error, after string) error {
+func (o *Output) Failure(err error, after string) error {
 	var ae *client.APIError
 	if errors.As(err, &ae) && ae.StatusCode == 404 && o.conn.Target.Kind == "sandbox" {
 		explained := *ae

@@ -1,0 +1,6 @@
+//go:build !unix
+
+package imagefile
+
+// openNonBlocking: no FIFOs to block on here.
+const openNonBlocking = 0
