@@ -2,6 +2,7 @@ package client
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -45,11 +46,11 @@ func (ps Problems) Errors() Problems { return ps.filter(SeverityError) }
 // Warnings are the problems that are shown but do not block.
 func (ps Problems) Warnings() Problems { return ps.filter(SeverityWarning) }
 
-// For returns the problems of one field.
-func (ps Problems) For(field string) Problems {
+// For returns the problems of the fields given.
+func (ps Problems) For(fields ...string) Problems {
 	var out Problems
 	for _, p := range ps {
-		if p.Field == field {
+		if slices.Contains(fields, p.Field) {
 			out = append(out, p)
 		}
 	}

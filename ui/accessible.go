@@ -125,6 +125,13 @@ func (ar *accessibleRun) run() (*client.Result, error) {
 			ar.dropDraft()
 		}
 	}
+	if from == stepName && !review {
+		if err := ar.askImageFile(); err != nil {
+			return nil, err
+		}
+	} else {
+		ar.reopenImageFile()
+	}
 	for {
 		if !review {
 			if err := ar.stepsFrom(from); err != nil {
@@ -188,7 +195,7 @@ func (ar *accessibleRun) step(id stepID) error {
 			}
 			ar.printf("\n")
 		}
-		ps := stepProblems(id, &ar.a, c.cat)
+		ps := stepProblems(id, &ar.a, c)
 		if id == stepArch || id == stepPlatform {
 			ps = nil // judged with the version
 		}
@@ -228,7 +235,7 @@ func (ar *accessibleRun) reviewAndSubmit() (*client.Result, error) {
 	c := ar.c
 	for {
 		// Validate the whole request again, as the CLI would, and re-ask.
-		if ps := ar.a.Problems(c.cat).Errors(); len(ps) > 0 {
+		if ps := c.problems(ar.a).Errors(); len(ps) > 0 {
 			ar.printf("%s\n", c.T("ui.a11y.not_valid"))
 			for _, p := range ps {
 				ar.printf("%s\n", ar.problemLine(p))
@@ -462,4 +469,71 @@ func (ar *accessibleRun) create(req client.Request) (*client.Result, error) {
 	}
 	ar.printf("\n")
 	return nil, errCancelledRequest
+}
+
+// askImageFile is the optional first question: the path of the image file
+// if it is on this machine. Its header prefills the disk format and the
+// minimum disk, and it is uploaded right after the create.
+func (ar *accessibleRun) askImageFile() error {
+	c := ar.c
+	if c.file != nil {
+		ar.a.File = c.file.Path
+		return nil
+	}
+	if c.opts.Uploader == nil {
+		return nil
+	}
+	ar.printf("%s\n%s\n", c.T("ui.imagefile.title"), c.T("ui.imagefile.help"))
+	for {
+		line, err := ar.p.readLine(c.T("ui.a11y.file_prompt") + " ")
+		if errors.Is(err, errInputEnded) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		wd, _ := os.Getwd()
+		path := resolvePath(line, wd)
+		if path == "" {
+			ar.printf("\n")
+			return nil
+		}
+		f, problem := client.InspectImageFile(path)
+		if problem == nil {
+			problem = firstBlocking(client.CheckImageFile(path, f.Info))
+		}
+		if problem != nil {
+			ar.printf("%s\n\n", ar.problemLine(*problem))
+			continue
+		}
+		ar.useImageFile(f)
+		ar.printf("%s\n\n", f.Detected(c.loc))
+		return nil
+	}
+}
+
+// useImageFile takes the chosen file, as the full-screen wizard does.
+func (ar *accessibleRun) useImageFile(f *client.ImageFile) {
+	ar.c.file = f
+	ar.a.File = f.Path
+	given := map[string]bool{}
+	for _, field := range ar.c.opts.InitialFields {
+		given[field] = true
+	}
+	in := f.Prefill(ar.a.Input(), func(field string) bool { return given[field] })
+	ar.a.DiskFormat, ar.a.MinDisk = in.DiskFormat, in.MinDisk
+}
+
+// reopenImageFile reads again the file a resumed draft names.
+func (ar *accessibleRun) reopenImageFile() {
+	if ar.a.File == "" || ar.c.file != nil {
+		return
+	}
+	f, problem := client.InspectImageFile(ar.a.File)
+	if problem != nil {
+		ar.printf("%s\n", ar.c.T("ui.a11y.warning", l10n.Args{"Text": ar.c.T("ui.imagefile.reopen_failed", l10n.Args{"Problem": problem.Text(ar.c.loc)})}))
+		ar.a.File = ""
+		return
+	}
+	ar.c.file = f
 }

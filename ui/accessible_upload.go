@@ -24,23 +24,31 @@ func (ar *accessibleRun) offerUpload(res *client.Result) (_ *client.Result, fail
 	if up == nil || res == nil || res.Image == nil {
 		return res, nil, nil
 	}
+	chosen := ""
+	if c.file != nil {
+		chosen = c.file.Path // chosen before the create: not asked again
+	}
 	for res.Image.Status == "queued" {
-		line, err := ar.p.readLine(c.T("ui.a11y.upload_prompt") + " ")
-		switch {
-		case errors.Is(err, errInputEnded):
-			return res, failed, nil
-		case err != nil:
-			return res, failed, err
+		path := chosen
+		chosen = ""
+		if path == "" {
+			line, err := ar.p.readLine(c.T("ui.a11y.upload_prompt") + " ")
+			switch {
+			case errors.Is(err, errInputEnded):
+				return res, failed, nil
+			case err != nil:
+				return res, failed, err
+			}
+			wd, _ := os.Getwd()
+			path = resolvePath(line, wd)
 		}
-		wd, _ := os.Getwd()
-		path := resolvePath(line, wd)
 		if path == "" {
 			ar.printf("\n")
 			return res, failed, nil
 		}
 		id := res.Image.ID
 		o, interrupted := ar.await(func(ctx context.Context) outcome {
-			check, err := up.CheckUpload(ctx, id, path)
+			check, err := checkUpload(ctx, up, res.Image, path)
 			return outcome{check: check, err: err}
 		})
 		switch {

@@ -21,6 +21,9 @@ type Answers struct {
 	MinRAM     string `json:"min_ram"`  // MB as typed; "" means not sent
 	Tags       string `json:"tags"`     // one key=value per line (commas also separate)
 	Protected  bool   `json:"protected"`
+	// File is the image file chosen before the create, to upload right
+	// after it; "" for none.
+	File string `json:"file,omitempty"`
 }
 
 // AnswersFromRequest prefills the answers from a request (the CLI's flags).

@@ -27,6 +27,7 @@ type common struct {
 	opts          Options
 	cat           *client.Catalog
 	menus         map[string]*osMenu // the OS lists offered, per architecture
+	file          *client.ImageFile  // the image file chosen before the create (or given with --file), its header read
 	out           io.Writer          // where OSC 52 goes: the terminal the UI draws on
 	plain         bool               // accessible mode: no wrapping, no borders
 }
@@ -41,7 +42,20 @@ func newCommon(ctx context.Context, o Options, r *lipgloss.Renderer) *common {
 		loc = l10n.EnglishLocalizer()
 	}
 	return &common{ctx: ctx, width: 80, height: 24, r: r, st: newStyles(r), loc: loc, keys: newKeyMap(loc),
-		opts: o, cat: cat, menus: map[string]*osMenu{}, out: o.Out}
+		opts: o, cat: cat, menus: map[string]*osMenu{}, file: o.ImageFile, out: o.Out}
+}
+
+// problems is every finding about the answers: the client's rules (the
+// CLI's), and when an image file was chosen, what it says of the disk
+// format and the minimum disk (client.ImageFile.Check) and whether it can
+// be uploaded to the target.
+func (c *common) problems(a Answers) client.Problems {
+	ps := a.Problems(c.cat)
+	if c.file != nil {
+		ps = append(ps, c.file.Check(a.Input())...)
+		ps = append(ps, c.file.UploadProblems(c.opts.Target.Endpoint, c.opts.Auth.Kind)...)
+	}
+	return ps
 }
 
 // menu is the OS list offered for an architecture (the catalogue's first

@@ -19,10 +19,13 @@ import (
 	"github.com/ims-wizard/ims-wizard/client"
 )
 
-// fileChooser chooses the image file to upload: a directory listing
-// (starting in the current directory) or a typed path. The chosen path goes
-// through the client's CheckUpload; a refusal is shown here, nothing sent.
-// A checked file goes up as fileChosenMsg; esc as chooserBackMsg.
+// fileChooser chooses an image file: a directory listing (starting in the
+// current directory) or a typed path. For an upload (image set) the chosen
+// path goes through the client's CheckUpload and the format check, and a
+// checked file goes up as fileChosenMsg; before the create (image nil) the
+// file's header is read (client.InspectImageFile) and an accepted file goes
+// up as imageFileChosenMsg. A refusal is shown here, nothing sent; esc goes
+// up as chooserBackMsg.
 //
 // It is not bubbles' filepicker: in v1.0.0 that one panics drawing an
 // entry removed after the listing (nil FileInfo), keeps the old listing
@@ -32,7 +35,7 @@ import (
 // be typed with.
 type fileChooser struct {
 	c       *common
-	image   *client.Image // the image the file is for
+	image   *client.Image // the image the file is for; nil: the file is chosen before the create
 	dir     string
 	entries []fileEntry
 	readErr error
@@ -60,8 +63,20 @@ type fileChosenMsg struct {
 	dir   string
 }
 
-// chooserBackMsg: back to the result, nothing sent.
+// imageFileChosenMsg: the file chosen before the create, its header read.
+type imageFileChosenMsg struct {
+	file *client.ImageFile
+	dir  string
+}
+
+// chooserBackMsg: back to where the chooser was opened from, nothing sent.
 type chooserBackMsg struct{ dir string }
+
+// problemError is a refusal that is a Problem (the file's own, before the
+// create): shown in the interface language.
+type problemError struct{ p client.Problem }
+
+func (e problemError) Error() string { return e.p.Text(nil) }
 
 // fileEntry is one line of the listing.
 type fileEntry struct {
@@ -82,6 +97,7 @@ type (
 	checkedMsg struct {
 		seq   int
 		check *client.UploadCheck
+		file  *client.ImageFile
 		err   error
 	}
 )
@@ -215,7 +231,7 @@ func (p *fileChooser) onDirRead(msg dirReadMsg) {
 	p.scroll()
 }
 
-// startCheck runs CheckUpload on path; the answer arrives as checkedMsg.
+// startCheck checks path (see fileChooser); the answer arrives as checkedMsg.
 func (p *fileChooser) startCheck(path string) tea.Cmd {
 	if p.cancel != nil {
 		p.cancel()
@@ -225,9 +241,25 @@ func (p *fileChooser) startCheck(path string) tea.Cmd {
 	p.checking, p.checkPath, p.cancel, p.problem = true, path, cancel, nil
 	// A new spinner: the ticks of an earlier check's are ignored.
 	p.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(p.c.st.accent))
-	up, id, seq := p.c.opts.Uploader, p.image.ID, p.checkSeq
+	seq := p.checkSeq
+	if p.image == nil {
+		inspect := func() tea.Msg {
+			f, problem := client.InspectImageFile(path)
+			if problem == nil {
+				// A file this API cannot take at all (VMDK, VHDX, part of a
+				// disk) is refused with how to convert it.
+				problem = firstBlocking(client.CheckImageFile(path, f.Info))
+			}
+			if problem != nil {
+				return checkedMsg{seq: seq, err: problemError{*problem}}
+			}
+			return checkedMsg{seq: seq, file: f}
+		}
+		return tea.Batch(inspect, p.spin.Tick)
+	}
+	up, img := p.c.opts.Uploader, p.image
 	check := func() tea.Msg {
-		c, err := up.CheckUpload(ctx, id, path)
+		c, err := checkUpload(ctx, up, img, path)
 		return checkedMsg{seq: seq, check: c, err: err}
 	}
 	return tea.Batch(check, p.spin.Tick)
@@ -239,7 +271,7 @@ func (p *fileChooser) onChecked(msg checkedMsg) (tea.Cmd, tea.Msg) {
 	}
 	p.checking = false
 	p.cancel()
-	if msg.err == nil && msg.check == nil {
+	if msg.err == nil && msg.check == nil && msg.file == nil {
 		msg.err = errors.New(p.c.T("ui.chooser.check_empty"))
 	}
 	if msg.err != nil {
@@ -248,6 +280,9 @@ func (p *fileChooser) onChecked(msg checkedMsg) (tea.Cmd, tea.Msg) {
 	}
 	p.typing = false
 	p.input.Blur()
+	if msg.file != nil {
+		return nil, imageFileChosenMsg{file: msg.file, dir: p.dir}
+	}
 	return nil, fileChosenMsg{check: msg.check, dir: p.dir}
 }
 
@@ -406,9 +441,15 @@ func (p *fileChooser) head() []string {
 	st, cw, bh := c.st, c.contentWidth(), c.bodyHeight()
 	roomy := bh >= 14
 	img := p.image
-	lines := []string{st.stepTitle.Render(c.T("ui.chooser.title"))}
+	title, sub := c.T("ui.chooser.title"), c.T("ui.chooser.before_create")
+	if img != nil {
+		sub = c.T("ui.chooser.to_image", map[string]any{"ID": client.Inert(img.ID), "Name": fmt.Sprintf("%q", client.Inert(img.Name))})
+	} else {
+		title = c.T("ui.chooser.title_before")
+	}
+	lines := []string{st.stepTitle.Render(title)}
 	if roomy {
-		lines = append(lines, ansi.Truncate(st.subtle.Render(c.T("ui.chooser.to_image", map[string]any{"ID": client.Inert(img.ID), "Name": fmt.Sprintf("%q", client.Inert(img.Name))})), cw, "…"))
+		lines = append(lines, ansi.Truncate(st.subtle.Render(sub), cw, "…"))
 	}
 	if p.problem != nil {
 		if roomy {
@@ -512,6 +553,10 @@ func refusalLines(c *common, err error, width int) []string {
 // refusalText is why an upload is not sent, and what to do: the check's
 // refusal, or the failed read of the image (client.Explain, on one line).
 func refusalText(c *common, err error) (msg, hint string) {
+	var pe problemError
+	if errors.As(err, &pe) {
+		return pe.p.Text(c.loc), ""
+	}
 	x := client.Explain(err)
 	msg = x.Summary
 	for _, label := range []string{client.RowMessage, client.RowCause} {
@@ -540,4 +585,12 @@ func kindLabel(c *common, kind string) string {
 		return c.T("ui.chooser.kind.broken_link")
 	}
 	return c.T("ui.chooser.kind.special")
+}
+
+// firstBlocking is the first error among ps, or nil.
+func firstBlocking(ps client.Problems) *client.Problem {
+	if errs := ps.Errors(); len(errs) > 0 {
+		return &errs[0]
+	}
+	return nil
 }

@@ -82,7 +82,7 @@ func reviewContent(c *common, a Answers) (content string, blocked bool) {
 	st := c.st
 	cw := c.contentWidth()
 	req, _ := a.Request()
-	ps := a.Problems(c.cat)
+	ps := c.problems(a)
 	endpoint := strings.TrimRight(c.opts.Target.Endpoint, "/")
 	var b strings.Builder
 	b.WriteString(st.stepTitle.Render(c.T("ui.review.title")) + st.subtle.Render("  "+c.T("ui.review.subtitle", map[string]any{"URL": client.Inert(endpoint) + "/v2/images"})))

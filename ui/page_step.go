@@ -7,7 +7,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
-	"github.com/ims-wizard/ims-wizard/client"
 )
 
 // stepPage is one step of the form: a huh form built from the step's
@@ -54,7 +53,7 @@ func newStepPage(c *common, a *Answers, id stepID, gen int, notices func() []str
 		WithShowErrors(false)
 	// An invalid value that came in (flags, a draft) shows at once; an
 	// empty name is only required, not yet wrong.
-	p.touched = len(stepProblems(id, a, c.cat).Errors()) > 0 && !(id == stepName && strings.TrimSpace(a.Name) == "")
+	p.touched = len(stepProblems(id, a, c).Errors()) > 0 && !(id == stepName && strings.TrimSpace(a.Name) == "")
 	return p
 }
 
@@ -200,7 +199,7 @@ func (p *stepPage) notes() []string {
 		}
 	}
 	notes = append(notes, fixedLines(p.id, c)...)
-	ps := stepProblems(p.id, p.a, c.cat)
+	ps := stepProblems(p.id, p.a, c)
 	if p.id == stepArch || p.id == stepPlatform {
 		ps = ps.Errors() // the hovered platform's versions are judged on the version step
 	}
@@ -287,9 +286,9 @@ func progressDots(c *common, n int) string {
 }
 
 // firstInvalidStep is the first step whose answers hold an error.
-func firstInvalidStep(a *Answers, cat *client.Catalog) (stepID, bool) {
+func firstInvalidStep(a *Answers, c *common) (stepID, bool) {
 	for id := stepName; id < numSteps; id++ {
-		if id != stepArch && id != stepPlatform && len(stepProblems(id, a, cat).Errors()) > 0 {
+		if id != stepArch && id != stepPlatform && len(stepProblems(id, a, c).Errors()) > 0 {
 			return id, true
 		}
 	}

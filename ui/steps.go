@@ -46,7 +46,7 @@ var stepFields = [numSteps][]string{
 	stepArch:     {},
 	stepPlatform: {client.FieldOSVersion},
 	stepVersion:  {client.FieldOSVersion},
-	stepDisk:     {client.FieldDiskFormat, client.FieldContainerFormat},
+	stepDisk:     {client.FieldDiskFormat, client.FieldContainerFormat, client.FieldImageFile},
 	stepSizes:    {client.FieldMinDisk, client.FieldMinRAM},
 	stepTags:     {client.FieldTags, client.FieldProtected, client.FieldVisibility},
 }
@@ -137,9 +137,9 @@ func (c *common) firstError(ps client.Problems) error {
 // stepProblems is what the client's validators say about a step's answers:
 // the answers' problems (client.Input.Problems, the CLI's rules) of the
 // step's fields.
-func stepProblems(id stepID, a *Answers, cat *client.Catalog) client.Problems {
+func stepProblems(id stepID, a *Answers, c *common) client.Problems {
 	var ps client.Problems
-	all := a.Problems(cat)
+	all := c.problems(*a)
 	for _, f := range stepFields[id] {
 		ps = append(ps, all.For(f)...)
 	}
@@ -188,7 +188,7 @@ func stepSpecs(id stepID, a *Answers, c *common) []fieldSpec {
 		return func(s string) error {
 			b := *a
 			set(&b, s)
-			return c.firstError(b.Problems(c.cat).For(field))
+			return c.firstError(c.problems(b).For(field))
 		}
 	}
 	switch id {
@@ -304,7 +304,16 @@ func fixedLines(id stepID, c *common) []string {
 		}
 		return lines
 	case stepDisk:
-		return strings.Split(fixed(client.FieldContainerFormat, client.DefaultContainerFormat, c.T("ui.fixed.container_format")), "\n")
+		lines := strings.Split(fixed(client.FieldContainerFormat, client.DefaultContainerFormat, c.T("ui.fixed.container_format")), "\n")
+		if c.file != nil {
+			lines = append(lines, strings.Split(renderLines(st.ok, wrapText(c.file.Detected(c.loc), c.contentWidth())), "\n")...)
+		}
+		return lines
+	case stepSizes:
+		if c.file != nil {
+			_, gb := c.file.Suggested()
+			return strings.Split(renderLines(st.subtle, wrapText(c.T("ui.imagefile.min_disk_note", map[string]any{"Detected": c.file.Detected(c.loc), "GB": gb}), c.contentWidth())), "\n")
+		}
 	case stepTags:
 		return strings.Split(fixed(client.FieldVisibility, client.DefaultVisibility, c.T("ui.fixed.visibility")), "\n")
 	}

@@ -149,3 +149,22 @@ func statusTrail(statuses []string) string {
 	}
 	return strings.Join(out, " → ")
 }
+
+// checkUpload is the check before an upload from the wizard: the client's
+// (CheckUpload: the file, the limits, the image queued), then the file's
+// format against the image's disk_format, as ims-wizard upload refuses it
+// (without --force). A format refusal is a problemError.
+func checkUpload(ctx context.Context, up Uploader, img *client.Image, path string) (*client.UploadCheck, error) {
+	check, err := up.CheckUpload(ctx, img.ID, path)
+	if err != nil {
+		return nil, err
+	}
+	f, problem := client.InspectImageFile(path)
+	if problem == nil {
+		problem = firstBlocking(f.Problems(client.Request{DiskFormat: img.DiskFormat}).For(client.FieldImageFile, client.FieldDiskFormat))
+	}
+	if problem != nil {
+		return nil, problemError{*problem}
+	}
+	return check, nil
+}

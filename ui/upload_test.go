@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -113,6 +114,8 @@ func (r reporting) RunUpload(ctx context.Context, check *client.UploadCheck, o c
 // to the created image's result view.
 func createThrough(w *driver, name string) {
 	w.t.Helper()
+	w.waitView("Is the image file on this machine?")
+	w.press(tea.KeyEnter) // no: upload it later, from the result
 	w.waitView("Image name")
 	w.typeText(name)
 	for _, marker := range []string{"Operating system · architecture", "Operating system · platform", "version", "Disk and container format",
@@ -516,6 +519,7 @@ func TestAccessibleUpload(t *testing.T) {
 	file, sum := clienttest.RandomFile(t, dir, "disk.raw", size)
 	c := startSandbox(t, sandbox.Options{})
 	input := strings.Join([]string{
+		"",                                            // the image file: later
 		"acc-upload", "", "", "", "", "", "", "", "n", // the steps, defaults kept
 		"",                         // review: submit
 		filepath.Join(dir, "nope"), // refused: missing, asked again
@@ -566,7 +570,7 @@ func TestAccessibleUpload(t *testing.T) {
 func TestAccessibleUploadSkipped(t *testing.T) {
 	c := startSandbox(t, sandbox.Options{})
 	var out syncBuffer
-	o := accessibleOptions(c, "skip-it\n"+strings.Repeat("\n", 9)+"\n\n", &out)
+	o := accessibleOptions(c, "\nskip-it\n"+strings.Repeat("\n", 9)+"\n\n", &out)
 	o.Uploader = c
 	res, err := Run(context.Background(), o)
 	if err != nil || res == nil || res.Image.Status != "queued" {
@@ -598,7 +602,7 @@ func TestAccessibleUploadInterrupted(t *testing.T) {
 		res, err := runAccessible(context.Background(), o, testRenderer(), intr)
 		done <- ret{res, err}
 	}()
-	_, _ = pw.Write([]byte(strings.Repeat("\n", 10))) // every default, then submit
+	_, _ = pw.Write([]byte(strings.Repeat("\n", 11))) // every default, then submit
 	waitOutput(t, &out, "Path of the image file to upload (Enter to skip): ")
 	_, _ = pw.Write([]byte(file + "\n"))
 	waitOutput(t, &out, "Uploading "+file)
@@ -624,4 +628,72 @@ func TestAccessibleUploadInterrupted(t *testing.T) {
 	if strings.Contains(text, "\r") {
 		t.Error("accessible output redraws")
 	}
+}
+
+// qemuImage makes an image file with qemu-img (installed by .ci/glance).
+func qemuImage(t *testing.T, dir, name, format, size string) string {
+	t.Helper()
+	if _, err := exec.LookPath("qemu-img"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("qemu-img is missing: .ci/glance install puts it there")
+		}
+		t.Skip("qemu-img is not installed (make test installs it)")
+	}
+	path := filepath.Join(dir, name)
+	if out, err := exec.Command("qemu-img", "create", "-q", "-f", format, path, size).CombinedOutput(); err != nil {
+		t.Fatalf("qemu-img: %v\n%s", err, out)
+	}
+	return path
+}
+
+// The image file chosen first: its header prefills the disk format (and
+// says what it detected) and the minimum disk, a smaller minimum disk is
+// refused with the reason, and after the create the file is uploaded
+// without being asked for again. A VMDK is refused with how to convert it.
+func TestImageFileChosenFirst(t *testing.T) {
+	dir := t.TempDir()
+	qcow := qemuImage(t, dir, "disk.qcow2", "qcow2", "60G")
+	qemuImage(t, dir, "other.vmdk", "vmdk", "1G")
+	t.Chdir(dir)
+	c := startSandbox(t, sandbox.Options{})
+	o := testOptions(c)
+	o.Uploader = c
+	w := startWizardSize(t, o, 100, 40)
+	w.waitView("Is the image file on this machine?")
+	w.press(tea.KeyDown, tea.KeyEnter)
+	w.waitView("Choose the image file", "> disk.qcow2")
+	w.press(tea.KeyDown) // other.vmdk
+	w.waitView("> other.vmdk")
+	w.press(tea.KeyEnter)
+	w.waitFlat("qemu-img convert", "OBS")
+	w.press(tea.KeyUp, tea.KeyEnter) // disk.qcow2
+	w.waitView("Image name")
+	w.typeText(uniqueName("file-first"))
+	for _, marker := range []string{"architecture", "platform", "version"} {
+		w.press(tea.KeyEnter)
+		w.waitView(marker)
+	}
+	w.press(tea.KeyEnter)
+	w.waitFlat("Disk and container format", "> qcow2", "detected: qcow2")
+	w.press(tea.KeyEnter)
+	w.waitView("Minimum disk and RAM", "> 60")
+	w.press(tea.KeyBackspace, tea.KeyBackspace)
+	w.typeText("50")
+	w.press(tea.KeyEnter)
+	w.waitFlat("✗ min_disk:", "60")
+	w.press(tea.KeyBackspace, tea.KeyBackspace)
+	w.typeText("60")
+	for _, marker := range []string{"┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
+		w.press(tea.KeyEnter)
+		w.waitView(marker)
+	}
+	w.waitView(`"disk_format": "qcow2"`, `"min_disk": 60`)
+	w.press(tea.KeyEnter)
+	w.waitFlat("Image file uploaded", "status active", "checksum verified")
+	w.key("q")
+	m := w.finish()
+	if m.finalErr != nil || m.finalResult == nil || m.finalResult.Image.Status != "active" || m.finalResult.Image.DiskFormat != "qcow2" {
+		t.Fatalf("Run would return (%+v, %v)", m.finalResult, m.finalErr)
+	}
+	_ = qcow
 }

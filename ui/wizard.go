@@ -37,6 +37,7 @@ type wizard struct {
 	upSeq         int                // uploads; news of an earlier one are recognised by it
 	uploadFailure *UploadFailedError // the shown image's last upload went wrong: quitting returns it
 	chooserDir    string             // where the file chooser was left, to reopen it there
+	chooserFrom   page               // where the chooser's esc returns: the image-file question or the result
 
 	startNotice string // a damaged draft, said on the first step until it is left
 
@@ -55,8 +56,21 @@ func newWizard(ctx context.Context, o Options, r *lipgloss.Renderer) *wizard {
 		w.current = newResumePage(c, w.start)
 		return w
 	}
-	w.initCmd = w.enterStep(stepName)
+	w.initCmd = w.begin()
 	return w
+}
+
+// begin is the first screen of a fresh run: the image-file question when
+// the file can be uploaded from here and none was given, else the name.
+func (w *wizard) begin() tea.Cmd {
+	if w.c.file == nil && w.c.opts.Uploader != nil {
+		w.current = newImageFilePage(w.c)
+		return nil
+	}
+	if w.c.file != nil {
+		w.a.File = w.c.file.Path
+	}
+	return w.enterStep(stepName)
 }
 
 func (w *wizard) Init() tea.Cmd { return guard(w.initCmd) }
@@ -110,6 +124,8 @@ func (w *wizard) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case uploadEndedMsg:
 		return w.onUploadEnded(msg)
+	case autoCheckedMsg:
+		return w.onAutoChecked(msg)
 	case spinner.TickMsg:
 		// Only the page on screen spins.
 	}
@@ -129,12 +145,24 @@ func (w *wizard) handle(msg tea.Msg) tea.Cmd {
 		return w.back(msg.id)
 	case resumeDraftMsg:
 		id, review := w.takeDraft()
+		w.reopenImageFile()
 		if review {
 			return w.enterReview(false)
 		}
 		return w.enterStep(id)
 	case startFreshMsg:
 		w.dropDraft()
+		return w.begin()
+	case imageFileSkipMsg:
+		return w.enterStep(stepName)
+	case imageFileChooseMsg:
+		w.chooserFrom = w.current
+		p, cmd := newFileChooser(w.c, nil, w.chooserDir)
+		w.current = p
+		return cmd
+	case imageFileChosenMsg:
+		w.chooserDir = msg.dir
+		w.useImageFile(msg.file)
 		return w.enterStep(stepName)
 	case submitMsg, retryMsg:
 		return w.startSubmit()
@@ -160,11 +188,16 @@ func (w *wizard) handle(msg tea.Msg) tea.Cmd {
 		}
 		return w.enterReview(false)
 	case uploadWantedMsg:
+		w.chooserFrom = w.result
 		p, cmd := newFileChooser(w.c, w.result.res.Image, w.chooserDir)
 		w.current = p
 		return cmd
 	case chooserBackMsg:
 		w.chooserDir = msg.dir
+		if q, ok := w.chooserFrom.(*imageFilePage); ok {
+			w.current = q
+			return nil
+		}
 		return w.showResult()
 	case fileChosenMsg:
 		w.chooserDir = msg.dir
@@ -178,7 +211,9 @@ func (w *wizard) handle(msg tea.Msg) tea.Cmd {
 	case createAnotherMsg:
 		w.uploadFailure = nil
 		w.editing = false
+		w.c.file, w.a.File = nil, "" // that file was this image's
 		return w.enterStep(stepName)
+
 	case finishMsg:
 		// An upload that went wrong is said by the exit (the image is returned too).
 		return w.finish(msg.res, w.uploadFailureErr())
@@ -233,7 +268,7 @@ func (w *wizard) draftStep() string {
 // shown, or the user has not yet chosen whether to resume one.
 func (w *wizard) persist() {
 	switch w.current.(type) {
-	case *resultPage, *resumePage, *fileChooser, *uploadPage, *uploadFailedPage:
+	case *resultPage, *resumePage, *imageFilePage, *fileChooser, *uploadPage, *uploadFailedPage:
 		return
 	}
 	w.save(w.draftStep())
@@ -264,7 +299,7 @@ func (w *wizard) advance(id stepID) tea.Cmd {
 	case id == stepPlatform:
 		return w.enterStep(stepVersion)
 	case w.editing:
-		if bad, ok := firstInvalidStep(&w.a, w.c.cat); ok && bad != id {
+		if bad, ok := firstInvalidStep(&w.a, w.c); ok && bad != id {
 			return w.enterStep(bad)
 		}
 		return w.enterReview(false)
@@ -320,7 +355,7 @@ func (w *wizard) review() *reviewPage {
 // the image that request may have made.
 func (w *wizard) startSubmit() tea.Cmd {
 	req, _ := w.a.Request()
-	if len(w.a.Problems(w.c.cat).Errors()) > 0 {
+	if len(w.c.problems(w.a).Errors()) > 0 {
 		return w.enterReview(false)
 	}
 	if since, ok := w.unknown[req.Name]; ok {
@@ -388,7 +423,11 @@ func (w *wizard) onCreated(msg createdMsg) tea.Cmd {
 	}
 	w.current.(*submitPage).cancel()
 	w.ended(msg.name, msg.result, nil)
-	return w.showNewResult(msg.result, false)
+	cmd := w.showNewResult(msg.result, false)
+	if w.c.file != nil && w.canUpload() {
+		return w.autoUpload()
+	}
+	return cmd
 }
 
 func (w *wizard) onFailed(msg failedMsg) tea.Cmd {
@@ -526,4 +565,69 @@ func (w *wizard) onUploadEnded(msg uploadEndedMsg) tea.Cmd {
 		w.current = newUploadFailedPage(w.c, o, path, id, w.result.res)
 	}
 	return nil
+}
+
+// --------------------------------------------------------------- the image file
+
+// useImageFile takes the file chosen before the create: its header
+// prefills the disk format and the minimum disk (unless given on the
+// command line), and it is uploaded right after the create.
+func (w *wizard) useImageFile(f *client.ImageFile) {
+	w.c.file = f
+	w.a.File = f.Path
+	given := map[string]bool{}
+	for _, field := range w.c.opts.InitialFields {
+		given[field] = true
+	}
+	in := f.Prefill(w.a.Input(), func(field string) bool { return given[field] })
+	w.a.DiskFormat, w.a.MinDisk = in.DiskFormat, in.MinDisk
+}
+
+// reopenImageFile reads again the file a resumed draft names; one that is
+// gone or changed is said, and the run goes on without it.
+func (w *wizard) reopenImageFile() {
+	if w.a.File == "" || w.c.file != nil {
+		return
+	}
+	f, problem := client.InspectImageFile(w.a.File)
+	if problem != nil {
+		w.startNotice = w.c.T("ui.imagefile.reopen_failed", map[string]any{"Problem": problem.Text(w.c.loc)})
+		w.a.File = ""
+		return
+	}
+	w.c.file = f
+}
+
+// autoCheckedMsg is the check of the chosen file against the image just
+// created, before its upload starts by itself.
+type autoCheckedMsg struct {
+	id    string
+	check *client.UploadCheck
+	err   error
+}
+
+// autoUpload checks the file chosen before the create against the image
+// and uploads it, without asking for the file again.
+func (w *wizard) autoUpload() tea.Cmd {
+	up, img, path, ctx := w.c.opts.Uploader, w.result.res.Image, w.c.file.Path, w.c.ctx
+	return func() tea.Msg {
+		check, err := checkUpload(ctx, up, img, path)
+		return autoCheckedMsg{id: img.ID, check: check, err: err}
+	}
+}
+
+func (w *wizard) onAutoChecked(msg autoCheckedMsg) tea.Cmd {
+	if w.result == nil || w.result.res.Image.ID != msg.id || w.current != w.result {
+		return nil
+	}
+	if msg.err != nil {
+		text, hint := refusalText(w.c, msg.err)
+		if hint != "" {
+			text += " " + w.c.T("ui.chooser.what_to_do", map[string]any{"Hint": hint})
+		}
+		w.result.banner = []notice{{text: w.c.T("ui.imagefile.auto_refused", map[string]any{"Reason": text})}}
+		w.result.resize()
+		return nil
+	}
+	return w.startUpload(msg.check)
 }

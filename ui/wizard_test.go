@@ -26,6 +26,8 @@ func TestGoldenScreens(t *testing.T) {
 		v := w.waitView(want...)
 		t.Run(name, func(t *testing.T) { golden.RequireEqual(t, []byte(v)) })
 	}
+	snap("0_image_file", "Is the image file on this machine?")
+	w.press(tea.KeyEnter)
 	snap("1_name_empty", "Image name")
 	w.typeText("test")
 	snap("1_name_typed", "> test")
