@@ -108,7 +108,7 @@ func (ar *accessibleRun) run() (*client.Result, error) {
 	if start.notice != "" {
 		ar.printf("%s\n\n", c.T("ui.a11y.warning", l10n.Args{"Text": start.notice}))
 	}
-	from, review := stepName, false
+	from, review := stepName, c.opts.Review != nil
 	if d := start.found; d != nil {
 		ar.printf("%s\n", c.T("ui.resume.saved_at", l10n.Args{"Draft": describeDraft(c, d)}))
 		for _, l := range draftDetails(c, start, c.opts.Target) {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,6 +25,16 @@ type Answers struct {
 	// File is the image file chosen before the create, to upload right
 	// after it; "" for none.
 	File string `json:"file,omitempty"`
+	// Properties are extra key: value properties (from a pasted body,
+	// --from): sent as they are, shown in the review.
+	Properties []client.Property `json:"properties,omitempty"`
+}
+
+// Equal reports the same answers.
+func (a Answers) Equal(b Answers) bool {
+	return a.Name == b.Name && a.Arch == b.Arch && a.Platform == b.Platform && a.OSVersion == b.OSVersion &&
+		a.DiskFormat == b.DiskFormat && a.MinDisk == b.MinDisk && a.MinRAM == b.MinRAM && a.Tags == b.Tags &&
+		a.Protected == b.Protected && a.File == b.File && slices.Equal(a.Properties, b.Properties)
 }
 
 // AnswersFromRequest prefills the answers from a request (the CLI's flags).
@@ -49,6 +60,7 @@ func AnswersFromRequest(r client.Request, cat *client.Catalog) Answers {
 	if r.MinRAM != nil {
 		a.MinRAM = itoa(*r.MinRAM)
 	}
+	a.Properties = slices.Clone(r.Properties)
 	if v, ok := cat.Lookup(r.OSVersion); ok {
 		a.OSVersion = v.Version
 		a.Arch = v.Arch
@@ -64,7 +76,30 @@ func (a Answers) Input() client.Input {
 	return client.Input{
 		Name: a.Name, OSVersion: a.OSVersion, DiskFormat: a.DiskFormat,
 		MinDisk: a.MinDisk, MinRAM: a.MinRAM, Tags: a.Tags, Protected: a.Protected,
+		Properties: slices.Clone(a.Properties),
 	}
+}
+
+// AnswersFromInput are the answers of typed text (a pasted request, whose
+// mistyped values stay as the customer wrote them): an OS version found in
+// cat selects its platform and architecture.
+func AnswersFromInput(in client.Input, cat *client.Catalog) Answers {
+	r, _ := in.RequestAsTyped()
+	a := AnswersFromRequest(r, cat)
+	a.OSVersion = in.OSVersion
+	if v, ok := catalogOrEmbedded(cat).Lookup(in.OSVersion); ok {
+		a.OSVersion = v.Version
+	}
+	a.MinDisk, a.MinRAM, a.Tags = in.MinDisk, in.MinRAM, in.Tags
+	a.Properties = slices.Clone(in.Properties)
+	return a
+}
+
+func catalogOrEmbedded(cat *client.Catalog) *client.Catalog {
+	if cat == nil {
+		return client.EmbeddedCatalog()
+	}
+	return cat
 }
 
 // Request converts the answers into the request body, through the client's

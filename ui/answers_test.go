@@ -27,7 +27,7 @@ func TestAnswersRoundTripTheSeedRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	var back Answers
-	if err := json.Unmarshal(data, &back); err != nil || back != a {
+	if err := json.Unmarshal(data, &back); err != nil || !back.Equal(a) {
 		t.Fatalf("draft round trip: %+v (%v), want %+v", back, err, a)
 	}
 	r, ps := back.Request()

@@ -161,7 +161,7 @@ func TestCtrlCAnywhereInterrupts(t *testing.T) {
 				t.Fatalf("Ctrl+C on %s: %v, want ErrInterrupted", tc.name, m.finalErr)
 			}
 			if tc.draft {
-				if d := readDraft(t, o.DraftPath); d.Answers != fullAnswers {
+				if d := readDraft(t, o.DraftPath); !d.Answers.Equal(fullAnswers) {
 					t.Errorf("Ctrl+C on the resume screen changed the draft: %+v", d.Answers)
 				}
 			}

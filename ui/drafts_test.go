@@ -117,7 +117,7 @@ func TestDraftSavedAfterEachStep(t *testing.T) {
 			w.waitView(ck.marker)
 		}
 	}
-	if d := readDraft(t, o.DraftPath); d.Answers != w.answers() {
+	if d := readDraft(t, o.DraftPath); !d.Answers.Equal(w.answers()) {
 		t.Errorf("the draft holds %+v, the wizard %+v", d.Answers, w.answers())
 	}
 	if !readDraft(t, o.DraftPath).Answers.Protected {
@@ -156,7 +156,7 @@ func TestDraftResumeRestoresEveryAnswer(t *testing.T) {
 			}
 			w.press(tea.KeyEnter)
 			w.waitView(tc.marker)
-			if a := w.answers(); a != fullAnswers {
+			if a := w.answers(); !a.Equal(fullAnswers) {
 				t.Fatalf("resumed answers %+v, want %+v", a, fullAnswers)
 			}
 			if tc.step == "sizes" {
@@ -190,7 +190,7 @@ func TestDraftStartFresh(t *testing.T) {
 	w.waitView("› Start fresh")
 	w.press(tea.KeyEnter)
 	w.waitView("Image name", "> from-flags")
-	if a, want := w.answers(), AnswersFromRequest(o.Initial, nil); a != want {
+	if a, want := w.answers(), AnswersFromRequest(o.Initial, nil); !a.Equal(want) {
 		t.Errorf("answers %+v, want the command line's %+v", a, want)
 	}
 	noDraft(t, o.DraftPath)
@@ -211,7 +211,7 @@ func TestDraftFlagsWinOverDraft(t *testing.T) {
 	w.waitView("Review")
 	want := fullAnswers
 	want.Name, want.MinDisk = "new-name", "50" // disk_format was given too, but equal
-	if a := w.answers(); a != want {
+	if a := w.answers(); !a.Equal(want) {
 		t.Errorf("answers %+v, want %+v", a, want)
 	}
 }
@@ -303,7 +303,7 @@ func TestDraftKeptAfterErrorAndCtrlC(t *testing.T) {
 		}
 		w.press(tea.KeyEnter)
 		w.waitView("HTTP 500")
-		if d := readDraft(t, o.DraftPath); d.Answers != w.answers() || d.Step != "review" {
+		if d := readDraft(t, o.DraftPath); !d.Answers.Equal(w.answers()) || d.Step != "review" {
 			t.Errorf("after the error the draft holds %+v at %s", d.Answers, d.Step)
 		}
 		w.key("q")

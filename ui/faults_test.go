@@ -92,13 +92,13 @@ func TestFaultsShowErrorAndKeepAnswers(t *testing.T) {
 			if got := strings.Contains(flat(v), "the image may exist"); got != tc.ambiguous {
 				t.Errorf("ambiguous said: %v, want %v\n%s", got, tc.ambiguous, v)
 			}
-			if d := readDraft(t, o.DraftPath); d.Answers != before {
+			if d := readDraft(t, o.DraftPath); !d.Answers.Equal(before) {
 				t.Errorf("the draft after the error holds %+v, want %+v", d.Answers, before)
 			}
 			// e: back to the answers, every one intact, and into a step's form.
 			w.key("e")
 			w.waitView("Edit which step?", "faulty", "CentOS 7.6 64bit", "60 GB · 2048 MB", "2 tags · protected")
-			if a := w.answers(); a != before {
+			if a := w.answers(); !a.Equal(before) {
 				t.Fatalf("answers after the error %+v, want %+v", a, before)
 			}
 			w.key("4")
@@ -107,7 +107,7 @@ func TestFaultsShowErrorAndKeepAnswers(t *testing.T) {
 			w.waitView("┃ Minimum RAM", "> 2048")
 			w.press(tea.KeyEnter)
 			w.waitView("Review", `"name": "faulty"`, `"protected": true`)
-			if a := w.answers(); a != before {
+			if a := w.answers(); !a.Equal(before) {
 				t.Errorf("answers after editing %+v, want %+v", a, before)
 			}
 			// Quitting from the error returns it, wrapped with its request.

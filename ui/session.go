@@ -40,9 +40,15 @@ type session struct {
 // draft (a damaged one is set aside and reported in start.notice).
 func newSession(o Options, cat *client.Catalog, loc *l10n.Localizer) *session {
 	a := AnswersFromRequest(o.Initial, cat)
+	if o.Review != nil {
+		a = AnswersFromInput(*o.Review, cat)
+	}
 	s := &session{a: a, initial: a, blank: AnswersFromRequest(client.Request{}, cat),
 		firstTry: map[string]time.Time{}, unknown: map[string]time.Time{}, now: time.Now}
 	s.start, s.drafts = openDraft(o, cat, s.now, loc)
+	if o.Review != nil {
+		s.start.found = nil // the paste is what the user asked for: the draft stays, not offered
+	}
 	return s
 }
 
@@ -52,7 +58,7 @@ func newSession(o Options, cat *client.Catalog, loc *l10n.Localizer) *session {
 // end decides when saving makes sense at all (not while the answers are
 // those of the image shown).
 func (s *session) save(step string) {
-	if !s.answersSaved && s.a == s.initial && step == stepKey(stepName) {
+	if !s.answersSaved && s.a.Equal(s.initial) && step == stepKey(stepName) {
 		if len(s.unknown) > 0 {
 			s.saveOutcomesOnly()
 		}

@@ -51,7 +51,7 @@ func TestSessionCreatedKeepsOtherUnknownOutcomes(t *testing.T) {
 		t.Fatal("a created image is not recorded")
 	}
 	d := readDraft(t, o.DraftPath)
-	if unknownNames(d) != "a" || d.Answers != s.blank || d.Step != stepKey(stepName) {
+	if unknownNames(d) != "a" || !d.Answers.Equal(s.blank) || d.Step != stepKey(stepName) {
 		t.Fatalf("after b's image the draft holds %+v, %s at %s; want a's unknown outcome alone", d.Answers, unknownNames(d), d.Step)
 	}
 	if _, ok := s.firstTry["b"]; ok {
@@ -59,7 +59,7 @@ func TestSessionCreatedKeepsOtherUnknownOutcomes(t *testing.T) {
 	}
 	// Back at the first step with the image's answers: still only a's outcome.
 	s.save(stepKey(stepName))
-	if d := readDraft(t, o.DraftPath); unknownNames(d) != "a" || d.Answers != s.blank {
+	if d := readDraft(t, o.DraftPath); unknownNames(d) != "a" || !d.Answers.Equal(s.blank) {
 		t.Fatalf("the draft holds %+v, %s", d.Answers, unknownNames(d))
 	}
 	// An error that says nothing was sent leaves nothing unknown; an

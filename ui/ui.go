@@ -83,6 +83,11 @@ type Options struct {
 	// (ImageFile.Check, .Detected), and the upload start after the create
 	// without asking for the file again.
 	ImageFile *client.ImageFile
+	// Review, when set, opens the wizard at the review with these answers:
+	// a pasted request (--from), mistyped values as the customer wrote
+	// them, every field editable. No draft is offered then (the draft on
+	// disk is kept).
+	Review *client.Input
 	// Interrupts delivers Ctrl+C in accessible mode, where the terminal is
 	// cooked and Ctrl+C is SIGINT: cmd/root forwards SIGINT here while the
 	// wizard runs. nil: the wizard listens for SIGINT itself.

@@ -52,6 +52,10 @@ func newWizard(ctx context.Context, o Options, r *lipgloss.Renderer) *wizard {
 	c := newCommon(ctx, o, r)
 	w := &wizard{c: c, session: newSession(o, c.cat, c.loc)}
 	w.startNotice = w.start.notice
+	if o.Review != nil {
+		w.initCmd = w.enterReview(false)
+		return w
+	}
 	if w.start.found != nil {
 		w.current = newResumePage(c, w.start)
 		return w

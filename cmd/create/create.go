@@ -229,9 +229,12 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 		fmt.Fprintln(deps.IO.ErrOut, cat.Source.Describe(deps.Loc, time.Now()))
 	}
 	initialFields := f.givenFields()
+	var review *client.Input
 	if pasted != nil {
 		printPasteNoticesFor(deps, pasted, conn)
 		initialFields = pastedFields(pasted, f)
+		in := withFlags(pasted.Input(), client.InputOf(initial), f.givenFields())
+		review = &in // the wizard opens at the review, prefilled from the paste
 	}
 	opts := ui.Options{
 		Creator:       conn.Client,
@@ -248,6 +251,7 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 		Loc:           deps.Loc,
 		Getenv:        deps.Env.Getenv,
 		ImageFile:     f.file,
+		Review:        review,
 	}
 	if opts.AccessibleMode() {
 		// Ctrl+C is a signal on the cooked terminal of accessible mode:
@@ -313,4 +317,28 @@ func (f *Flags) givenFields() []string {
 		}
 	}
 	return out
+}
+
+// withFlags is the pasted input with the fields given as flags taken from
+// the flags' input: flags win over the paste, in the wizard as in --yes.
+func withFlags(pasted, flags client.Input, given []string) client.Input {
+	for _, field := range given {
+		switch field {
+		case client.FieldName:
+			pasted.Name = flags.Name
+		case client.FieldOSVersion:
+			pasted.OSVersion = flags.OSVersion
+		case client.FieldDiskFormat:
+			pasted.DiskFormat = flags.DiskFormat
+		case client.FieldMinDisk:
+			pasted.MinDisk = flags.MinDisk
+		case client.FieldMinRAM:
+			pasted.MinRAM = flags.MinRAM
+		case client.FieldTags:
+			pasted.Tags = flags.Tags
+		case client.FieldProtected:
+			pasted.Protected = flags.Protected
+		}
+	}
+	return pasted
 }

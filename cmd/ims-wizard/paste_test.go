@@ -283,8 +283,9 @@ func TestPastedCredentialNeverComesOut(t *testing.T) {
 }
 
 // wizardFromPaste opens the wizard on a tmux pseudo-terminal with --from,
-// waits until it shows the pasted name, saves a draft by moving one step
-// and quits with Ctrl+C. It returns the last screen.
+// checks that it opens at the review, prefilled with the pasted name, saves
+// a draft by opening a step and quits with Ctrl+C. It returns the first and
+// the last screen.
 func wizardFromPaste(t *testing.T, ticket, state string) string {
 	t.Helper()
 	socket := "ims-wizard-paste-" + strings.ReplaceAll(t.Name(), "/", "-")
@@ -320,7 +321,10 @@ func wizardFromPaste(t *testing.T, ticket, state string) string {
 		}
 	}
 	first := waitFor("ticket-4711")
-	tmux("send-keys", "-t", "paste", "Enter") // an answer given: the draft is saved
+	if !strings.Contains(first, "exactly what will be sent") {
+		t.Errorf("--from on a terminal should open the wizard at the review:\n%s", first)
+	}
+	tmux("send-keys", "-t", "paste", "1") // edit the name step: the draft is saved as answers are given
 	deadline := time.Now().Add(15 * time.Second)
 	for !draftSaved(state) {
 		if time.Now().After(deadline) {
