@@ -35,6 +35,11 @@ type keyMap struct {
 	Jump       key.Binding
 	ReviewBack key.Binding
 	CloseList  key.Binding
+	CopyCurl   key.Binding
+	SaveCurl   key.Binding
+	// Cancel in the review asks first.
+	ConfirmQuit key.Binding
+	StayHere    key.Binding
 
 	CancelRequest key.Binding // submitting
 
@@ -91,11 +96,15 @@ func newKeyMap(loc *l10n.Localizer) *keyMap {
 		Scroll:      b(k("up", "down", "k", "j", "pgup", "pgdown", "ctrl+u", "ctrl+d"), "↑/↓", "ui.key.scroll"),
 		PageScroll:  b(k("pgup", "pgdown"), "pgup/pgdn", "ui.key.scroll"),
 
-		Submit:     b(k("s"), "s", "ui.key.submit"),
-		EditStep:   b(k("e"), "e", "ui.key.edit_step"),
-		Jump:       b(k("1", "2", "3", "4", "5"), "1–5", "ui.key.jump"),
-		ReviewBack: b(k("esc", "shift+tab"), "esc", "ui.key.back"),
-		CloseList:  b(k("esc"), "esc", "ui.key.close_list"),
+		Submit:      b(k("s"), "s", "ui.key.submit"),
+		EditStep:    b(k("e"), "e", "ui.key.edit_step"),
+		Jump:        b(k("1", "2", "3", "4", "5"), "1–5", "ui.key.jump"),
+		ReviewBack:  b(k("esc", "shift+tab"), "esc", "ui.key.back"),
+		CloseList:   b(k("esc"), "esc", "ui.key.close_list"),
+		CopyCurl:    b(k("y"), "y", "ui.key.copy_curl"),
+		SaveCurl:    b(k("w"), "w", "ui.key.save_curl"),
+		ConfirmQuit: b(k("q", "enter"), "q/enter", "ui.key.confirm_quit"),
+		StayHere:    b(k("esc", "n"), "esc", "ui.key.stay"),
 
 		CancelRequest: b(k("esc", "ctrl+c"), "esc/ctrl+c", "ui.key.cancel_request"),
 

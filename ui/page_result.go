@@ -149,6 +149,18 @@ func (r *resultPage) copied(err error) {
 	r.notice = r.c.T("ui.result.copied")
 }
 
+// copyText writes text to the clipboard with OSC 52 and answers nothing:
+// the terminal does not say whether it did (copiedMsg would be a lie).
+func copyText(c *common, text string) tea.Cmd {
+	out := c.out
+	return func() tea.Msg {
+		if out != nil {
+			_, _ = osc52.New(text).WriteTo(out)
+		}
+		return nil
+	}
+}
+
 // copyCmd writes an OSC 52 sequence to the terminal the UI draws on, which
 // the terminal turns into a clipboard copy (when it allows it).
 func copyCmd(c *common, text string) tea.Cmd {

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -25,14 +27,15 @@ var editable = []stepID{stepName, stepArch, stepDisk, stepSizes, stepTags}
 // reviewPage shows exactly what will be sent (the problems, the body, the
 // equivalent curl) and offers Submit, Edit a step, Cancel.
 type reviewPage struct {
-	c       *common
-	a       *Answers
-	vp      viewport.Model
-	choice  int
-	editing bool // the step list is open
-	cursor  int  // in editable
-	notice  []notice
-	blocked bool // the answers hold an error: Submit is refused
+	c        *common
+	a        *Answers
+	vp       viewport.Model
+	choice   int
+	editing  bool // the step list is open
+	quitting bool // Cancel was chosen: asking before quitting
+	cursor   int  // in editable
+	notice   []notice
+	blocked  bool // the answers hold an error: Submit is refused
 }
 
 // notice is a line of news above the review's choices (a cancelled
@@ -93,9 +96,19 @@ func reviewContent(c *common, a Answers) (content string, blocked bool) {
 	b.WriteString("\n" + st.bold.Render(c.T("ui.review.body")) + "\n")
 	body := req.Body()
 	b.WriteString(renderLines(st.code, client.InertMultiline(string(body))))
-	b.WriteString("\n\n" + st.bold.Render(c.T("ui.review.curl")) + st.subtle.Render("  "+c.T("ui.review.curl_redacted")) + "\n")
-	b.WriteString(renderLines(st.code, client.InertMultiline(client.CurlCommand(endpoint, c.opts.Auth, body))))
+	b.WriteString("\n\n" + st.bold.Render(c.T("ui.review.curl")))
+	if c.opts.Auth.Kind != "" && c.opts.Auth.Kind != client.AuthNone {
+		b.WriteString(st.subtle.Render("  " + c.T("ui.review.curl_redacted")))
+	}
+	b.WriteString(st.subtle.Render("  "+c.T("ui.review.curl_keys")) + "\n")
+	b.WriteString(renderLines(st.code, client.InertMultiline(curlOf(c, a))))
 	return b.String(), len(ps.Errors()) > 0
+}
+
+// curlOf is the curl command equivalent to the review's request.
+func curlOf(c *common, a Answers) string {
+	req, _ := a.Request()
+	return client.CurlCommand(strings.TrimRight(c.opts.Target.Endpoint, "/"), c.opts.Auth, req.Body())
 }
 
 func (r *reviewPage) resize() tea.Cmd {
@@ -108,24 +121,43 @@ func (r *reviewPage) status() string { return progressDots(r.c, reviewNumber) }
 
 func (r *reviewPage) keys() []key.Binding {
 	km := r.c.keys
+	if r.quitting {
+		return []key.Binding{km.ConfirmQuit, km.StayHere}
+	}
 	if r.editing {
 		return []key.Binding{km.Up, km.Down, km.Select, km.Jump, km.CloseList, km.Quit}
 	}
-	return []key.Binding{km.Select, km.ChoiceLeft, km.ChoiceRight, km.Scroll, km.Jump, km.ReviewBack, km.Quit}
+	return []key.Binding{km.Select, km.ChoiceLeft, km.ChoiceRight, km.Scroll, km.Jump, km.CopyCurl, km.SaveCurl, km.ReviewBack, km.Quit}
 }
 
 // fullKeys are every key of the review, for the README's table.
 func (r *reviewPage) fullKeys() []key.Binding {
 	km := r.c.keys
-	return []key.Binding{km.Select, km.ChoiceLeft, km.Submit, km.EditStep, km.Jump, km.Scroll, km.ReviewBack}
+	return []key.Binding{km.Select, km.ChoiceLeft, km.Submit, km.EditStep, km.Jump, km.Scroll, km.CopyCurl, km.SaveCurl, km.ReviewBack}
 }
 
 func (r *reviewPage) update(msg tea.Msg) (tea.Cmd, tea.Msg) {
+	if m, ok := msg.(curlSavedMsg); ok {
+		r.notice = []notice{m.notice}
+		r.resize()
+		return nil, nil
+	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return nil, nil
 	}
 	km := r.c.keys
+	if r.quitting {
+		switch {
+		case key.Matches(k, km.ConfirmQuit):
+			return nil, quitMsg{err: ErrInterrupted}
+		case key.Matches(k, km.StayHere):
+			r.quitting = false
+			r.notice = nil
+			r.resize()
+		}
+		return nil, nil
+	}
 	if n, ok := jumpNumber(k); ok {
 		return nil, editStepMsg{id: editable[n-1]}
 	}
@@ -155,6 +187,12 @@ func (r *reviewPage) update(msg tea.Msg) (tea.Cmd, tea.Msg) {
 		return r.activate(choiceEdit)
 	case key.Matches(k, km.ReviewBack):
 		return nil, reviewBack{}
+	case key.Matches(k, km.CopyCurl):
+		r.notice = []notice{{warn: true, text: r.c.T("ui.review.curl_copied")}}
+		r.resize()
+		return copyText(r.c, curlOf(r.c, *r.a)), nil
+	case key.Matches(k, km.SaveCurl):
+		return saveCurl(r.c, curlOf(r.c, *r.a)), nil
 	case key.Matches(k, km.Scroll):
 		var cmd tea.Cmd
 		r.vp, cmd = r.vp.Update(k)
@@ -186,7 +224,37 @@ func (r *reviewPage) activate(choice int) (tea.Cmd, tea.Msg) {
 		r.editing = true
 		return nil, nil
 	}
-	return nil, quitMsg{err: ErrInterrupted}
+	// Cancel asks first: quitting leaves the answers as a draft.
+	r.quitting = true
+	ask := "ui.review.confirm_quit"
+	if r.c.opts.DraftPath == "" {
+		ask = "ui.review.confirm_quit_lost"
+	}
+	r.notice = []notice{{warn: true, text: r.c.T(ask)}}
+	r.resize()
+	return nil, nil
+}
+
+// curlSavedMsg says where the curl command was written, or why not.
+type curlSavedMsg struct{ notice notice }
+
+// saveCurl writes the command to a new file in the current directory,
+// runnable with bash.
+func saveCurl(c *common, command string) tea.Cmd {
+	return func() tea.Msg {
+		f, err := os.CreateTemp(".", "ims-wizard-create-*.sh")
+		if err == nil {
+			_, err = f.WriteString("#!/usr/bin/env bash\n" + command + "\n")
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			return curlSavedMsg{notice{text: c.T("ui.review.curl_save_failed", map[string]any{"Error": client.Inert(err.Error())})}}
+		}
+		path, _ := filepath.Abs(f.Name())
+		return curlSavedMsg{notice{warn: true, text: c.T("ui.review.curl_saved", map[string]any{"Command": "bash " + client.ShellArg(path)})}}
+	}
 }
 
 func (r *reviewPage) view() string {
