@@ -237,7 +237,7 @@ func TestPagesFitAndFollowResizes(t *testing.T) {
 	if m.View() == top {
 		t.Error("pgdown does not scroll the result")
 	}
-	m.failure = newErrorPage(m.c, client.Request{Name: "sizes"}, &client.APIError{StatusCode: 503, Meaning: "the service is unavailable", Message: strings.Repeat("long message ", 30)})
+	m.failure = newErrorPage(m.c, client.Request{Name: "sizes"}, &client.APIError{StatusCode: 503, Meaning: "the service is unavailable", Message: strings.Repeat("long message ", 30)}, sentAs{attempt: 1})
 	m.current = m.failure
 	check("error")
 	// The look-up before a retry: in flight, found (several), failed; the

@@ -67,10 +67,10 @@ func TestEveryFooterKeyIsInTheTable(t *testing.T) {
 	}
 	pages = append(pages,
 		newReviewPage(c, a, nil, false), newReviewPage(c, a, nil, true),
-		newSubmitPage(c, client.Request{}, "", 1),
+		newSubmitPage(c, client.Request{}, "", 1, 1),
 		newResultPage(c, res, false, func() bool { return true }),
-		newErrorPage(c, client.Request{}, &client.NetworkError{Ambiguous: true}),
-		newErrorPage(c, client.Request{}, &client.APIError{StatusCode: 400}),
+		newErrorPage(c, client.Request{}, &client.NetworkError{Ambiguous: true}, sentAs{attempt: 1}),
+		newErrorPage(c, client.Request{}, &client.APIError{StatusCode: 400}, sentAs{attempt: 1}),
 		newLookupPage(c, client.Request{}, time.Now(), 1),
 		newResumePage(c, draftStart{}),
 	)

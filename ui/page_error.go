@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
@@ -13,14 +14,15 @@ import (
 // errorPage explains why a create failed (client.Explain) and offers to
 // edit the answers, retry, or quit with the error.
 type errorPage struct {
-	c   *common
-	req client.Request // the request that failed
-	err error
-	vp  viewport.Model
+	c    *common
+	req  client.Request // the request that failed
+	err  error
+	sent sentAs
+	vp   viewport.Model
 }
 
-func newErrorPage(c *common, req client.Request, err error) *errorPage {
-	e := &errorPage{c: c, req: req, err: err, vp: viewport.New(0, 0)}
+func newErrorPage(c *common, req client.Request, err error, sent sentAs) *errorPage {
+	e := &errorPage{c: c, req: req, err: err, sent: sent, vp: viewport.New(0, 0)}
 	e.resize()
 	return e
 }
@@ -28,7 +30,8 @@ func newErrorPage(c *common, req client.Request, err error) *errorPage {
 func (e *errorPage) resize() tea.Cmd {
 	e.vp.Width = e.c.contentWidth()
 	e.vp.Height = max(e.c.bodyHeight()-1, 1)
-	e.vp.SetContent(errorContent(e.c, e.err, false))
+	when := attemptText(e.c, e.sent.attempt, e.sent.at) + ", " + e.c.T("ui.error.answered_after", map[string]any{"Took": e.sent.took.Round(time.Millisecond).String()})
+	e.vp.SetContent(errorContent(e.c, e.err, false) + "\n\n" + renderLines(e.c.st.subtle, wrapText(when, e.c.contentWidth())))
 	return nil
 }
 

@@ -16,32 +16,35 @@ import (
 // at the wizard as createdMsg or failedMsg (the wizard records outcomes,
 // even of a request the user has left). Esc cancels it: requestCancelledMsg.
 type submitPage struct {
-	c      *common
-	spin   spinner.Model
-	start  time.Time
-	ctx    context.Context
-	cancel context.CancelFunc
-	seq    int
-	req    client.Request
-	note   string // said while in flight (why it is sent again)
+	c       *common
+	spin    spinner.Model
+	start   time.Time // for the elapsed time
+	sentAt  time.Time // the session's clock, said on the screen
+	ctx     context.Context
+	cancel  context.CancelFunc
+	seq     int
+	attempt int // 1 for the review's Submit, then each retry
+	req     client.Request
+	note    string // said while in flight (why it is sent again)
 	// answer gets the create's answer (createdMsg or failedMsg) as well as
 	// the program: when the program ends with the create in flight (a
 	// signal), Run reads it there.
 	answer chan tea.Msg
 }
 
-func newSubmitPage(c *common, req client.Request, note string, seq int) *submitPage {
+func newSubmitPage(c *common, req client.Request, note string, seq, attempt int) *submitPage {
 	ctx, cancel := context.WithCancel(c.ctx)
 	return &submitPage{
-		c:      c,
-		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.st.accent)),
-		start:  time.Now(),
-		ctx:    ctx,
-		cancel: cancel,
-		seq:    seq,
-		req:    req,
-		note:   note,
-		answer: make(chan tea.Msg, 1),
+		c:       c,
+		spin:    spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.st.accent)),
+		start:   time.Now(),
+		ctx:     ctx,
+		cancel:  cancel,
+		seq:     seq,
+		attempt: attempt,
+		req:     req,
+		note:    note,
+		answer:  make(chan tea.Msg, 1),
 	}
 }
 
@@ -96,6 +99,7 @@ func (s *submitPage) view() string {
 		"",
 		st.label.Render("POST ") + client.Inert(endpoint) + "/v2/images",
 		st.label.Render(client.FieldName+" ") + client.Inert(s.req.Name),
+		st.subtle.Render(attemptText(c, s.attempt, s.sentAt)),
 		"",
 	}
 	if s.note != "" {
@@ -103,4 +107,22 @@ func (s *submitPage) view() string {
 	}
 	lines = append(lines, st.subtle.Render(c.T("ui.submit.hint")))
 	return indent(strings.Join(lines, "\n"))
+}
+
+// sentAs is when a request was sent and which attempt it was, so that a
+// retry does not redraw an identical screen.
+type sentAs struct {
+	attempt int
+	at      time.Time
+	took    time.Duration // until the answer (or the error)
+}
+
+// attemptText is "sent at 21:04:05", with the attempt's number from the
+// second on.
+func attemptText(c *common, attempt int, at time.Time) string {
+	clock := at.Format("15:04:05")
+	if attempt > 1 {
+		return c.T("ui.submit.attempt_n", map[string]any{"N": attempt, "Clock": clock})
+	}
+	return c.T("ui.submit.sent_at", map[string]any{"Clock": clock})
 }

@@ -201,6 +201,40 @@ func TestRetryAfterDefiniteErrorSendsAtOnce(t *testing.T) {
 	}
 }
 
+// Each retry says its attempt and when it was sent, so that r does not
+// redraw an identical screen; a new Submit from the review counts from 1.
+func TestRetrySaysWhichAttempt(t *testing.T) {
+	fail := &client.APIError{Method: "POST", URL: "http://x/v2/images", StatusCode: 500, Meaning: "internal service error"}
+	cr := &scripted{create: []error{fail, fail, fail, fail}}
+	o := testOptions(cr)
+	o.Initial = client.Request{Name: "n"}
+	w := startWizard(t, o)
+	w.throughReview()
+	w.press(tea.KeyEnter)
+	v := w.waitFlat("HTTP 500", "sent at", "failed after")
+	if strings.Contains(v, "attempt") {
+		t.Errorf("the first send is numbered:\n%s", v)
+	}
+	w.key("r")
+	w.waitFlat("HTTP 500", "attempt 2, sent at")
+	w.key("r")
+	w.waitFlat("HTTP 500", "attempt 3, sent at")
+	w.key("e")
+	w.waitView("Edit which step?")
+	w.press(tea.KeyEsc)
+	w.waitView("[ Submit ]")
+	w.press(tea.KeyEnter)
+	w.waitFlat("HTTP 500")
+	if v := flat(w.view()); strings.Contains(v, "attempt") || !strings.Contains(v, "sent at") {
+		t.Errorf("a new Submit did not count from 1:\n%s", v)
+	}
+	w.key("r")
+	w.waitView("Image metadata created")
+	if n := cr.creates.Load(); n != 5 {
+		t.Errorf("%d creates sent, want 5", n)
+	}
+}
+
 // Accessible mode: the same look-up before a retry, with line prompts.
 func TestAccessibleRetryAfterLostAnswer(t *testing.T) {
 	c, posts := droppingServer(t, 1, true)

@@ -14,8 +14,6 @@ import (
 	"github.com/ims-wizard/ims-wizard/client/sandbox"
 )
 
-var toReview = []string{"architecture", "platform", "version", "Disk and", "┃ Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"}
-
 // w on the review writes the equivalent curl to a file and says how to run
 // it; run as printed, it creates the very image the review shows.
 func TestReviewSavesARunnableCurl(t *testing.T) {
@@ -28,10 +26,7 @@ func TestReviewSavesARunnableCurl(t *testing.T) {
 	o.Target.Endpoint = c.Endpoint()
 	o.Initial = client.Request{Name: "saved-curl", Tags: []string{"from=script"}}
 	w := startWizardSize(t, o, 160, 45)
-	for _, marker := range toReview {
-		w.press(tea.KeyEnter)
-		w.waitView(marker)
-	}
+	w.throughReview()
 	w.key("w")
 	v := flat(w.waitFlat("run it with: bash"))
 	command := regexp.MustCompile(`run it with: (bash \S+)`).FindStringSubmatch(v)
@@ -61,10 +56,7 @@ func TestReviewCopiesTheCurl(t *testing.T) {
 	o.Out = out
 	o.Initial = client.Request{Name: "copy-curl"}
 	w := startWizard(t, o)
-	for _, marker := range toReview {
-		w.press(tea.KeyEnter)
-		w.waitView(marker)
-	}
+	w.throughReview()
 	w.key("y")
 	w.waitFlat("Terminals do not answer")
 	w.inspect(func(*wizard) {})
@@ -80,10 +72,7 @@ func TestReviewCancelAsksFirst(t *testing.T) {
 	o.DraftPath = filepath.Join(t.TempDir(), "draft.json")
 	o.Initial = client.Request{Name: "maybe-later"}
 	w := startWizard(t, o)
-	for _, marker := range toReview {
-		w.press(tea.KeyEnter)
-		w.waitView(marker)
-	}
+	w.throughReview()
 	w.press(tea.KeyRight, tea.KeyRight, tea.KeyEnter)
 	w.waitFlat("Quit without sending anything?", "kept as a draft")
 	w.press(tea.KeyEsc)

@@ -31,6 +31,7 @@ type wizard struct {
 	failure      *errorPage     // the last error view, where a look-up's Back returns
 	lookupFrom   page           // where the look-up started: its Back returns to the error view or the review
 	lastReq      client.Request // the request last sent
+	attempt      int            // sends of the answers since the review's Submit: retries count up
 
 	result        *resultPage        // the image shown; the upload pages return to it
 	upload        *uploadPage        // the last upload started (running until its uploadEndedMsg)
@@ -168,7 +169,10 @@ func (w *wizard) handle(msg tea.Msg) tea.Cmd {
 		w.chooserDir = msg.dir
 		w.useImageFile(msg.file)
 		return w.enterStep(stepName)
-	case submitMsg, retryMsg:
+	case submitMsg:
+		w.attempt = 0
+		return w.startSubmit()
+	case retryMsg:
 		return w.startSubmit()
 	case editStepMsg:
 		w.editing = true
@@ -371,9 +375,11 @@ func (w *wizard) startSubmit() tea.Cmd {
 // send sends req; note is said while it is in flight.
 func (w *wizard) send(req client.Request, note string) tea.Cmd {
 	w.seq++
+	w.attempt++
 	w.sending(req.Name)
 	w.lastReq = req
-	p := newSubmitPage(w.c, req, note, w.seq)
+	p := newSubmitPage(w.c, req, note, w.seq, w.attempt)
+	p.sentAt = w.now()
 	w.current = p
 	return p.send()
 }
@@ -451,9 +457,10 @@ func (w *wizard) onFailed(msg failedMsg) tea.Cmd {
 		}
 		return nil
 	}
-	w.current.(*submitPage).cancel()
+	sent := w.current.(*submitPage)
+	sent.cancel()
 	w.ended(msg.name, nil, msg.err)
-	w.failure = newErrorPage(w.c, w.lastReq, msg.err)
+	w.failure = newErrorPage(w.c, w.lastReq, msg.err, sentAs{attempt: sent.attempt, at: sent.sentAt, took: w.now().Sub(sent.sentAt)})
 	w.current = w.failure
 	w.persist()
 	return nil

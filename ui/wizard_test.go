@@ -238,6 +238,7 @@ func TestErrorViewFromReal400(t *testing.T) {
 	o := testOptions(stable{bad})
 	o.Initial = client.Request{Name: "refused"}
 	w := startWizard(t, o)
+	w.inspect(func(m *wizard) { m.now = func() time.Time { return seedTime } })
 	for _, marker := range []string{"Operating system · architecture", "Operating system · platform", "version", "Disk and", "Minimum disk", "┃ Minimum RAM", "Tags,", "┃ Protect", "Review"} {
 		w.press(tea.KeyEnter)
 		w.waitView(marker)
