@@ -366,3 +366,42 @@ func truncateLeft(s string, w int) string {
 	}
 	return ansi.TruncateLeft(s, n-w+1, "…")
 }
+
+// shellLines breaks a shell command line at blanks outside quotes, each
+// line but the last ending in " \\", so that a copy of the lines runs as
+// the one command; a word longer than width stays whole.
+func shellLines(command string, width int) []string {
+	var words []string
+	var cur strings.Builder
+	quoted := false
+	for _, r := range command {
+		switch {
+		case r == '\'':
+			quoted = !quoted
+		case r == ' ' && !quoted:
+			if cur.Len() > 0 {
+				words = append(words, cur.String())
+				cur.Reset()
+			}
+			continue
+		}
+		cur.WriteRune(r)
+	}
+	if cur.Len() > 0 {
+		words = append(words, cur.String())
+	}
+	var lines []string
+	line := ""
+	for _, w := range words {
+		switch {
+		case line == "":
+			line = w
+		case ansi.StringWidth(line+" "+w+" \\") <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line+" \\")
+			line = "  " + w
+		}
+	}
+	return append(lines, line)
+}

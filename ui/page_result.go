@@ -263,8 +263,7 @@ func resultContent(c *common, res *client.Result, raw, found, plain bool, up *up
 		b.WriteString(renderLines(st.subtle, wrapText(line, cw)) + "\n")
 	}
 	if img.Status == "queued" && img.File != "" {
-		b.WriteString(renderLines(st.subtle, wrapText(c.T("ui.result.next_upload"), cw)) + "\n")
-		b.WriteString(c.kvURL("", client.Inert(absURL(endpoint, img.File)), 1, cw) + "\n")
+		b.WriteString(nextUpload(c, img, plain, cw))
 	}
 	b.WriteString("\n" + st.bold.Render(c.T("ui.result.fields")) + "\n")
 	fields := img.Fields()
@@ -327,4 +326,25 @@ func withImage(res, read *client.Result) *client.Result {
 	out := *res
 	out.Image = read.Image
 	return &out
+}
+
+// nextUpload says how to upload a queued image's file: with u now (or the
+// accessible prompt that follows), or later with the CLI command, drawn so
+// that a copy off the screen runs.
+func nextUpload(c *common, img *client.Image, plain bool, cw int) string {
+	st := c.st
+	if c.opts.UploadCommand == nil {
+		return renderLines(st.subtle, wrapText(c.T("ui.result.next_upload"), cw)) + "\n" +
+			c.kvURL("", client.Inert(absURL(c.opts.Target.Endpoint, img.File)), 1, cw) + "\n"
+	}
+	id := "ui.result.next_later"
+	switch {
+	case c.opts.Uploader != nil && plain:
+		id = "ui.result.next_asked"
+	case c.opts.Uploader != nil:
+		id = "ui.result.next_press_u"
+	}
+	command := client.Inert(c.opts.UploadCommand(img.ID))
+	return renderLines(st.subtle, wrapText(c.T(id), cw)) + "\n" +
+		renderLines(st.code, strings.Join(shellLines(command, cw-2), "\n")) + "\n"
 }

@@ -94,3 +94,23 @@ func TestReviewCancelAsksFirst(t *testing.T) {
 		t.Errorf("no draft kept: %v", err)
 	}
 }
+
+// A command broken over lines by shellLines runs as the one command: the
+// breaks fall outside quotes and each line but the last ends in " \".
+func TestShellLinesRunAsTheOneCommand(t *testing.T) {
+	command := "printf '%s|' ims-wizard upload 4ca46bf1-5c61-48ff 'my image file.qcow2' --sandbox-dir '/tmp/a dir/state' --yes"
+	want, err := exec.Command("sh", "-c", command).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, width := range []int{10, 24, 40, 200} {
+		lines := shellLines(command, width)
+		if width < 100 && len(lines) < 2 {
+			t.Errorf("width %d: not broken: %q", width, lines)
+		}
+		got, err := exec.Command("sh", "-c", strings.Join(lines, "\n")).Output()
+		if err != nil || string(got) != string(want) {
+			t.Errorf("width %d: %q ran as %q (%v), want %q", width, lines, got, err, want)
+		}
+	}
+}

@@ -32,7 +32,8 @@ type session struct {
 	firstTry map[string]time.Time
 	unknown  map[string]time.Time
 
-	lastCreated *client.Result // the last image created (or found) in this run
+	lastCreated *client.Result       // the last image created (or found) in this run
+	told        func(*client.Result) // Options.Created
 	now         func() time.Time
 }
 
@@ -44,7 +45,7 @@ func newSession(o Options, cat *client.Catalog, loc *l10n.Localizer) *session {
 		a = AnswersFromInput(*o.Review, cat)
 	}
 	s := &session{a: a, initial: a, blank: AnswersFromRequest(client.Request{}, cat),
-		firstTry: map[string]time.Time{}, unknown: map[string]time.Time{}, now: time.Now}
+		firstTry: map[string]time.Time{}, unknown: map[string]time.Time{}, now: time.Now, told: o.Created}
 	s.start, s.drafts = openDraft(o, cat, s.now, loc)
 	if o.Review != nil {
 		s.start.found = nil // the paste is what the user asked for: the draft stays, not offered
@@ -159,6 +160,14 @@ func (s *session) settle(name string, res *client.Result) {
 	delete(s.unknown, name)
 	delete(s.firstTry, name)
 	s.lastCreated = res
+	s.tell(res)
+}
+
+// tell passes an image created, found or read again to Options.Created.
+func (s *session) tell(res *client.Result) {
+	if s.told != nil && res != nil && res.Image != nil {
+		s.told(res)
+	}
 }
 
 // created: the answers made res (or found it, after a lost answer). That
@@ -180,5 +189,6 @@ func (s *session) created(name string, res *client.Result) {
 func (s *session) uploaded(id string, read *client.Result) {
 	if s.lastCreated != nil && s.lastCreated.Image != nil && s.lastCreated.Image.ID == id {
 		s.lastCreated = withImage(s.lastCreated, read)
+		s.tell(s.lastCreated)
 	}
 }

@@ -92,6 +92,15 @@ type Options struct {
 	// cooked and Ctrl+C is SIGINT: cmd/root forwards SIGINT here while the
 	// wizard runs. nil: the wizard listens for SIGINT itself.
 	Interrupts <-chan struct{}
+	// UploadCommand is the CLI command line that uploads image id's file
+	// later (with a FILE placeholder), shown on the result of a queued
+	// image; nil shows none.
+	UploadCommand func(id string) string
+	// Created, if set, is told of every image the run creates or finds
+	// (after "create another", there are several), and again with the
+	// same ID when an image is read back after an upload. It is called
+	// on the goroutine that called Run.
+	Created func(*client.Result)
 }
 
 // ErrInterrupted is returned when the user cancels or presses Ctrl+C.

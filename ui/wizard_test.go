@@ -19,6 +19,7 @@ func TestGoldenScreens(t *testing.T) {
 	c := startSandbox(t, deterministic())
 	o := testOptions(stable{c})
 	o.Uploader = c // as the CLI wires it: the result view offers u
+	o.UploadCommand = func(id string) string { return "ims-wizard upload " + id + " FILE --sandbox-dir /home/demo/sandbox" }
 	w := startWizard(t, o)
 
 	snap := func(name string, want ...string) {

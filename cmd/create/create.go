@@ -236,6 +236,7 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 		in := withFlags(pasted.Input(), client.InputOf(initial), f.givenFields())
 		review = &in // the wizard opens at the review, prefilled from the paste
 	}
+	images := &sessionImages{}
 	opts := ui.Options{
 		Creator:       conn.Client,
 		Uploader:      conn.Client,
@@ -252,6 +253,8 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 		Getenv:        deps.Env.Getenv,
 		ImageFile:     f.file,
 		Review:        review,
+		UploadCommand: func(id string) string { return conn.Command("upload", id, "FILE") },
+		Created:       images.add,
 	}
 	if opts.AccessibleMode() {
 		// Ctrl+C is a signal on the cooked terminal of accessible mode:
@@ -261,19 +264,21 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 		opts.Interrupts = intr
 	}
 	res, err := deps.Wizard(ctx, opts)
-	// The last image of the session is said whatever ended it: an image
-	// created before a Ctrl+C (or an error) still exists.
-	if res != nil && res.Image != nil {
-		img := res.Image
+	// Every image of the session is said whatever ended it: an image
+	// created before a Ctrl+C (or an error) still exists, and after
+	// "create another" there are several.
+	images.add(res)
+	for _, r := range images.list {
+		img := r.Image
 		verb := "Created"
-		if ui.WasFound(res) {
+		if ui.WasFound(r) {
 			verb = "Found"
 		}
 		_, werr := fmt.Fprintf(deps.IO.Out, "%s image %s %q (%s) on %s\n", verb, client.Inert(img.ID), client.Inert(img.Name), client.Inert(img.Status), conn.Target.Label)
 		if werr != nil && err == nil {
-			err = createdButNotWritten(deps, werr, res)
+			err = createdButNotWritten(deps, werr, r)
 		}
-		if ui.WasFound(res) {
+		if ui.WasFound(r) {
 			fmt.Fprintln(deps.IO.ErrOut, "(created by an earlier request whose answer was lost; found by name, not created again)")
 		}
 	}
@@ -341,4 +346,21 @@ func withFlags(pasted, flags client.Input, given []string) client.Input {
 		}
 	}
 	return pasted
+}
+
+// sessionImages are the images a wizard run made or found, in order, each
+// as last read (after an upload, its status then).
+type sessionImages struct{ list []*client.Result }
+
+func (s *sessionImages) add(res *client.Result) {
+	if res == nil || res.Image == nil {
+		return
+	}
+	for i, r := range s.list {
+		if r.Image.ID == res.Image.ID {
+			s.list[i] = res
+			return
+		}
+	}
+	s.list = append(s.list, res)
 }

@@ -46,7 +46,7 @@ func TestWizardUsesTheLiveList(t *testing.T) {
 		return opts, wizardOut.String() + errOut.String(), res, exitcode.Of(err)
 	}
 
-	opts, out, res, code := run("Stub Linux 1.0 64bit", strings.Repeat("\n", 10))
+	opts, out, res, code := run("Stub Linux 1.0 64bit", strings.Repeat("\n", 11)) // the image-file question, then every step
 	if opts.Catalog == nil || opts.Catalog.Source.Origin != client.OriginLive || opts.Catalog.Source.Label != "endpoint "+srv.URL {
 		t.Fatalf("the wizard got %+v (exit %d)\n%s", opts.Catalog, code, out)
 	}
@@ -56,7 +56,7 @@ func TestWizardUsesTheLiveList(t *testing.T) {
 
 	// A value the live list lacks is refused by the wizard's check, and
 	// what the wizard sends is one the list has.
-	opts, out, res, code = run("Ubuntu 14.04 server 64bit", strings.Repeat("\n", 10))
+	opts, out, res, code = run("Ubuntu 14.04 server 64bit", strings.Repeat("\n", 11)) // the image-file question, then every step
 	ps := client.ValidateOSVersion(opts.Catalog, "Ubuntu 14.04 server 64bit")
 	if len(ps.Errors()) != 1 || !strings.Contains(ps[0].Text(nil), "is not in the OS list of endpoint "+srv.URL) {
 		t.Errorf("the wizard's check: %v", ps)

@@ -267,7 +267,7 @@ func TestCreateWithFileUploadFailsThenRetry(t *testing.T) {
 
 // On a real terminal, --file without --yes opens the wizard with the
 // disk format and minimum disk taken from the file: Enter through every
-// step creates the image with them.
+// step creates the image with them, and uploads the file.
 func TestCreateWithFileOpensTheWizardInTmux(t *testing.T) {
 	qcow2 := createFile(t, "disk.qcow2")
 	env := cleanEnv(t)
@@ -277,9 +277,9 @@ func TestCreateWithFileOpensTheWizardInTmux(t *testing.T) {
 		" --endpoint "+endpoint+" --name "+name+" --file "+qcow2+"; echo EXIT=$?; sleep 60")
 	p.waitFor("Image name")
 	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(p.screen(), "Image metadata created") {
+	for !strings.Contains(p.screen(), "Image file uploaded") {
 		if time.Now().After(deadline) {
-			t.Fatalf("no image after pressing Enter through the steps; screen:\n%s", p.screen())
+			t.Fatalf("no image uploaded after pressing Enter through the steps; screen:\n%s", p.screen())
 		}
 		p.keys("Enter")
 		time.Sleep(300 * time.Millisecond)
@@ -294,7 +294,7 @@ func TestCreateWithFileOpensTheWizardInTmux(t *testing.T) {
 	if err != nil || len(imgs) != 1 {
 		t.Fatalf("%d images named %s (%v)", len(imgs), name, err)
 	}
-	if img := imgs[0]; img.DiskFormat != "qcow2" || img.MinDisk != 60 {
-		t.Fatalf("created with disk_format %s, min_disk %d; want qcow2 and 60 from the file", img.DiskFormat, img.MinDisk)
+	if img := imgs[0]; img.DiskFormat != "qcow2" || img.MinDisk != 60 || img.Status != "active" {
+		t.Fatalf("created with disk_format %s, min_disk %d, now %s; want qcow2 and 60 from the file, active", img.DiskFormat, img.MinDisk, img.Status)
 	}
 }

@@ -57,6 +57,15 @@ func (p *pane) screen() string { return p.tmux("capture-pane", "-p", "-t", "main
 func (p *pane) keys(keys ...string) { p.tmux(append([]string{"send-keys", "-t", "main"}, keys...)...) }
 func (p *pane) text(s string)       { p.tmux("send-keys", "-t", "main", "-l", s) }
 
+// skipImageFile answers the wizard's first question (is the image file
+// on this machine?) with No, and waits for the name step.
+func (p *pane) skipImageFile() {
+	p.t.Helper()
+	p.waitFor("Is the image file on this machine?")
+	p.keys("Enter")
+	p.waitFor("Image name")
+}
+
 // waitFor waits until the screen shows what, and returns it.
 func (p *pane) waitFor(what string) string {
 	p.t.Helper()
@@ -94,7 +103,7 @@ func paneEnv(t *testing.T, extra ...string) string {
 // name, press Enter through every default, see the created image, quit.
 func TestWizardSmokeInTmux(t *testing.T) {
 	p := newPane(t, 100, 30, paneEnv(t, "TERM=xterm-256color", "XDG_STATE_HOME="+t.TempDir())+" "+binary+"; echo EXIT=$?; sleep 60")
-	p.waitFor("Image name")
+	p.skipImageFile()
 	if s := p.screen(); !strings.Contains(s, "built-in sandbox") || !strings.Contains(s, "credentials") {
 		t.Fatalf("header should say where requests go and as whom:\n%s", s)
 	}
@@ -171,6 +180,8 @@ func TestAccessibleCtrlCCancelsTheRequestInTmux(t *testing.T) {
 	name := "a11y-ctrl-c-" + strconv.FormatInt(time.Now().UnixNano()%1e6, 10)
 	p := newPane(t, 120, 40, paneEnv(t, "TERM=xterm-256color", "XDG_STATE_HOME="+state)+" "+binary+
 		" --accessible --endpoint "+url+" --name "+name+"; echo EXIT=$?; sleep 60")
+	p.waitFor("Path of the image file, if it is on this machine (Enter to skip):")
+	p.keys("Enter")
 	p.waitFor("Step 1 of 6")
 	// Enter keeps every value, step by step, up to the review's question.
 	deadline := time.Now().Add(20 * time.Second)
@@ -261,6 +272,8 @@ func TestSIGHUPDuringCreateInTheWizard(t *testing.T) {
 		}
 	}
 
+	waitFor("Is the image file on this machine?")
+	tmux("send-keys", "-t", "hup", "Enter")
 	waitFor("Image name")
 	tmux("send-keys", "-t", "hup", "-l", "hup-test")
 	deadline := time.Now().Add(30 * time.Second)
@@ -295,5 +308,59 @@ func TestSIGHUPDuringCreateInTheWizard(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(state, "ims-wizard", "draft.json"))
 	if err != nil || !strings.Contains(string(data), `"unknown_outcomes"`) || !strings.Contains(string(data), `"name": "hup-test"`) {
 		t.Fatalf("the draft does not record the unknown outcome (%v):\n%s", err, data)
+	}
+}
+
+// After "create another", quitting lists every image the run made, not
+// only the last; the result's "later with:" command, copied off the
+// screen as the user would, uploads the file.
+func TestCreateAnotherListsEveryImageInTmux(t *testing.T) {
+	state := t.TempDir()
+	p := newPane(t, 100, 30, paneEnv(t, "TERM=xterm-256color", "XDG_STATE_HOME="+t.TempDir(), "IMS_WIZARD_SANDBOX_DIR="+state)+" "+binary+"; echo EXIT=$?; sleep 60")
+	p.skipImageFile()
+	p.text("first-of-two")
+	untilResult := func() string {
+		deadline := time.Now().Add(20 * time.Second)
+		for !strings.Contains(p.screen(), "Image metadata created") {
+			if time.Now().After(deadline) {
+				t.Fatalf("no image after pressing Enter through the defaults; screen:\n%s", p.screen())
+			}
+			p.keys("Enter")
+			time.Sleep(300 * time.Millisecond)
+		}
+		return p.waitFor("later with:")
+	}
+	s := untilResult()
+	// The command, as a mouse copy takes it: the lines under "later with:"
+	// up to the blank line, their indent and all.
+	var copied []string
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, "later with:") {
+			for _, next := range lines[i+1:] {
+				if strings.TrimSpace(next) == "" {
+					break
+				}
+				copied = append(copied, next)
+			}
+		}
+	}
+	if len(copied) == 0 {
+		t.Fatalf("no command under \"later with:\":\n%s", s)
+	}
+	p.keys("n")
+	p.waitFor("> first-of-two")
+	p.keys("C-u")
+	p.text("second-of-two")
+	untilResult()
+	p.keys("q")
+	s = p.waitFor("EXIT=")
+	if !strings.Contains(s, "EXIT=0") || !strings.Contains(s, `"first-of-two" (queued)`) || !strings.Contains(s, `"second-of-two" (queued)`) {
+		t.Fatalf("quitting should list both images and exit 0:\n%s", s)
+	}
+	command := strings.TrimSpace(strings.Join(copied, "\n"))
+	r := runPrinted(t, envWith(t, state), strings.Replace(command, "FILE", imageFile(t), 1))
+	if r.code != 0 || !strings.Contains(r.stdout+r.stderr, "active") {
+		t.Fatalf("%s\nexit %d\n%s%s", command, r.code, r.stdout, r.stderr)
 	}
 }
