@@ -307,9 +307,18 @@ func checkUploadPages(t *testing.T, m *wizard, res *client.Result, sizes [][2]in
 	check("upload: refusal")
 	m.Update(tea.KeyMsg{Type: tea.KeyTab})
 	check("upload: typing a path")
+	// The refusal stays until the path changes; then the typed path shows.
+	if v := m.View(); !strings.Contains(v, "✗ a long refusal") {
+		t.Errorf("the refusal went before anything was typed:\n%s", v)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("disk-3")})
+	if v := m.View(); strings.Contains(v, "✗ a long refusal") {
+		t.Errorf("the refusal stays while the path is fixed:\n%s", v)
+	}
+	m.current.(*fileChooser).problem = &client.UploadError{Message: strings.Repeat("a long refusal ", 12), Hint: strings.Repeat("what to do at length ", 10)}
 	for _, sz := range sizes {
 		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
-		if v := m.View(); !strings.Contains(v, "path "+dir[:min(len(dir), sz[0]-12)]) || !strings.Contains(v, "✗ a long refusal") {
+		if v := m.View(); !strings.Contains(v, "path disk-3") || !strings.Contains(v, "✗ a long refusal") {
 			t.Errorf("typing at %dx%d: the path or the refusal is off screen:\n%s", sz[0], sz[1], v)
 		}
 	}

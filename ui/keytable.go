@@ -33,7 +33,7 @@ func keyTable(loc *l10n.Localizer) []keyRow {
 		{"Submitting", []key.Binding{km.CancelRequest}},
 		{"Result", []key.Binding{km.CopyID, km.Raw, km.Upload, km.Another, km.QuitQ, km.Scroll}},
 		{"Upload: choose the file", []key.Binding{km.FileUp, km.FilePageUp, km.FileTop, km.FileBottom, km.FileOpen, km.FileParent, km.FileType, km.FileBack}},
-		{"Upload: typing a path", []key.Binding{km.PathUpload, km.PathList}},
+		{"Upload: typing a path", []key.Binding{km.PathUpload, km.PathComplete, km.PathList}},
 		{"Upload: checking the file", []key.Binding{km.CancelCheck}},
 		{"Uploading", []key.Binding{km.CancelUpload, km.StopWaiting}},
 		{"Upload failed", []key.Binding{km.BackToImage, km.QuitQ, km.Scroll}},

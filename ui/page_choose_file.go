@@ -45,8 +45,11 @@ type fileChooser struct {
 	offset  int
 	focus   string // after a listing arrives, the cursor goes to this name (the directory just left)
 
-	typing bool // the path input has the focus
-	input  textinput.Model
+	typing     bool // the path input has the focus
+	input      textinput.Model
+	completing int      // Tabs pressed: a completion's answer for an earlier one is dropped
+	candidates []string // the entries the last Tab could not choose between
+	noMatch    bool     // the last Tab found no entry
 
 	problem   error // the last check's refusal or failure
 	checking  bool
@@ -302,10 +305,34 @@ func (p *fileChooser) update(msg tea.Msg) (tea.Cmd, tea.Msg) {
 		var cmd tea.Cmd
 		p.spin, cmd = p.spin.Update(msg)
 		return cmd, nil
+	case completedMsg:
+		if msg.seq == p.completing && p.typing && p.input.Value() == msg.typed {
+			p.input.SetValue(msg.value)
+			p.input.CursorEnd()
+			p.candidates, p.noMatch = msg.candidates, msg.none
+		}
+		return nil, nil
 	case tea.KeyMsg:
 		return p.key(msg)
 	}
 	return nil, nil
+}
+
+// completedMsg is Tab's completion of typed.
+type completedMsg struct {
+	seq   int
+	typed string
+	pathCompletion
+}
+
+// complete completes the typed path on a goroutine (a huge or slow
+// directory never blocks the screen).
+func (p *fileChooser) complete() tea.Cmd {
+	p.completing++
+	seq, typed, dir := p.completing, p.input.Value(), p.dir
+	return func() tea.Msg {
+		return completedMsg{seq: seq, typed: typed, pathCompletion: completePath(typed, dir)}
+	}
 }
 
 func (p *fileChooser) key(k tea.KeyMsg) (tea.Cmd, tea.Msg) {
@@ -326,13 +353,21 @@ func (p *fileChooser) key(k tea.KeyMsg) (tea.Cmd, tea.Msg) {
 				return nil, nil
 			}
 			return p.startCheck(path), nil
+		case key.Matches(k, km.PathComplete):
+			return p.complete(), nil
 		case key.Matches(k, km.PathList):
 			p.typing = false
 			p.input.Blur()
+			p.candidates, p.noMatch = nil, false
 			return nil, nil
 		}
+		before := p.input.Value()
 		var cmd tea.Cmd
 		p.input, cmd = p.input.Update(k)
+		if p.input.Value() != before {
+			// The path is being fixed: the refusal of the old one goes.
+			p.problem, p.candidates, p.noMatch = nil, nil, false
+		}
 		return cmd, nil
 	}
 	switch {
@@ -342,11 +377,10 @@ func (p *fileChooser) key(k tea.KeyMsg) (tea.Cmd, tea.Msg) {
 		}
 		return nil, chooserBackMsg{dir: p.dir}
 	case key.Matches(k, km.FileType):
+		// Relative to the directory shown: nothing is prefilled, so that
+		// a pasted absolute path is the path.
 		p.typing = true
-		value := p.dir + string(filepath.Separator)
-		if p.dir == string(filepath.Separator) {
-			value = p.dir
-		}
+		value := ""
 		if k.String() != "tab" {
 			value = k.String()
 		}
@@ -428,7 +462,7 @@ func (p *fileChooser) keys() []key.Binding {
 	case p.checking:
 		return []key.Binding{km.CancelCheck, km.Quit}
 	case p.typing:
-		return []key.Binding{km.PathUpload, km.PathList, km.Quit}
+		return []key.Binding{km.PathUpload, km.PathComplete, km.PathList, km.Quit}
 	}
 	return []key.Binding{km.FileUp, km.FileDown, km.FileOpen, km.FileParent, km.FileType, km.FileBack, km.Quit}
 }
@@ -469,6 +503,12 @@ func (p *fileChooser) head() []string {
 		lines = append(lines, p.spin.View()+" "+ansi.Truncate(c.T("ui.chooser.checking", map[string]any{"Path": client.Inert(p.checkPath)}), cw-2, "…"))
 	case p.typing:
 		lines = append(lines, p.input.View())
+		switch {
+		case p.noMatch:
+			lines = append(lines, st.subtle.Render(c.T("ui.chooser.no_match")))
+		case len(p.candidates) > 0:
+			lines = append(lines, p.candidateLines(cw, roomy)...)
+		}
 	default:
 		lines = append(lines, st.label.Render(c.T("ui.chooser.path")+" ")+st.subtle.Render(c.T("ui.chooser.path_hint")))
 	}
@@ -593,4 +633,43 @@ func firstBlocking(ps client.Problems) *client.Problem {
 		return &errs[0]
 	}
 	return nil
+}
+
+// candidateLines are the entries Tab could not choose between, as many
+// as fit on 3 lines (1 when the terminal is short), then how many more.
+func (p *fileChooser) candidateLines(cw int, roomy bool) []string {
+	limit := 1
+	if roomy {
+		limit = 3
+	}
+	var lines []string
+	line := ""
+	for i, n := range p.candidates {
+		name := client.Inert(n)
+		more := p.c.T("ui.chooser.more_matches", map[string]any{"N": len(p.candidates) - i})
+		next := name
+		if line != "" {
+			next = line + "  " + name
+		}
+		last := len(lines) == limit-1
+		rest := i < len(p.candidates)-1
+		if ansi.StringWidth(next) <= cw && (!last || !rest || ansi.StringWidth(next+"  "+more) <= cw) {
+			line = next
+			continue
+		}
+		if last {
+			lines = append(lines, strings.TrimSpace(line+"  "+more))
+			line = ""
+			break
+		}
+		lines = append(lines, line)
+		line = ansi.Truncate(name, cw, "…")
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	for i, l := range lines {
+		lines[i] = p.c.st.subtle.Render(l)
+	}
+	return lines
 }

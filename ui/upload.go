@@ -123,7 +123,7 @@ func stoppedText(loc *l10n.Localizer, o uploadOutcome, id string) string {
 // resolvePath turns what the user typed into a path: ~ is the home
 // directory, a relative path is relative to dir.
 func resolvePath(typed, dir string) string {
-	p := strings.TrimSpace(typed)
+	p := unquotePath(strings.TrimSpace(typed))
 	if p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, "~"+string(filepath.Separator)) {
 		if home, err := os.UserHomeDir(); err == nil {
 			p = filepath.Join(home, p[1:])
@@ -167,4 +167,21 @@ func checkUpload(ctx context.Context, up Uploader, img *client.Image, path strin
 		return nil, problemError{*problem}
 	}
 	return check, nil
+}
+
+// unquotePath is a path as a terminal pastes a dropped file: in quotes
+// ('/tmp/my disk.qcow2'), or with its blanks escaped (/tmp/my\ disk.qcow2).
+// A path that exists as typed is kept as typed.
+func unquotePath(p string) string {
+	if len(p) >= 2 && (p[0] == '\'' || p[0] == '"') && p[len(p)-1] == p[0] {
+		if _, err := os.Lstat(p); err != nil {
+			return p[1 : len(p)-1]
+		}
+	}
+	if strings.Contains(p, "\\ ") {
+		if _, err := os.Lstat(p); err != nil {
+			return strings.ReplaceAll(p, "\\ ", " ")
+		}
+	}
+	return p
 }

@@ -697,3 +697,61 @@ func TestImageFileChosenFirst(t *testing.T) {
 	}
 	_ = qcow
 }
+
+// Typing a path in the chooser works as in a shell: Tab completes the one
+// entry a prefix names, shows the choices when there are several and
+// says when there is none; nothing is prefilled, so a pasted absolute
+// path (in quotes, as terminals paste a dropped file) is the path; a
+// refusal goes as soon as the path is edited.
+func TestUploadPathTyping(t *testing.T) {
+	dir := t.TempDir()
+	images := filepath.Join(dir, "images")
+	if err := os.Mkdir(images, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	clienttest.RandomFile(t, images, "disk-alpha.raw", 1024)
+	clienttest.RandomFile(t, images, "disk-beta.raw", 1024)
+	elsewhere := t.TempDir()
+	file, sum := clienttest.RandomFile(t, elsewhere, "my disk.raw", 64<<10)
+	t.Chdir(dir)
+	c := startSandbox(t, sandbox.Options{})
+	o := testOptions(c)
+	o.Uploader = c
+	w := startWizard(t, o)
+	createThrough(w, uniqueName("typed"))
+	w.key("u")
+	w.waitView("Upload the image file")
+	w.press(tea.KeyTab)
+	w.waitView("type a path")
+	w.typeText("im")
+	w.press(tea.KeyTab)
+	w.waitView("path images/")
+	w.typeText("d")
+	w.press(tea.KeyTab)
+	w.waitView("path images/disk-", "disk-alpha.raw  disk-beta.raw")
+	w.typeText("z")
+	w.press(tea.KeyTab)
+	w.waitView("path images/disk-z", "no file or directory starts so here")
+	w.press(tea.KeyBackspace)
+	w.typeText("a")
+	w.press(tea.KeyTab)
+	w.waitView("path images/disk-alpha.raw")
+	// A refusal, then the fix: the refusal goes at the first edit.
+	w.press(tea.KeyCtrlU)
+	w.typeText("images")
+	w.press(tea.KeyEnter)
+	w.waitFlat("is a directory, not an image file")
+	w.press(tea.KeyCtrlU)
+	if v := w.view(); strings.Contains(flat(v), "is a directory") {
+		t.Errorf("the refusal stays while the path is edited:\n%s", v)
+	}
+	w.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("'" + file + "'"), Paste: true})
+	w.waitView("path '" + filepath.Dir(file)[:20])
+	w.press(tea.KeyEnter)
+	w.waitView("Image file uploaded")
+	w.key("q")
+	m := w.finish()
+	if m.finalResult == nil || m.finalResult.Image.Checksum != sum {
+		t.Fatalf("uploaded %+v, want the pasted file (MD5 %s)", m.finalResult, sum)
+	}
+}
