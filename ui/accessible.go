@@ -182,10 +182,16 @@ func (ar *accessibleRun) stepsFrom(id stepID) error {
 // step asks a step's questions until the client's validators accept them.
 func (ar *accessibleRun) step(id stepID) error {
 	c := ar.c
+	if id == stepVersion && ar.a.versionPicked {
+		// Typed on the platforms' question: the OS step is answered.
+		ar.a.versionPicked = false
+		ar.printf("%s\n\n", c.T("ui.a11y.version_picked", l10n.Args{"Version": client.Inert(ar.a.OSVersion), "Platform": client.Inert(ar.a.Platform)}))
+		return nil
+	}
 	info := c.stepInfo(id)
 	ar.cur = stepKey(id)
 	for {
-		ar.printf("%s\n%s\n", c.T("ui.a11y.step", l10n.Args{"N": info.number, "Total": reviewNumber, "Title": info.title}), info.help)
+		ar.printf("%s\n%s\n", c.T("ui.a11y.step", l10n.Args{"N": info.number, "Total": reviewNumber, "Title": info.title}), strings.TrimSpace(info.help+" "+info.howToTyped))
 		for _, l := range fixedLines(id, c) {
 			ar.printf("%s\n", l)
 		}

@@ -28,6 +28,10 @@ type Answers struct {
 	// Properties are extra key: value properties (from a pasted body,
 	// --from): sent as they are, shown in the review.
 	Properties []client.Property `json:"properties,omitempty"`
+
+	// versionPicked: the platforms' filter chose a version too (the
+	// version step is skipped). Never saved.
+	versionPicked bool
 }
 
 // Equal reports the same answers.

@@ -104,7 +104,7 @@ func TestOSMenuOrdersPlatformsAndLeavesOutWindows(t *testing.T) {
 
 func TestListFieldFiltersAndKeepsTheCursor(t *testing.T) {
 	value := "b2"
-	p := newListField("k", "Title", []option{{"alpha one", "a1"}, {"beta two", "b2"}, {"gamma three", "g3"}, {"beta four", "b4"}}, &value, nil)
+	p := newListField("k", "Title", []option{{label: "alpha one", value: "a1"}, {label: "beta two", value: "b2"}, {label: "gamma three", value: "g3"}, {label: "beta four", value: "b4"}}, &value, nil)
 	p.WithHeight(3)
 	send := func(msgs ...tea.KeyMsg) {
 		for _, m := range msgs {

@@ -24,6 +24,8 @@ type listField struct {
 	options    []listOption
 	value      *string
 	validate   func(string) error
+	onPick     func(extra string) // told the extra of the option under the cursor, with value
+	hidden     int                // options shown only by a filter
 
 	filtered  []int // indexes into options
 	cursor    int   // index into filtered
@@ -42,7 +44,9 @@ type listField struct {
 
 type listOption struct {
 	label, value string
-	match        string // lower-cased label, for the filter
+	match        string // lower-cased, what the filter matches
+	extra        string // given to onPick
+	hidden       bool   // shown only when a filter matches it
 }
 
 var _ huh.Field = (*listField)(nil)
@@ -51,7 +55,14 @@ func newListField(k, title string, opts []option, value *string, loc *l10n.Local
 	p := &listField{key: k, title: title, value: value, validate: func(string) error { return nil }, loc: loc, keymap: newListKeyMap(loc)}
 	p.options = make([]listOption, len(opts))
 	for i, o := range opts {
-		p.options[i] = listOption{label: o.label, value: o.value, match: strings.ToLower(o.label)}
+		match := o.match
+		if match == "" {
+			match = o.label
+		}
+		p.options[i] = listOption{label: o.label, value: o.value, match: strings.ToLower(match), extra: o.extra, hidden: o.hidden}
+		if o.hidden {
+			p.hidden++
+		}
 	}
 	p.applyFilter()
 	for i, fi := range p.filtered {
@@ -65,11 +76,35 @@ func newListField(k, title string, opts []option, value *string, loc *l10n.Local
 
 func (p *listField) Validate(f func(string) error) *listField { p.validate = f; return p }
 
+// OnPick is told the extra of every option the cursor lands on.
+func (p *listField) OnPick(f func(extra string)) *listField { p.onPick = f; return p }
+
 // set stores the option under the cursor, as huh's Select does on every move.
 func (p *listField) set() {
 	if p.cursor >= 0 && p.cursor < len(p.filtered) {
-		*p.value = p.options[p.filtered[p.cursor]].value
+		o := p.options[p.filtered[p.cursor]]
+		*p.value = o.value
+		if p.onPick != nil {
+			p.onPick(o.extra)
+		}
 	}
+}
+
+// matchesFilter: the filter is in the option's match text; with words,
+// every word is, in any order ("22 ubuntu"). Hidden options need a filter.
+func matchesFilter(o listOption, filter string, words bool) bool {
+	switch {
+	case filter == "":
+		return !o.hidden
+	case !words:
+		return strings.Contains(o.match, filter)
+	}
+	for _, w := range strings.Fields(filter) {
+		if !strings.Contains(o.match, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // applyFilter keeps the option under the cursor when it still matches, and
@@ -85,15 +120,21 @@ func (p *listField) applyFilter() {
 			}
 		}
 	}
-	f := strings.ToLower(string(p.filter))
-	p.filtered = p.filtered[:0]
-	p.cursor = 0
-	for i, o := range p.options {
-		if f == "" || strings.Contains(o.match, f) {
-			if i == current {
-				p.cursor = len(p.filtered)
+	// The filter as typed first; when nothing has it, its words in any order.
+	f := strings.Join(strings.Fields(strings.ToLower(string(p.filter))), " ")
+	for _, words := range []bool{false, true} {
+		p.filtered = p.filtered[:0]
+		p.cursor = 0
+		for i, o := range p.options {
+			if matchesFilter(o, f, words) {
+				if i == current {
+					p.cursor = len(p.filtered)
+				}
+				p.filtered = append(p.filtered, i)
 			}
-			p.filtered = append(p.filtered, i)
+		}
+		if len(p.filtered) > 0 || !strings.Contains(f, " ") {
+			return
 		}
 	}
 }
@@ -101,7 +142,7 @@ func (p *listField) applyFilter() {
 // rows is the number of option rows in view.
 func (p *listField) rows() int {
 	if p.height <= 0 {
-		return max(len(p.options), 1)
+		return max(len(p.options)-p.hidden, 1)
 	}
 	return max(p.height-1, 1)
 }
@@ -213,7 +254,11 @@ func (p *listField) View() string {
 		if p.filtering {
 			b.WriteString(st.TextInput.Cursor.Reverse(true).Render(" "))
 		}
-		b.WriteString(st.Description.Render("  " + p.loc.T("ui.list.matches", l10n.Args{"N": n, "Total": len(p.options)})))
+		if p.hidden > 0 {
+			b.WriteString(st.Description.Render("  " + p.loc.T("ui.list.matching", l10n.Args{"N": n})))
+		} else {
+			b.WriteString(st.Description.Render("  " + p.loc.T("ui.list.matches", l10n.Args{"N": n, "Total": len(p.options)})))
+		}
 	default:
 		b.WriteString(st.Title.Render(p.title))
 		if n > p.rows() {

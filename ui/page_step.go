@@ -61,7 +61,7 @@ func newStepPage(c *common, a *Answers, id stepID, gen int, notices func() []str
 func huhField(c *common, s fieldSpec) huh.Field {
 	switch s.kind {
 	case fieldList:
-		return newListField(s.key, s.title, s.options, s.value, c.loc).Validate(s.validate)
+		return newListField(s.key, s.title, s.options, s.value, c.loc).Validate(s.validate).OnPick(s.onPick)
 	case fieldMultiline:
 		return huh.NewText().Key(s.key).Title(s.title).Description(s.description).Placeholder(s.placeholder).
 			Lines(3).ShowLineNumbers(false).ExternalEditor(false).Validate(s.validate).Value(s.value)
@@ -184,7 +184,7 @@ func (p *stepPage) escBusy() bool {
 func (p *stepPage) head() string {
 	info := p.c.stepInfo(p.id)
 	title := p.c.st.stepTitle.Render(info.title)
-	return title + "\n" + renderLines(p.c.st.subtle, wrapText(info.help, p.c.contentWidth()))
+	return title + "\n" + renderLines(p.c.st.subtle, wrapText(strings.TrimSpace(info.help+" "+info.howTo), p.c.contentWidth()))
 }
 
 // notes are the lines under the form: notices, fixed values, then the

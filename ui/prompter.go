@@ -108,27 +108,102 @@ func (p *prompter) askText(s fieldSpec) error {
 	}
 }
 
+// askList lists the options, numbered, and takes a number or the text of
+// one (its start is enough when only one starts so; hidden options, the
+// versions on the platforms' question, are found by text only).
 func (p *prompter) askList(s fieldSpec) error {
 	p.printf("%s\n", p.title(s))
+	var shown []option
 	def := 0
-	for i, o := range s.options {
-		if o.value == *s.value {
-			def = i
+	for _, o := range s.options {
+		if o.hidden {
+			continue
 		}
-		p.printf("%d. %s\n", i+1, o.label)
+		if o.value == *s.value {
+			def = len(shown)
+		}
+		shown = append(shown, o)
+		p.printf("%d. %s\n", len(shown), o.label)
 	}
+	prompt := p.loc.T("ui.prompt.number_or_text", l10n.Args{"Max": len(shown), "Default": def + 1})
 	for {
-		i, err := p.pick(len(s.options), def)
+		line, err := p.readLine(prompt)
 		if err != nil {
 			return err
 		}
-		if err := s.validate(s.options[i].value); err != nil {
+		o, ok := p.listAnswer(s.options, shown, def, line)
+		if !ok {
+			continue
+		}
+		if err := s.validate(o.value); err != nil {
 			p.printf("%s\n", err)
 			continue
 		}
-		*s.value = s.options[i].value
+		*s.value = o.value
+		if s.onPick != nil {
+			s.onPick(o.extra)
+		}
 		return nil
 	}
+}
+
+// listAnswer is the option a typed line names: Enter the default, a
+// number of the shown ones, or text: the one option it equals, else the
+// one it starts, else the one holding all its words. Otherwise it says
+// why and reports false.
+func (p *prompter) listAnswer(all, shown []option, def int, line string) (option, bool) {
+	t := strings.Join(strings.Fields(strings.ToLower(line)), " ")
+	if t == "" {
+		return shown[def], true
+	}
+	if i, err := strconv.Atoi(t); err == nil {
+		if i >= 1 && i <= len(shown) {
+			return shown[i-1], true
+		}
+		p.printf("%s\n", p.loc.T("ui.prompt.number_invalid", l10n.Args{"Max": len(shown)}))
+		return option{}, false
+	}
+	match := func(o option) string {
+		if o.match != "" {
+			return strings.ToLower(o.match)
+		}
+		return strings.ToLower(o.label)
+	}
+	for _, rule := range []func(string) bool{
+		func(m string) bool { return m == t },
+		func(m string) bool { return strings.HasPrefix(m, t) },
+		func(m string) bool {
+			for _, w := range strings.Fields(t) {
+				if !strings.Contains(m, w) {
+					return false
+				}
+			}
+			return true
+		},
+	} {
+		var found []option
+		for _, o := range all {
+			if rule(match(o)) {
+				found = append(found, o)
+			}
+		}
+		switch {
+		case len(found) == 1:
+			return found[0], true
+		case len(found) > 1:
+			names := make([]string, 0, 8)
+			for _, o := range found[:min(len(found), 8)] {
+				names = append(names, o.match)
+			}
+			if len(found) > 8 {
+				names = append(names, "…")
+			}
+			p.printf("%s\n", p.loc.T("ui.prompt.several_match", l10n.Args{"N": len(found), "Names": client.Inert(strings.Join(names, "; "))}))
+			return option{}, false
+		}
+	}
+	p.printf("%s\n", p.loc.T("ui.prompt.none_match", l10n.Args{"Max": len(shown)}))
+	return option{}, false
 }
 
 // pick reads the number of one of n options; Enter picks def.

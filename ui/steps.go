@@ -36,6 +36,9 @@ type stepInfo struct {
 	number int
 	title  string
 	help   string
+	// howTo, howToTyped: how a list is searched, on the screen (a filter)
+	// and in accessible mode (a typed answer); "" for none.
+	howTo, howToTyped string
 }
 
 var stepNumbers = [numSteps]int{1, 2, 2, 2, 3, 4, 5}
@@ -61,7 +64,14 @@ func (c *common) stepInfo(id stepID) stepInfo {
 		stepSizes:    {"ui.step.sizes.title", "ui.step.sizes.help"},
 		stepTags:     {"ui.step.tags.title", "ui.step.tags.help"},
 	}
-	return stepInfo{number: stepNumbers[id], title: c.T(ids[id][0]), help: c.T(ids[id][1])}
+	info := stepInfo{number: stepNumbers[id], title: c.T(ids[id][0]), help: c.T(ids[id][1])}
+	switch id {
+	case stepPlatform:
+		info.howTo, info.howToTyped = c.T("ui.step.platform.filter"), c.T("ui.step.platform.typed")
+	case stepVersion:
+		info.howTo, info.howToTyped = c.T("ui.step.version.filter"), c.T("ui.step.version.typed")
+	}
+	return info
 }
 
 // stepTitleShort is a step's name in the review's step list.
@@ -110,7 +120,8 @@ type fieldSpec struct {
 	value       *string
 	flag        *bool // fieldConfirm
 	yes, no     string
-	options     []option // fieldList
+	options     []option           // fieldList
+	onPick      func(extra string) // fieldList: told the chosen option's extra
 	validate    func(string) error
 	// accessibleDescription, when set, replaces the description in
 	// accessible mode (where lines are typed differently).
@@ -122,6 +133,9 @@ type fieldSpec struct {
 // option is one choice of a list.
 type option struct {
 	label, value string
+	match        string // what a filter matches (lower-cased); "" means the label
+	extra        string // told to the field's onPick when the option is chosen
+	hidden       bool   // offered only to a filter (or a typed answer in accessible mode)
 }
 
 // firstError turns the client's problems into the error a field shows:
@@ -199,23 +213,39 @@ func stepSpecs(id stepID, a *Answers, c *common) []fieldSpec {
 	case stepArch:
 		var opts []option
 		for _, arch := range c.cat.Arches() {
-			opts = append(opts, option{c.archLabel(arch), arch})
+			opts = append(opts, option{label: c.archLabel(arch), value: arch})
 		}
 		return []fieldSpec{{key: "arch", kind: fieldList, title: c.T("ui.field.arch.title"), value: &a.Arch,
 			options: opts, validate: func(string) error { return nil }, display: func() string { return a.Arch }}}
 	case stepPlatform:
+		// A filter (or a typed answer) on the platforms also finds the
+		// versions of every platform, "ubuntu 22" as a presenter types it:
+		// choosing one sets both and skips the version step.
 		menu := c.menu(a.Arch)
-		opts := make([]option, len(menu.platforms))
-		for i, p := range menu.platforms {
-			opts[i] = option{p.label, p.name}
+		var opts, versions []option
+		for _, p := range menu.platforms {
+			opts = append(opts, option{label: p.label, value: p.name, match: p.name})
+			for i, v := range p.versions {
+				versions = append(versions, option{label: p.labels[i] + "  " + c.T("ui.os.in_platform", map[string]any{"Platform": client.Inert(p.name)}),
+					value: p.name, match: v.Version, extra: v.Version, hidden: true})
+			}
+		}
+		version := a.OSVersion
+		pick := func(extra string) {
+			a.versionPicked = extra != ""
+			if extra != "" {
+				a.OSVersion = extra
+			} else {
+				a.OSVersion = version
+			}
 		}
 		return []fieldSpec{{key: "platform", kind: fieldList, title: c.T("ui.field.platform.title"), value: &a.Platform,
-			options: opts, validate: func(string) error { return nil }, display: func() string { return a.Platform }}}
+			options: append(opts, versions...), onPick: pick, validate: func(string) error { return nil }, display: func() string { return a.Platform }}}
 	case stepVersion:
 		e, _ := c.menu(a.Arch).platform(a.Platform)
 		opts := make([]option, len(e.versions))
 		for i, v := range e.versions {
-			opts[i] = option{e.labels[i], v.Version}
+			opts[i] = option{label: e.labels[i], value: v.Version, match: v.Version}
 		}
 		return []fieldSpec{{key: client.FieldOSVersion, kind: fieldList,
 			title: c.T("ui.field.version.title", map[string]any{"Platform": e.name}), value: &a.OSVersion, options: opts,
@@ -227,7 +257,7 @@ func stepSpecs(id stepID, a *Answers, c *common) []fieldSpec {
 		}
 		opts := make([]option, len(client.DiskFormats))
 		for i, f := range client.DiskFormats {
-			opts[i] = option{fmt.Sprintf("%-*s  %s", w, f.Name, c.diskFormatNote(f.Name)), f.Name}
+			opts[i] = option{label: fmt.Sprintf("%-*s  %s", w, f.Name, c.diskFormatNote(f.Name)), value: f.Name, match: f.Name}
 		}
 		return []fieldSpec{{key: client.FieldDiskFormat, kind: fieldList, title: c.T("ui.field.disk.title"),
 			value: &a.DiskFormat, options: opts, validate: check(client.FieldDiskFormat, func(b *Answers, s string) { b.DiskFormat = s }), display: func() string { return a.DiskFormat }}}

@@ -304,6 +304,10 @@ func (w *wizard) advance(id stepID) tea.Cmd {
 	switch {
 	case id == stepArch:
 		return w.enterStep(stepPlatform)
+	case id == stepPlatform && w.a.versionPicked:
+		// A version found by the platforms' filter: the OS step is done.
+		w.a.versionPicked = false
+		return w.advance(stepVersion)
 	case id == stepPlatform:
 		return w.enterStep(stepVersion)
 	case w.editing:
