@@ -47,12 +47,17 @@ type WaitTimeoutError struct {
 	Wait   time.Duration // how long it was waited for
 }
 
-func (e *WaitTimeoutError) Error() string {
-	return fmt.Sprintf("the file was sent but the image is still %s (%s) after %s", Inert(e.Status), StatusMeaning(e.Status), e.Wait)
+func (e *WaitTimeoutError) Error() string { return e.text(nil) }
+
+// Localize is Error in loc's language.
+func (e *WaitTimeoutError) Localize(loc *l10n.Localizer) string { return e.text(loc) }
+
+func (e *WaitTimeoutError) text(loc *l10n.Localizer) string {
+	return loc.T("explain.wait.timeout", l10n.Args{"Status": Inert(e.Status), "Meaning": StatusMeaningIn(loc, e.Status), "Wait": e.Wait.String()})
 }
 
-func (e *WaitTimeoutError) hint() string {
-	return fmt.Sprintf("read it again later (GET /v2/images/%s); IMS may take long to process big files", Inert(e.ID))
+func (e *WaitTimeoutError) hint(loc *l10n.Localizer) string {
+	return loc.T("explain.wait.timeout_hint", l10n.Args{"ID": Inert(e.ID)})
 }
 
 // WaitUploaded waits for image id after its file was sent: wait (pass
@@ -84,8 +89,8 @@ func VerifyUpload(img *Image, localMD5 string) (checked bool, err error) {
 	case "killed", "deleted":
 		return false, &UploadError{
 			Reason: RefusedFailed, Status: img.Status,
-			Message: fmt.Sprintf("the file was sent but image %s is %s (%s)", Inert(img.ID), Inert(img.Status), StatusMeaning(img.Status)),
-			Hint:    "the server could not store or process the file: check the disk format, delete the image, create a new one and upload again",
+			Msg:    NewMsg("explain.upload.failed", l10n.Args{"ID": Inert(img.ID), "Status": Inert(img.Status), "Meaning": statusMeaningMsg(img.Status)}),
+			Advice: NewMsg("explain.upload.failed_hint"),
 		}
 	}
 	return false, nil
@@ -300,9 +305,9 @@ func (o UploadOutcome) StatusAfter(loc *l10n.Localizer, id string) string {
 	if o.AfterErr != nil || o.Final == nil || o.Final.Image == nil {
 		reason := ""
 		if o.AfterErr != nil {
-			reason = o.AfterErr.Error()
+			reason = Explain(o.AfterErr, loc).Summary
 		}
-		return loc.T("upload.after.unknown", l10n.Args{"Reason": Inert(reason)})
+		return loc.T("upload.after.unknown", l10n.Args{"Reason": reason})
 	}
 	st := o.Final.Image.Status
 	return loc.T("upload.after.status", l10n.Args{"ID": Inert(id), "Status": Inert(st), "Meaning": StatusMeaningIn(loc, st)})

@@ -512,7 +512,7 @@ func refusalLines(c *common, err error, width int) []string {
 // refusalText is why an upload is not sent, and what to do: the check's
 // refusal, or the failed read of the image (client.Explain, on one line).
 func refusalText(c *common, err error) (msg, hint string) {
-	x := client.Explain(err)
+	x := client.Explain(err, c.loc)
 	msg = x.Summary
 	for _, label := range []string{client.RowMessage, client.RowCause} {
 		if v := x.Value(label); v != "" {
