@@ -262,7 +262,7 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 	case errors.Is(err, ui.ErrInterrupted):
 		return exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
 	case errors.As(err, &crash):
-		fmt.Fprintf(deps.IO.ErrOut, "%s %v\n%s\n%s", deps.Loc.T("cli.error_prefix"), crash, deps.Loc.T("cli.report_crash"), crash.Stack)
+		fmt.Fprintf(deps.IO.ErrOut, "%s %s\n%s\n%s", deps.Loc.T("cli.error_prefix"), crashText(deps.Loc, crash), deps.Loc.T("cli.report_crash"), crash.Stack)
 		return exitcode.Reported(exitcode.Failure, err)
 	case errors.As(err, &submitErr):
 		// The wizard's error view is gone with its screen: say it again.
@@ -277,6 +277,19 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 		return &exitcode.Error{Code: exitcode.Of(err), Err: err} // not explained yet: printed by main
 	}
 	return nil
+}
+
+// crashText is what the wizard's crash left: what panicked, and where the
+// answers went.
+func crashText(loc *l10n.Localizer, crash *ui.CrashError) string {
+	value := client.InertMultiline(fmt.Sprint(crash.Value))
+	switch {
+	case crash.Draft != "" && crash.Saved == nil:
+		return loc.T("cli.crash.saved", l10n.Args{"Value": value, "Draft": client.Inert(crash.Draft)})
+	case crash.Saved != nil:
+		return loc.T("cli.crash.not_saved", l10n.Args{"Value": value, "Err": client.ErrorText(crash.Saved, loc)})
+	}
+	return loc.T("cli.crash.wizard", l10n.Args{"Value": value})
 }
 
 // givenFields are the API fields set by flags on the command line: they win

@@ -36,7 +36,7 @@ func printDryRunBody(io *factory.IOStreams, loc *l10n.Localizer, output string, 
 	fmt.Fprintf(io.Out, "%s\n\n%s\n\n%s\n\n%s\n\n%s\n",
 		loc.T("cli.dry_run.title"),
 		loc.T("cli.dry_run.target", l10n.Args{"URL": strings.TrimRight(target.Endpoint, "/") + "/v2/images", "Target": target.Label, "Auth": auth.Text(loc)}),
-		body, loc.T("cli.dry_run.curl"), client.CurlCommand(target.Endpoint, auth, body))
+		body, loc.T("cli.dry_run.curl"), client.CurlCommandIn(loc, target.Endpoint, auth, body))
 	return nil
 }
 
