@@ -137,7 +137,7 @@ func Explain(err error, loc *l10n.Localizer) Explanation {
 		x.Title = loc.T("explain.title.no_answer", l10n.Args{"Kind": ne.kindText(loc)})
 		x.Summary = ne.summary(loc)
 		x.add(loc, RowRequest, Inert(ne.Method+" "+ne.URL), true)
-		x.add(loc, RowCause, ne.cause(), false)
+		x.add(loc, RowCause, ne.cause(loc), false)
 		x.add(loc, RowHint, pick(ne.Hint, ne.Advice, loc), false)
 	default:
 		x.Title = loc.T("explain.title.failed")
@@ -175,10 +175,11 @@ func (e *NetworkError) summary(loc *l10n.Localizer) string {
 	return Inert(e.Method+" "+e.URL) + ": " + e.kindText(loc)
 }
 
-// cause is the underlying error's text, inert: the network's own words.
-func (e *NetworkError) cause() string {
+// cause is the underlying error's text, inert: the network's own words
+// (Go's), or this tool's when it gave up itself (an upload that stalled).
+func (e *NetworkError) cause(loc *l10n.Localizer) string {
 	if e.Err == nil {
 		return ""
 	}
-	return Inert(e.Err.Error())
+	return Inert(ErrorText(e.Err, loc))
 }

@@ -439,7 +439,7 @@ func (c *Client) uploadOnce(parent context.Context, id string, body io.Reader, s
 
 // stallError reports an upload ended by the idle timer.
 func stallError(method, full string, sent bool, timeout time.Duration) *NetworkError {
-	ne := classifyNetworkError(method, full, fmt.Errorf("no progress for %s: %w", timeout, context.DeadlineExceeded), sent, timeout)
+	ne := classifyNetworkError(method, full, NewError(context.DeadlineExceeded, "explain.upload.no_progress", l10n.Args{"Timeout": timeout.String()}), sent, timeout)
 	ne.Kind = NetTimeout
 	ne.Advice = NewMsg("explain.upload.stalled_hint", l10n.Args{"Timeout": timeout.String()})
 	return ne

@@ -32,6 +32,9 @@ const (
 	UploadSettleLimit    = 5 * time.Second
 )
 
+// errNoImageHeld is a read of the image whose answer held none.
+var errNoImageHeld error = NewError(nil, "explain.body.no_image_held")
+
 // WaitFunc waits for an image to reach a final status: (*Client).WaitForStatus.
 type WaitFunc func(ctx context.Context, id string, interval time.Duration, onStatus func(status string)) (*Result, error)
 
@@ -121,7 +124,7 @@ func settle(ctx context.Context, get GetFunc, id string, interval, limit time.Du
 			if last != nil {
 				return last, nil
 			}
-			return nil, errors.New("the server's answer holds no image")
+			return nil, errNoImageHeld
 		case res.Image.Status != "saving":
 			return res, nil
 		}
@@ -250,7 +253,7 @@ func runUpload(ctx context.Context, api uploadAPI, check *UploadCheck, o UploadO
 		out.Final, out.Err = final, err
 		return out
 	case final == nil || final.Image == nil:
-		out.Err = errors.New("the server's answer holds no image")
+		out.Err = errNoImageHeld
 		return out
 	}
 	out.Final = final

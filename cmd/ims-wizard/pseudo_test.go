@@ -9,9 +9,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
 	"github.com/ims-wizard/ims-wizard/client/l10n/l10ntest"
@@ -39,7 +40,7 @@ const pendingUpload = "Upload the image file to a queued image (PUT /v2/images/{
 // in the "cause" row.
 var networkWords = []string{"Post", "Get", "Put", "dial tcp", "read tcp", "write tcp", "connect: connection refused", "read: connection reset by peer",
 	"context deadline exceeded", "Client.Timeout exceeded while awaiting headers", "EOF", "tls: failed to verify certificate:",
-	"x509: certificate signed by unknown authority", "http: server gave HTTP response to HTTPS client", "no progress for",
+	"x509: certificate signed by unknown authority", "http: server gave HTTP response to HTTPS client",
 	"(Client.Timeout exceeded while awaiting headers)", "connection reset by peer", "net/http: request canceled"}
 
 // fieldNames are the API's field names, which messages name as they are.
@@ -55,6 +56,9 @@ type walkCase struct {
 	serverStdout bool
 	in           inProcess
 	code         int // the exit code wanted; -1 for any
+	// serve: the command serves until interrupted (ims-wizard sandbox): it
+	// is interrupted once it has said where it listens.
+	serve bool
 }
 
 func TestPseudoLocaleLeavesNoUnmarkedText(t *testing.T) {
@@ -178,6 +182,7 @@ func TestPseudoLocaleLeavesNoUnmarkedText(t *testing.T) {
 		{name: "sandbox list bad output", args: []string{"sandbox", "list", "-o", "yaml"}, allowed: []string{"yaml"}, code: 2},
 		{name: "sandbox reset", args: []string{"sandbox", "reset", "--sandbox-dir", state}},
 		{name: "sandbox list empty", args: []string{"sandbox", "list", "--sandbox-dir", state}},
+		{name: "sandbox serves", args: []string{"sandbox", "--addr", "127.0.0.1:0", "--fail", "POST /v2/images=503*1", "--sandbox-dir", state}, serve: true},
 		{name: "sandbox remote", args: []string{"sandbox", "--addr", "0.0.0.0:0"}, code: 2},
 		{name: "sandbox bad fault", args: []string{"sandbox", "--fail", "POST /v2/images=teapot"}, allowed: []string{"teapot"}, code: 2},
 		{name: "sandbox with endpoint", args: []string{"sandbox", "--endpoint", "http://x"}, code: 2},
@@ -237,7 +242,12 @@ func TestPseudoLocaleLeavesNoUnmarkedText(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"--lang", "qps"}, tc.args...)
-			r := runInProcessWith(t, tc.in, cleanEnv(t, tc.env...), args...)
+			var r run
+			if tc.serve {
+				r = serveUntilListening(t, cleanEnv(t, tc.env...), args...)
+			} else {
+				r = runInProcessWith(t, tc.in, cleanEnv(t, tc.env...), args...)
+			}
 			if tc.code >= 0 && r.code != tc.code {
 				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tc.code, r.stdout, r.stderr)
 			}
@@ -263,6 +273,30 @@ func TestPseudoLocaleLeavesNoUnmarkedText(t *testing.T) {
 			}
 		})
 	}
+}
+
+// serveUntilListening runs a command that serves until interrupted, and
+// interrupts it once its stdout says where it listens.
+func serveUntilListening(t *testing.T, env []string, args ...string) run {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout := &syncBuffer{}
+	done := make(chan run, 1)
+	go func() { done <- runInProcessWith(t, inProcess{ctx: ctx, stdout: stdout}, env, args...) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(stdout.String(), "http://") {
+		select {
+		case r := <-done:
+			t.Fatalf("ended before listening: %+v", r)
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not listening after 30s: %q", stdout.String())
+		}
+	}
+	cancel()
+	return <-done
 }
 
 // The upload command's paths are walked once cmd/upload is converted
@@ -357,4 +391,3 @@ func summaryWords(stdout string) []string {
 }
 
 var apiKey = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
-

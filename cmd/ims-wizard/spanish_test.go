@@ -90,3 +90,45 @@ func TestSpanishErrorExplanation(t *testing.T) {
 	}
 	golden.RequireEqual(t, []byte(explained))
 }
+
+// The language comes from --lang, else LC_ALL, LC_MESSAGES, LANG, as the
+// built program reads its environment.
+func TestLanguageChoice(t *testing.T) {
+	create := []string{"--yes", "--name", "demo"}
+	for _, tc := range []struct {
+		name string
+		env  []string
+		args []string
+		want string
+	}{
+		{"LANG=es_MX", []string{"LANG=es_MX.UTF-8"}, create, "Se creó la imagen"},
+		{"--lang en wins", []string{"LANG=es_MX.UTF-8"}, append([]string{"--lang", "en"}, create...), "Created image"},
+		{"--lang=es wins", []string{"LANG=en_US.UTF-8"}, append([]string{"--lang=es"}, create...), "Se creó la imagen"},
+		{"LC_ALL=C wins", []string{"LC_ALL=C", "LANG=es_CL.UTF-8"}, create, "Created image"},
+		{"LC_MESSAGES=es wins over LANG", []string{"LC_MESSAGES=es_AR.UTF-8", "LANG=en_US.UTF-8"}, create, "Se creó la imagen"},
+		{"no locale", nil, create, "Created image"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runCLI(t, cleanEnv(t, tc.env...), tc.args...)
+			if r.code != 0 || !strings.Contains(r.stdout, tc.want) {
+				t.Fatalf("exit %d, stdout lacks %q:\n%s\n%s", r.code, tc.want, r.stdout, r.stderr)
+			}
+		})
+	}
+	// A --lang it does not know is said in the locale's language.
+	r := runCLI(t, cleanEnv(t, "LANG=es_MX.UTF-8"), "--lang", "fr", "--yes", "--name", "demo")
+	if r.code != 2 || r.stderr != "error: --lang \"fr\": idioma desconocido; use en o es\n" {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// "1 problema", "3 problemas": the count picks the plural form.
+func TestSpanishProblemsArePlural(t *testing.T) {
+	env := cleanEnv(t, "LANG=es_MX.UTF-8")
+	one := runInProcess(t, env, "--yes", "--name", "")
+	three := runInProcess(t, env, "--yes", "--name", "", "--min-disk", "5", "--tag", "x")
+	if !strings.Contains(one.stderr, "error: la solicitud no es válida; no se envió nada (1 problema):\n") ||
+		!strings.Contains(three.stderr, "error: la solicitud no es válida; no se envió nada (3 problemas):\n") {
+		t.Fatalf("one:\n%s\nthree:\n%s", one.stderr, three.stderr)
+	}
+}
