@@ -41,21 +41,68 @@ type AuthInfo struct {
 	Who    string // a non-secret identifier: AK prefix, user name
 }
 
-func (a AuthInfo) String() string {
-	if a.Kind == AuthNone {
-		if a.Source == "" {
-			return "none"
+// String is the credentials in English: Text(nil).
+func (a AuthInfo) String() string { return a.Text(nil) }
+
+// Text says which credentials are used and where they came from, in loc's
+// language: "AK/SK (AK ABCD…) from HUAWEICLOUD_SDK_AK/SK", "none (sandbox)".
+// Sources and identifiers are names (variables, files, a user), kept as
+// they are, except the few said in words (SourceSandbox…).
+func (a AuthInfo) Text(loc *l10n.Localizer) string {
+	source := sourceText(loc, a.Source)
+	switch {
+	case a.Kind == AuthNone || a.Kind == "":
+		if source == "" {
+			return loc.T("auth.info.none")
 		}
-		return "none (" + a.Source + ")"
+		return loc.T("auth.info.none_from", l10n.Args{"Source": source})
+	case a.Who == "" && source == "":
+		return loc.T("auth.info.kind", l10n.Args{"Kind": a.kindText(loc)})
+	case a.Who == "":
+		return loc.T("auth.info.kind_from", l10n.Args{"Kind": a.kindText(loc), "Source": source})
+	case source == "":
+		return loc.T("auth.info.kind_who", l10n.Args{"Kind": a.kindText(loc), "Who": a.whoText(loc)})
 	}
-	s := string(a.Kind)
-	if a.Who != "" {
-		s += " (" + a.Who + ")"
+	return loc.T("auth.info.kind_who_from", l10n.Args{"Kind": a.kindText(loc), "Who": a.whoText(loc), "Source": source})
+}
+
+func (a AuthInfo) kindText(loc *l10n.Localizer) string {
+	switch a.Kind {
+	case AuthAKSK:
+		return "AK/SK"
+	case AuthToken:
+		return loc.T("auth.kind.token")
+	case AuthPassword:
+		return loc.T("auth.kind.password")
 	}
-	if a.Source != "" {
-		s += " from " + a.Source
+	return Inert(string(a.Kind))
+}
+
+// whoText is Who in loc's language: "AK ABCD…" stays, "user NAME" is said.
+func (a AuthInfo) whoText(loc *l10n.Localizer) string {
+	if user, ok := strings.CutPrefix(a.Who, "user "); ok && a.Kind == AuthPassword {
+		return loc.T("auth.who.user", l10n.Args{"User": Inert(user)})
 	}
-	return s
+	return Inert(a.Who)
+}
+
+// Credential sources said in words rather than named (a variable, a file).
+const (
+	SourceSandbox       = "sandbox"
+	SourceNone          = "no credentials configured"
+	SourcePasswordTyped = "OS_USERNAME, password typed at the prompt"
+)
+
+func sourceText(loc *l10n.Localizer, source string) string {
+	switch source {
+	case SourceSandbox:
+		return loc.T("auth.source.sandbox")
+	case SourceNone:
+		return loc.T("auth.source.none")
+	case SourcePasswordTyped:
+		return loc.T("auth.source.password_typed")
+	}
+	return Inert(source)
 }
 
 // Authenticator adds credentials to a request. body is the exact request
@@ -252,7 +299,7 @@ func (p *PasswordAuth) login(ctx context.Context, hc *http.Client) (string, erro
 		// The create was never sent: a failed login is not an unknown outcome.
 		ne := classifyNetworkError(req.Method, p.TokenURL, err, false, 0)
 		if ne.Kind == NetTimeout {
-			ne.Hint = "IAM did not answer in time; check the network path to " + p.TokenURL
+			ne.Advice = NewMsg("auth.iam.timeout_hint", l10n.Args{"URL": Inert(p.TokenURL)})
 		}
 		return "", ne
 	}
@@ -266,14 +313,14 @@ func (p *PasswordAuth) login(ctx context.Context, hc *http.Client) (string, erro
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
 		apiErr := newAPIError(req.Method, p.TokenURL, resp, raw, AuthPassword)
-		apiErr.Hint = "IAM refused the login: check OS_USERNAME, OS_PASSWORD, OS_USER_DOMAIN_NAME (the account name) and OS_PROJECT_NAME"
+		apiErr.Advice = NewMsg("auth.iam.refused_hint")
 		// IAM has been seen echoing the request, in any field: every one is
 		// redacted (the client redacts it again with all its secrets).
 		return "", newRedactor(p.Password).apiError(apiErr)
 	}
 	tok := resp.Header.Get("X-Subject-Token")
 	if tok == "" {
-		return "", errors.New("IAM answered without an X-Subject-Token header")
+		return "", NewError(nil, "auth.iam.no_token")
 	}
 	return tok, nil
 }
@@ -290,19 +337,19 @@ type AuthEnv struct {
 	Region  string
 	// Warn, if set, is told what the user should fix but that does not stop
 	// the run: a credentials file other users can read.
-	Warn func(string)
+	Warn func(Msg)
 }
 
 // maxCredentialsFile bounds the credentials file: a few lines of INI.
 const maxCredentialsFile = 64 << 10
 
 // ErrNoCredentials means nothing is configured.
-var ErrNoCredentials = errors.New("no credentials configured")
+var ErrNoCredentials error = NewError(nil, "auth.none")
 
 // ErrPasswordMissing means OS_USERNAME is set without OS_PASSWORD: on a
 // terminal the password is asked for, masked, rather than put in the
 // environment.
-var ErrPasswordMissing = errors.New("IAM password login: OS_USERNAME is set but OS_PASSWORD is not")
+var ErrPasswordMissing error = NewError(nil, "auth.password.missing")
 
 // ResolveAuth picks the credentials from what is configured, in this order:
 // AK/SK from HUAWEICLOUD_SDK_* variables, AK/SK from
@@ -328,9 +375,9 @@ func ResolveAuth(env AuthEnv) (Authenticator, error) {
 		return AKSKAuth{AK: ak, SK: sk, ProjectID: get("HUAWEICLOUD_SDK_PROJECT_ID"),
 			SecurityToken: get("HUAWEICLOUD_SDK_SECURITY_TOKEN"), Source: "HUAWEICLOUD_SDK_AK/SK"}, nil
 	case ak != "":
-		return nil, errors.New("HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not: set both")
+		return nil, NewError(nil, "auth.aksk.half", l10n.Args{"Set": "HUAWEICLOUD_SDK_AK", "Unset": "HUAWEICLOUD_SDK_SK"})
 	case sk != "":
-		return nil, errors.New("HUAWEICLOUD_SDK_SK is set but HUAWEICLOUD_SDK_AK is not: set both")
+		return nil, NewError(nil, "auth.aksk.half", l10n.Args{"Set": "HUAWEICLOUD_SDK_SK", "Unset": "HUAWEICLOUD_SDK_AK"})
 	}
 	path, source := get("HUAWEICLOUD_SDK_CREDENTIALS_FILE"), "HUAWEICLOUD_SDK_CREDENTIALS_FILE"
 	if path == "" && env.HomeDir != "" {
@@ -359,7 +406,7 @@ func ResolveAuth(env AuthEnv) (Authenticator, error) {
 	if user != "" || pass != "" {
 		switch {
 		case user == "":
-			return nil, errors.New("IAM password login needs OS_USERNAME as well as OS_PASSWORD")
+			return nil, NewError(nil, "auth.password.no_user")
 		case pass == "":
 			return nil, ErrPasswordMissing
 		}
@@ -368,14 +415,14 @@ func ResolveAuth(env AuthEnv) (Authenticator, error) {
 			domain = get("OS_DOMAIN_NAME")
 		}
 		if domain == "" {
-			return nil, errors.New("IAM password login needs OS_USER_DOMAIN_NAME (your Huawei Cloud account name)")
+			return nil, NewError(nil, "auth.password.no_domain")
 		}
 		project := get("OS_PROJECT_NAME")
 		if project == "" {
 			project = env.Region
 		}
 		if project == "" {
-			return nil, errors.New("IAM password login needs OS_PROJECT_NAME or a region (--region / OS_REGION_NAME)")
+			return nil, NewError(nil, "auth.password.no_project")
 		}
 		tokenURL := IAMTokenURL(project)
 		if region := env.Region; region != "" {
@@ -419,13 +466,14 @@ func isAbsent(err error) bool {
 // opposed to one read whose content is wrong.
 type unreadableError struct{ err error }
 
-func (e *unreadableError) Error() string { return e.err.Error() }
-func (e *unreadableError) Unwrap() error { return e.err }
+func (e *unreadableError) Error() string                       { return e.err.Error() }
+func (e *unreadableError) Localize(loc *l10n.Localizer) string { return ErrorText(e.err, loc) }
+func (e *unreadableError) Unwrap() error                       { return e.err }
 
 // readCredentialsFile reads the SDK's INI file (section [basic]: ak, sk,
 // project_id, security_token) with the same INI library the SDK uses; the
 // SDK's own provider reads $HOME directly, which tests cannot redirect.
-func readCredentialsFile(path, source string, warn func(string)) (Authenticator, error) {
+func readCredentialsFile(path, source string, warn func(Msg)) (Authenticator, error) {
 	// A regular file only, read with a cap: a FIFO or a link to /dev/zero
 	// must neither hang the run nor exhaust its memory.
 	f, err := localfile.Open(path)
@@ -438,23 +486,23 @@ func readCredentialsFile(path, source string, warn func(string)) (Authenticator,
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o044 != 0 && warn != nil {
 		// As ssh says of a private key: others can read the secret key.
-		warn((*l10n.Localizer)(nil).T("security.credentials.readable", l10n.Args{"Path": path, "Mode": fmt.Sprintf("%04o", fi.Mode().Perm())}))
+		warn(NewMsg("security.credentials.readable", l10n.Args{"Path": Inert(path), "Mode": fmt.Sprintf("%04o", fi.Mode().Perm())}))
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxCredentialsFile+1))
 	if err != nil {
-		return nil, &unreadableError{fmt.Errorf("reading %s: %w", path, err)}
+		return nil, &unreadableError{NewError(err, "auth.file.read", l10n.Args{"Path": Inert(path), "Err": err})}
 	}
 	if len(data) > maxCredentialsFile {
 		return nil, &unreadableError{&localfile.TooLargeError{Path: path, Max: maxCredentialsFile}}
 	}
 	file, err := ini.Load(data)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+		return nil, NewError(err, "auth.file.read", l10n.Args{"Path": Inert(path), "Err": err})
 	}
 	basic := file.Section("basic")
 	ak, sk := basic.Key("ak").String(), basic.Key("sk").String()
 	if ak == "" || sk == "" {
-		return nil, fmt.Errorf("%s: section [basic] needs both ak and sk", path)
+		return nil, NewError(nil, "auth.file.no_keys", l10n.Args{"Path": Inert(path)})
 	}
 	return AKSKAuth{AK: ak, SK: sk, ProjectID: basic.Key("project_id").String(),
 		SecurityToken: basic.Key("security_token").String(), Source: source}, nil

@@ -82,13 +82,13 @@ func TestWorldReadableCredentialsFileIsWarned(t *testing.T) {
 	os.WriteFile(path, []byte("[basic]\nak = fileak\nsk = filesk\n"), 0o644)
 	os.Chmod(path, 0o644)
 	var warned []string
-	a, err := ResolveAuth(AuthEnv{Getenv: env(nil), HomeDir: home, Warn: func(s string) { warned = append(warned, s) }})
+	a, err := ResolveAuth(AuthEnv{Getenv: env(nil), HomeDir: home, Warn: func(m Msg) { warned = append(warned, m.Text(nil)) }})
 	if err != nil || a.Info().Kind != AuthAKSK || len(warned) != 1 || !strings.Contains(warned[0], "chmod 600") || !strings.Contains(warned[0], "0644") {
 		t.Fatalf("%v %v %q", a, err, warned)
 	}
 	os.Chmod(path, 0o600)
 	warned = nil
-	if _, err := ResolveAuth(AuthEnv{Getenv: env(nil), HomeDir: home, Warn: func(s string) { warned = append(warned, s) }}); err != nil || len(warned) != 0 {
+	if _, err := ResolveAuth(AuthEnv{Getenv: env(nil), HomeDir: home, Warn: func(m Msg) { warned = append(warned, m.Text(nil)) }}); err != nil || len(warned) != 0 {
 		t.Fatalf("0600: %v %q", err, warned)
 	}
 }

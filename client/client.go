@@ -85,14 +85,14 @@ func New(cfg Config) (*Client, error) {
 		// FIFO must not hang or exhaust memory.
 		pem, err := localfile.ReadFile(cfg.CACertFile, maxCACertFile)
 		if err != nil {
-			return nil, fmt.Errorf("--cacert: %w", err)
+			return nil, NewError(err, "auth.cacert.read", l10n.Args{"Err": err})
 		}
 		pool, err := x509.SystemCertPool()
 		if err != nil {
 			pool = x509.NewCertPool()
 		}
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("--cacert %s: no PEM certificate found in the file", cfg.CACertFile)
+			return nil, NewError(nil, "auth.cacert.no_pem", l10n.Args{"Path": Inert(cfg.CACertFile)})
 		}
 		tlsConf.RootCAs = pool
 	}
@@ -212,7 +212,7 @@ func (c *Client) AuthInfo() AuthInfo { return c.cfg.Auth.Info() }
 func EndpointForRegion(region string) (string, error) {
 	r, err := imsregion.SafeValueOf(region)
 	if err != nil || r == nil || len(r.Endpoints) == 0 {
-		return "", fmt.Errorf("unknown region %q: IMS serves %s", region, strings.Join(Regions(), ", "))
+		return "", NewError(nil, "auth.region.unknown", l10n.Args{"Region": Inert(fmt.Sprintf("%q", region)), "Regions": strings.Join(Regions(), ", ")})
 	}
 	return r.Endpoints[0], nil
 }
@@ -390,20 +390,28 @@ func (r *response) image() (*Result, error) {
 	return &Result{Image: img, StatusCode: r.status, RequestID: r.requestID, Latency: r.latency}, nil
 }
 
+// bodyTooLargeError is a success body beyond maxSuccessBody.
+type bodyTooLargeError struct{ mib int64 }
+
+func (e *bodyTooLargeError) Error() string { return fmt.Sprintf("larger than %d MiB", e.mib) }
+
 // badBody reports a success status whose body is not what the API promises.
 func (r *response) badBody(err error) error {
-	msg := "the body is empty"
+	note := NewMsg("explain.body.empty", l10n.Args{"Status": r.status})
+	var tooLarge *bodyTooLargeError
 	switch {
+	case errors.As(err, &tooLarge):
+		note = NewMsg("explain.body.too_large", l10n.Args{"Status": r.status, "MiB": tooLarge.mib})
 	case errors.Is(err, errNoImageID):
-		msg = (*l10n.Localizer)(nil).T("security.body.no_image_id")
+		note = NewMsg("explain.body.no_image", l10n.Args{"Status": r.status, "What": NewMsg("security.body.no_image_id")})
 	case len(bytes.TrimSpace(r.body)) > 0:
-		msg = "the body is not the expected JSON (" + err.Error() + ")"
+		note = NewMsg("explain.body.not_json", l10n.Args{"Status": r.status, "Err": Inert(err.Error())})
 	}
 	return &APIError{
 		Method: r.method, URL: r.url, StatusCode: r.status, Meaning: StatusText(r.status),
-		Message: fmt.Sprintf("the server answered %d but %s", r.status, msg), RequestID: r.requestID,
-		Hint: "the call may have succeeded: look the image up by name before trying again",
-		Body: r.body,
+		Note: note, RequestID: r.requestID,
+		Advice: NewMsg("explain.hint.maybe_created"),
+		Body:   r.body,
 	}
 }
 
@@ -468,12 +476,12 @@ func (c *Client) attempt(parent context.Context, method string, path []string, q
 	if resp.StatusCode != want {
 		e := c.apiError(method, full, resp, raw)
 		if truncated {
-			e.Message += fmt.Sprintf(" (body cut at %d KiB)", limit>>10)
+			e.Note = NewMsg("explain.body.cut", l10n.Args{"KiB": limit >> 10})
 		}
 		return nil, e
 	}
 	if truncated {
-		return nil, r.badBody(fmt.Errorf("larger than %d MiB", limit>>20))
+		return nil, r.badBody(&bodyTooLargeError{mib: limit >> 20})
 	}
 	return r, nil
 }
@@ -558,7 +566,7 @@ func newAPIError(method, url string, resp *http.Response, body []byte, auth Auth
 	code, msg := ParseErrorBody(resp.Header.Get("Content-Type"), body)
 	e := &APIError{
 		Method: method, URL: url, StatusCode: resp.StatusCode, Meaning: StatusText(resp.StatusCode),
-		Code: code, Message: msg, RequestID: requestID(resp.Header), Hint: hintFor(resp.StatusCode, auth),
+		Code: code, Message: msg, RequestID: requestID(resp.Header), Advice: hintFor(resp.StatusCode, auth),
 		RetryAfter: resp.Header.Get("Retry-After"), Body: body,
 	}
 	if e.RequestID == "" {
@@ -571,13 +579,13 @@ func newAPIError(method, url string, resp *http.Response, body []byte, auth Auth
 	}
 	if resp.StatusCode == http.StatusUnauthorized && auth == AuthAKSK {
 		if skew, ok := clockSkew(resp.Header.Get("Date"), time.Now()); ok {
-			e.Hint = fmt.Sprintf("this machine's clock is %s off the server's; AK/SK signatures more than 15 minutes off are refused: set the clock right (NTP) and try again", skew.Round(time.Second))
+			e.Advice = NewMsg("explain.hint.clock_skew", l10n.Args{"Skew": skew.Round(time.Second).String()})
 		}
 	}
 	if wait, ok := retryAfter(e.RetryAfter, time.Now()); ok {
-		e.Hint = fmt.Sprintf("you are being throttled; the server asks to wait %s before trying again", wait)
+		e.Advice = NewMsg("explain.hint.retry_after", l10n.Args{"Wait": wait.String()})
 		if wait > maxRetryAfter {
-			e.Hint = (*l10n.Localizer)(nil).T("security.retry_after.long", l10n.Args{"Max": maxRetryAfter.String()})
+			e.Advice = NewMsg("security.retry_after.long", l10n.Args{"Max": maxRetryAfter.String()})
 		}
 	}
 	return e

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // The curl commands ims-wizard prints for the user to run. A token never
@@ -16,22 +18,29 @@ import (
 // without putting it on any command line.
 const tokenHeader = `-H @<(printf 'X-Auth-Token: %s\n' "$OS_AUTH_TOKEN")`
 
-// curlShellNote says why the command needs bash or zsh.
-const curlShellNote = "# bash or zsh: the token is passed through a pipe, not on curl's command line (where ps would show it)\n"
-
-// CurlCommand is a curl command equivalent to POST /v2/images with body,
-// credentials replaced by a shell variable the user sets themselves.
+// CurlCommand is CurlCommandIn in English.
 func CurlCommand(endpoint string, auth AuthInfo, body []byte) string {
+	return CurlCommandIn(nil, endpoint, auth, body)
+}
+
+// CurlCommandIn is a curl command equivalent to POST /v2/images with body,
+// credentials replaced by a shell variable the user sets themselves; its
+// comments (shell lines starting with #) are in loc's language.
+func CurlCommandIn(loc *l10n.Localizer, endpoint string, auth AuthInfo, body []byte) string {
 	var b strings.Builder
+	comment := func(id string) {
+		for _, line := range strings.Split(loc.T(id), "\n") {
+			b.WriteString("# " + line + "\n")
+		}
+	}
 	switch auth.Kind {
 	case AuthAKSK:
-		b.WriteString("# AK/SK signatures are computed per request and curl cannot make them;\n")
-		b.WriteString("# get a token (IAM POST /v3/auth/tokens, header X-Subject-Token) and set OS_AUTH_TOKEN.\n")
+		comment("auth.curl.aksk")
 	case AuthPassword:
-		b.WriteString("# ims-wizard exchanges your IAM password for a token; set OS_AUTH_TOKEN to such a token.\n")
+		comment("auth.curl.password")
 	}
 	if auth.Kind != AuthNone {
-		b.WriteString(curlShellNote)
+		comment("auth.curl.shell") // why the command needs bash or zsh
 	}
 	fmt.Fprintf(&b, "curl -sS -X POST %s \\\n", shellQuote(strings.TrimRight(endpoint, "/")+"/v2/images"))
 	b.WriteString("  -H 'Content-Type: application/json' \\\n")

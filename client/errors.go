@@ -22,11 +22,17 @@ type APIError struct {
 	Method     string
 	URL        string
 	StatusCode int
-	Meaning    string // the seed's meaning of the status
+	Meaning    string // the seed's meaning of the status, in English (Explain says it in the reader's language)
 	Code       string // the server's error code (IMG.0002, APIG.0301, 400 Bad Request)
 	Message    string // the server's message, markup removed
-	RequestID  string
-	Hint       string // what to do next
+	// Note is this tool's word on the answer beside the server's message: a
+	// success whose body is not an image, a body cut short.
+	Note      Msg
+	RequestID string
+	// Advice is what to do next. Hint, when set (by a front end, in its
+	// reader's language), replaces it.
+	Advice     Msg
+	Hint       string
 	RetryAfter string
 	Body       []byte // raw body, capped
 }
@@ -36,65 +42,139 @@ type APIError struct {
 // anywhere).
 func (e *APIError) Error() string {
 	var b strings.Builder
-	b.WriteString(e.summary())
+	b.WriteString(e.summary(nil))
 	if e.Code != "" {
 		fmt.Fprintf(&b, " [%s]", Inert(e.Code))
 	}
-	if e.Message != "" {
-		fmt.Fprintf(&b, ": %s", Inert(e.Message))
+	if msg := e.message(nil); msg != "" {
+		fmt.Fprintf(&b, ": %s", Inert(msg))
 	}
 	return b.String()
 }
 
-// statusMeanings are the seed's words for each status, plus the common ones
-// a gateway answers with.
-var statusMeanings = map[int]string{
-	400: "bad request: the server refused a value",
-	401: "authentication failed",
-	403: "you do not have the rights for this operation",
-	404: "the requested resource was not found",
-	409: "conflict with the current state of the resource",
-	413: "the request body is too large",
-	429: "too many requests: throttled",
-	500: "internal service error",
-	502: "bad gateway",
-	503: "the service is unavailable",
-	504: "gateway timeout",
+// message is the server's message and this tool's note on it, in loc's
+// language, inert.
+func (e *APIError) message(loc *l10n.Localizer) string {
+	msg := InertMultiline(e.Message)
+	if note := e.Note.Text(loc); note != "" {
+		if msg != "" {
+			msg += " "
+		}
+		msg += note
+	}
+	return msg
 }
 
-// StatusText is the seed's meaning of an HTTP status.
-func StatusText(code int) string {
-	if m, ok := statusMeanings[code]; ok {
-		return m
+// hint is what to do next in loc's language: Hint as a front end set it,
+// else Advice.
+func (e *APIError) hint(loc *l10n.Localizer) string { return pick(e.Hint, e.Advice, loc) }
+
+// pick is s, a text a front end set, or else m in loc's language.
+// said is a parameter that is s (inert) when set, else m: a Msg, said in
+// the language of the sentence it goes into.
+func said(s string, m Msg) any {
+	if s != "" {
+		return Inert(s)
 	}
-	if t := http.StatusText(code); t != "" {
-		return strings.ToLower(t)
-	}
-	return "unexpected status"
+	return m
 }
 
-func hintFor(code int, auth AuthKind) string {
-	switch {
-	case code == 400:
-		return "check the field named in the message; run with --dry-run to see the body that was sent"
-	case code == 401 && auth == AuthAKSK:
-		return "check HUAWEICLOUD_SDK_AK/SK and the project id; AK/SK signatures are also refused when this machine's clock is more than 15 minutes off"
-	case code == 401:
-		return "check your credentials (token expired? wrong password, user or domain?)"
-	case code == 403:
-		return "your account lacks the IMS permission for this call (ask for the IMS FullAccess policy), or the project is frozen"
-	case code == 404:
-		return "check the region and endpoint: the API path is not served there, or the image does not exist"
-	case code == 409:
-		return "the image is not in a state that allows this; read it back with its id"
-	case code == 413:
-		return "the body is too large for this endpoint"
-	case code == 429:
-		return "you are being throttled; wait and try again"
-	case code >= 500:
-		return "the service failed; try again later, and quote the request id if it persists"
+func pick(s string, m Msg, loc *l10n.Localizer) string {
+	if s != "" {
+		return Inert(s)
+	}
+	return m.Text(loc)
+}
+
+// StatusText is the seed's meaning of an HTTP status, in English.
+func StatusText(code int) string { return StatusTextIn(nil, code) }
+
+// StatusTextIn is the seed's meaning of an HTTP status (plus the common
+// ones a gateway or a redirect answers with) in loc's language.
+func StatusTextIn(loc *l10n.Localizer, code int) string {
+	if id := statusID(code); id != "" {
+		return loc.T(id)
+	}
+	if t := http.StatusText(code); t != "" && loc.Lang() == l10n.English {
+		return strings.ToLower(t) // Go's words: English only
+	}
+	return loc.T("explain.http.unexpected")
+}
+
+func statusID(code int) string {
+	switch code {
+	case 200:
+		return "explain.http.200"
+	case 201:
+		return "explain.http.201"
+	case 204:
+		return "explain.http.204"
+	case 301:
+		return "explain.http.301"
+	case 302:
+		return "explain.http.302"
+	case 303:
+		return "explain.http.303"
+	case 307:
+		return "explain.http.307"
+	case 308:
+		return "explain.http.308"
+	case 400:
+		return "explain.http.400"
+	case 401:
+		return "explain.http.401"
+	case 403:
+		return "explain.http.403"
+	case 404:
+		return "explain.http.404"
+	case 405:
+		return "explain.http.405"
+	case 409:
+		return "explain.http.409"
+	case 410:
+		return "explain.http.410"
+	case 413:
+		return "explain.http.413"
+	case 415:
+		return "explain.http.415"
+	case 429:
+		return "explain.http.429"
+	case 500:
+		return "explain.http.500"
+	case 501:
+		return "explain.http.501"
+	case 502:
+		return "explain.http.502"
+	case 503:
+		return "explain.http.503"
+	case 504:
+		return "explain.http.504"
 	}
 	return ""
+}
+
+func hintFor(code int, auth AuthKind) Msg {
+	switch {
+	case code == 400:
+		return NewMsg("explain.hint.400")
+	case code == 401 && auth == AuthAKSK:
+		return NewMsg("explain.hint.401_aksk")
+	case code == 401:
+		return NewMsg("explain.hint.401")
+	case code == 403:
+		return NewMsg("explain.hint.403")
+	case code == 404:
+		return NewMsg("explain.hint.404")
+	case code == 409:
+		return NewMsg("explain.hint.409")
+	case code == 413:
+		return NewMsg("explain.hint.413")
+	case code == 429:
+		return NewMsg("explain.hint.429")
+	case code >= 500:
+		return NewMsg("explain.hint.5xx")
+	}
+	return Msg{}
 }
 
 var (
@@ -192,13 +272,37 @@ type NetworkError struct {
 	URL       string
 	Kind      NetworkKind
 	Ambiguous bool
-	Hint      string
-	Err       error
+	// Advice is what to do next. Hint, when set (by a front end, in its
+	// reader's language), replaces it.
+	Advice Msg
+	Hint   string
+	Err    error
+}
+
+// kindText is the failure's kind in loc's language.
+func (e *NetworkError) kindText(loc *l10n.Localizer) string {
+	switch e.Kind {
+	case NetRefused:
+		return loc.T("explain.net.refused")
+	case NetDNS:
+		return loc.T("explain.net.dns")
+	case NetTLS:
+		return loc.T("explain.net.tls")
+	case NetTimeout:
+		return loc.T("explain.net.timeout")
+	case NetReset:
+		return loc.T("explain.net.reset")
+	case NetCanceled:
+		return loc.T("explain.net.canceled")
+	case NetOther:
+		return loc.T("explain.net.generic")
+	}
+	return Inert(string(e.Kind))
 }
 
 // Error is the error in one line: Explain's summary and the cause.
 func (e *NetworkError) Error() string {
-	return e.summary() + ": " + Inert(fmt.Sprint(e.Err))
+	return e.summary(nil) + ": " + Inert(fmt.Sprint(e.Err))
 }
 
 func (e *NetworkError) Unwrap() error { return e.Err }
@@ -215,23 +319,23 @@ func classifyNetworkError(method, url string, err error, sent bool, timeout time
 	var opErr *net.OpError
 	switch {
 	case errors.Is(err, context.Canceled):
-		ne.Kind, ne.Hint = NetCanceled, "the request was canceled before an answer arrived"
+		ne.Kind, ne.Advice = NetCanceled, NewMsg("explain.net_hint.canceled")
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
 		ne.Kind = NetTimeout
-		ne.Hint = "no answer in time; raise --timeout or check the network path (proxy, firewall)"
+		ne.Advice = NewMsg("explain.net_hint.timeout")
 		if timeout > 0 {
-			ne.Hint = fmt.Sprintf("no answer within %s; raise --timeout or check the network path (proxy, firewall)", timeout)
+			ne.Advice = NewMsg("explain.net_hint.timeout_after", l10n.Args{"Timeout": timeout.String()})
 		}
 	case errors.As(err, &dnsErr):
-		ne.Kind, ne.Hint = NetDNS, "check the host name in --endpoint or the --region id"
+		ne.Kind, ne.Advice = NetDNS, NewMsg("explain.net_hint.dns")
 	case errors.As(err, &certErr) || errors.As(err, &unknownAuthority) || errors.As(err, &hostnameErr):
-		ne.Kind, ne.Hint = NetTLS, "the server's certificate is not trusted: pass its CA with --cacert FILE (or, only for a test server, --insecure)"
+		ne.Kind, ne.Advice = NetTLS, NewMsg("explain.net_hint.tls_trust")
 	case errors.As(err, &recordErr):
-		ne.Kind, ne.Hint = NetTLS, "the server does not speak TLS here: try http:// in --endpoint"
+		ne.Kind, ne.Advice = NetTLS, NewMsg("explain.net_hint.tls_plain")
 	case isRefused(err):
-		ne.Kind, ne.Hint = NetRefused, "nothing listens at that address: check --endpoint, or that the server is running"
+		ne.Kind, ne.Advice = NetRefused, NewMsg("explain.net_hint.refused")
 	case errors.As(err, &opErr) || isReset(err):
-		ne.Kind, ne.Hint = NetReset, "the connection broke before an answer arrived"
+		ne.Kind, ne.Advice = NetReset, NewMsg("explain.net_hint.reset")
 	}
 	// Only a failure after the request left us is ambiguous; DNS, TLS and
 	// refused connections never reach the API.

@@ -56,14 +56,14 @@ func TestAPIErrorFromServer(t *testing.T) {
 	if ae.StatusCode != 401 || ae.Code != "APIG.0301" || ae.RequestID != "gw-123" || ae.Meaning != "authentication failed" {
 		t.Fatalf("got %+v", ae)
 	}
-	if !strings.Contains(ae.Hint, "clock") {
-		t.Fatalf("an AK/SK 401 should mention clock skew: %q", ae.Hint)
+	if !strings.Contains(ae.hint(nil), "clock") {
+		t.Fatalf("an AK/SK 401 should mention clock skew: %q", ae.hint(nil))
 	}
 }
 
 func TestHintsPerStatus(t *testing.T) {
 	for code, word := range map[int]string{401: "credentials", 403: "permission", 404: "region", 500: "later", 503: "later"} {
-		if h := hintFor(code, AuthToken); !strings.Contains(h, word) {
+		if h := hintFor(code, AuthToken).Text(nil); !strings.Contains(h, word) {
 			t.Errorf("%d: hint %q lacks %q", code, h, word)
 		}
 	}
@@ -115,7 +115,7 @@ func TestSuccessWithBadBody(t *testing.T) {
 		_, err := c.Create(context.Background(), SeedExample())
 		srv.Close()
 		var ae *APIError
-		if !errors.As(err, &ae) || ae.StatusCode != 201 || ae.RequestID != "req-1" || !strings.Contains(ae.Hint, "look the image up") {
+		if !errors.As(err, &ae) || ae.StatusCode != 201 || ae.RequestID != "req-1" || !strings.Contains(ae.hint(nil), "look the image up") {
 			t.Fatalf("body %q: got %#v", body, err)
 		}
 	}

@@ -37,7 +37,7 @@ func checkInert(t *testing.T, x Explanation) {
 		t.Errorf("summary %q holds controls", x.Summary)
 	}
 	for _, r := range x.Rows {
-		multiline := r.Label == RowMessage || r.Label == RowError
+		multiline := r.Key == RowMessage || r.Key == RowError
 		if !controlFree(r.Value, multiline) {
 			t.Errorf("row %s %q holds controls", r.Label, r.Value)
 		}
@@ -51,7 +51,7 @@ func rowsOf(x Explanation) string {
 		if r.InSummary {
 			mark = "*"
 		}
-		fmt.Fprintf(&b, "%s%s=%s\n", mark, r.Label, r.Value)
+		fmt.Fprintf(&b, "%s%s=%s\n", mark, r.Key, r.Value)
 	}
 	return b.String()
 }
@@ -60,7 +60,7 @@ func TestExplainAPIError(t *testing.T) {
 	ae := &APIError{Method: "POST", URL: "https://ims.example/v2/images", StatusCode: 429, Meaning: StatusText(429),
 		Code: "APIG.0308", Message: "slow down\nplease", RequestID: "rid-1", RetryAfter: "7",
 		Hint: "you are being throttled; the server asks to wait 7s before trying again"}
-	x := Explain(fmt.Errorf("wrapped: %w", ae))
+	x := Explain(fmt.Errorf("wrapped: %w", ae), nil)
 	if x.Title != "The server refused the request" {
 		t.Errorf("title %q", x.Title)
 	}
@@ -77,7 +77,7 @@ func TestExplainAPIError(t *testing.T) {
 		t.Errorf("Error() %q does not start with the summary", ae.Error())
 	}
 	// Empty fields make no row; a 2xx that is not an image is not a refusal.
-	x = Explain(&APIError{Method: "POST", URL: "u", StatusCode: 201, Meaning: StatusText(201)})
+	x = Explain(&APIError{Method: "POST", URL: "u", StatusCode: 201, Meaning: StatusText(201)}, nil)
 	if x.Title != "The server's answer could not be read" || rowsOf(x) != "*status=HTTP 201 · created\n*request=POST u\n" {
 		t.Errorf("%q\n%s", x.Title, rowsOf(x))
 	}
@@ -86,7 +86,7 @@ func TestExplainAPIError(t *testing.T) {
 func TestExplainNetworkError(t *testing.T) {
 	ne := &NetworkError{Method: "POST", URL: "http://127.0.0.1:1/v2/images", Kind: NetRefused,
 		Hint: "nothing listens at that address", Err: errors.New("dial tcp 127.0.0.1:1: connect: connection refused")}
-	x := Explain(ne)
+	x := Explain(ne, nil)
 	if x.Title != "No answer from the server: connection refused" || x.Summary != "POST http://127.0.0.1:1/v2/images: connection refused" {
 		t.Errorf("title %q, summary %q", x.Title, x.Summary)
 	}
@@ -97,7 +97,7 @@ func TestExplainNetworkError(t *testing.T) {
 	if ne.Error() != x.Summary+": "+x.Value(RowCause) {
 		t.Errorf("Error() %q is not the summary and the cause", ne.Error())
 	}
-	if x := Explain(&NetworkError{Method: "GET", URL: "u", Kind: NetTimeout}); x.Value(RowCause) != "" || len(x.Rows) != 1 {
+	if x := Explain(&NetworkError{Method: "GET", URL: "u", Kind: NetTimeout}, nil); x.Value(RowCause) != "" || len(x.Rows) != 1 {
 		t.Errorf("a nil cause: %s", rowsOf(x))
 	}
 }
@@ -118,13 +118,13 @@ func TestExplainUploadOutcomes(t *testing.T) {
 		{errors.New("two\nlines"), "The request failed", "*error=two\nlines\n", true},
 	}
 	for _, tc := range cases {
-		x := Explain(tc.err)
+		x := Explain(tc.err, nil)
 		if x.Title != tc.title || rowsOf(x) != tc.rows || x.Summary != x.Value(RowError) {
-			t.Errorf("Explain(%v):\ntitle %q\nsummary %q\n%s\nwant title %q\n%s", tc.err, x.Title, x.Summary, rowsOf(x), tc.title, tc.rows)
+			t.Errorf("Explain(%v, nil):\ntitle %q\nsummary %q\n%s\nwant title %q\n%s", tc.err, x.Title, x.Summary, rowsOf(x), tc.title, tc.rows)
 		}
 	}
-	if x := Explain(nil); x.Title != "" || x.Summary != "" || x.Rows != nil {
-		t.Errorf("Explain(nil) = %+v", x)
+	if x := Explain(nil, nil); x.Title != "" || x.Summary != "" || x.Rows != nil {
+		t.Errorf("Explain(nil, nil) = %+v", x)
 	}
 }
 
@@ -141,7 +141,7 @@ func TestExplainMakesEveryServerStringInert(t *testing.T) {
 	}
 	for name, err := range errs {
 		t.Run(name, func(t *testing.T) {
-			x := Explain(err)
+			x := Explain(err, nil)
 			checkInert(t, x)
 			if len(x.Rows) == 0 {
 				t.Fatal("no rows")

@@ -175,17 +175,21 @@ func StatusMeaning(status string) string { return StatusMeaningIn(nil, status) }
 
 // StatusMeaningIn explains an image status in loc's language.
 func StatusMeaningIn(loc *l10n.Localizer, status string) string {
+	return statusMeaningMsg(status).Text(loc)
+}
+
+func statusMeaningMsg(status string) Msg {
 	switch status {
 	case "queued":
-		return loc.T("status.queued")
+		return NewMsg("status.queued")
 	case "saving":
-		return loc.T("status.saving")
+		return NewMsg("status.saving")
 	case "active":
-		return loc.T("status.active")
+		return NewMsg("status.active")
 	case "killed":
-		return loc.T("status.killed")
+		return NewMsg("status.killed")
 	case "deleted":
-		return loc.T("status.deleted")
+		return NewMsg("status.deleted")
 	}
-	return loc.T("status.unknown")
+	return NewMsg("status.unknown")
 }

@@ -13,7 +13,7 @@ import (
 // What an image file says about itself (client/imagefile), checked against
 // the image's disk_format and min_disk. The facts are imagefile.Info; every
 // sentence about them is a message of the catalogue's imagefile area. A
-// Problem carries the file's description as an l10n.Msg, so that it is
+// Problem carries the file's description as a Msg, so that it is
 // rendered in the language of the sentence around it.
 
 // FieldImageFile names the image file in problems (the --file flag).
@@ -133,7 +133,7 @@ func CheckImageFile(path string, info *imagefile.Info) Problems {
 }
 
 // fileProblem is what is wrong with a file and what to do about it.
-type fileProblem struct{ fact, remedy l10n.Msg }
+type fileProblem struct{ fact, remedy Msg }
 
 // fileProblems are the blocking problems of the file itself: a format this
 // API does not take, and a file that holds only part of a disk.
@@ -142,14 +142,14 @@ func fileProblems(path string, info *imagefile.Info) []fileProblem {
 	_, accepted := DiskFormatFor(info)
 	// An extent alone cannot be converted: only its descriptor can.
 	if !accepted && info.Completeness != imagefile.ExtentOnly {
-		ps = append(ps, fileProblem{l10n.Msg{ID: "imagefile.fact.unsupported", Args: l10n.Args{"Format": string(info.Format)}}, conversionMsg(path, info)})
+		ps = append(ps, fileProblem{Msg{ID: "imagefile.fact.unsupported", Args: l10n.Args{"Format": string(info.Format)}}, conversionMsg(path, info)})
 	}
-	flatten := func() l10n.Msg {
+	flatten := func() Msg {
 		if !accepted {
-			return l10n.Msg{ID: "imagefile.remedy.flatten_converted"}
+			return Msg{ID: "imagefile.remedy.flatten_converted"}
 		}
 		cmd, _, _ := imagefile.ConvertCommand(path, info.Format, imagefile.QCOW2)
-		return l10n.Msg{ID: "imagefile.remedy.flatten", Args: l10n.Args{"Command": cmd}}
+		return Msg{ID: "imagefile.remedy.flatten", Args: l10n.Args{"Command": cmd}}
 	}
 	switch info.Completeness {
 	case imagefile.NeedsParent:
@@ -157,13 +157,13 @@ func fileProblems(path string, info *imagefile.Info) []fileProblem {
 		if info.BackingFile != "" {
 			parent = quoted(Inert(info.BackingFile))
 		}
-		ps = append(ps, fileProblem{l10n.Msg{ID: "imagefile.fact.needs_parent", Args: l10n.Args{"Parent": parent}}, flatten()})
+		ps = append(ps, fileProblem{Msg{ID: "imagefile.fact.needs_parent", Args: l10n.Args{"Parent": parent}}, flatten()})
 	case imagefile.DescriptorOnly:
-		ps = append(ps, fileProblem{l10n.Msg{ID: "imagefile.fact.descriptor"}, flatten()})
+		ps = append(ps, fileProblem{Msg{ID: "imagefile.fact.descriptor"}, flatten()})
 	case imagefile.ExtentOnly:
-		ps = append(ps, fileProblem{l10n.Msg{ID: "imagefile.fact.extent"}, l10n.Msg{ID: "imagefile.remedy.extent"}})
+		ps = append(ps, fileProblem{Msg{ID: "imagefile.fact.extent"}, Msg{ID: "imagefile.remedy.extent"}})
 	case imagefile.ExternalData:
-		ps = append(ps, fileProblem{l10n.Msg{ID: "imagefile.fact.external_data"}, flatten()})
+		ps = append(ps, fileProblem{Msg{ID: "imagefile.fact.external_data"}, flatten()})
 	}
 	return ps
 }
@@ -176,13 +176,13 @@ func ConversionHint(loc *l10n.Localizer, path string, info *imagefile.Info) stri
 	return loc.T(m.ID, m.Args)
 }
 
-func conversionMsg(path string, info *imagefile.Info) l10n.Msg {
+func conversionMsg(path string, info *imagefile.Info) Msg {
 	toQCOW2, _, ok := imagefile.ConvertCommand(path, info.Format, imagefile.QCOW2)
 	if !ok {
-		return l10n.Msg{ID: "imagefile.remedy.convert_huawei"}
+		return Msg{ID: "imagefile.remedy.convert_huawei"}
 	}
 	toVHD, _, _ := imagefile.ConvertCommand(path, info.Format, imagefile.VHD)
-	return l10n.Msg{ID: "imagefile.remedy.convert", Args: l10n.Args{"ToQCOW2": toQCOW2, "ToVHD": toVHD}}
+	return Msg{ID: "imagefile.remedy.convert", Args: l10n.Args{"ToQCOW2": toQCOW2, "ToVHD": toVHD}}
 }
 
 // DescribeImageFile is the detected facts in one line, as shown next to
@@ -199,7 +199,7 @@ func DetectedText(loc *l10n.Localizer, info *imagefile.Info) string {
 	return loc.T("imagefile.detected", l10n.Args{"File": describeMsg(info)})
 }
 
-func describeMsg(info *imagefile.Info) l10n.Msg {
+func describeMsg(info *imagefile.Info) Msg {
 	version := 0
 	if info.Format == imagefile.QCOW2 || info.Format == imagefile.QCOW {
 		version = info.Version
@@ -214,14 +214,14 @@ func describeMsg(info *imagefile.Info) l10n.Msg {
 			}
 			bootable = iso.Bootable
 		}
-		return l10n.Msg{ID: "imagefile.describe.iso", Args: l10n.Args{"Size": FormatBytes(info.FileSize), "Label": label, "Bootable": bootable}}
+		return Msg{ID: "imagefile.describe.iso", Args: l10n.Args{"Size": FormatBytes(info.FileSize), "Label": label, "Bootable": bootable}}
 	case info.Format == imagefile.Raw:
-		return l10n.Msg{ID: "imagefile.describe.raw", Args: l10n.Args{"Size": FormatBytes(info.VirtualSize)}}
+		return Msg{ID: "imagefile.describe.raw", Args: l10n.Args{"Size": FormatBytes(info.VirtualSize)}}
 	case info.VirtualSize > 0:
 		args["Size"] = FormatBytes(info.VirtualSize)
-		return l10n.Msg{ID: "imagefile.describe.disk", Args: args}
+		return Msg{ID: "imagefile.describe.disk", Args: args}
 	}
-	return l10n.Msg{ID: "imagefile.describe.disk_unsized", Args: args}
+	return Msg{ID: "imagefile.describe.disk_unsized", Args: args}
 }
 
 // ImageFile is a local image file read before anything is sent: what the
@@ -327,7 +327,7 @@ func (f *ImageFile) Check(in Input) Problems {
 func (f *ImageFile) UploadProblems(endpoint string, auth AuthKind) Problems {
 	var ue *UploadError
 	if err := CheckUploadSize(endpoint, auth, f.Info.FileSize); errors.As(err, &ue) {
-		return Problems{refuse(FieldImageFile, "imagefile.file.upload_limit", l10n.Args{"Reason": Inert(ue.Message), "Hint": Inert(ue.Hint)})}
+		return Problems{refuse(FieldImageFile, "imagefile.file.upload_limit", l10n.Args{"Reason": said(ue.Message, ue.Msg), "Hint": said(ue.Hint, ue.Advice)})}
 	}
 	return nil
 }
@@ -389,32 +389,32 @@ func uploadFileError(loc *l10n.Localizer, path string, err error) error {
 
 // inspectErrorMsg is the message of an error of imagefile.Inspect(path).
 // The header's technical detail stays as the reader wrote it (English).
-func inspectErrorMsg(path string, err error) l10n.Msg {
+func inspectErrorMsg(path string, err error) Msg {
 	path = Inert(path)
 	var ie *imagefile.Error
 	if !errors.As(err, &ie) {
-		return l10n.Msg{ID: "imagefile.error.unreadable", Args: l10n.Args{"Path": path, "Err": Inert(err.Error())}}
+		return Msg{ID: "imagefile.error.unreadable", Args: l10n.Args{"Path": path, "Err": Inert(err.Error())}}
 	}
 	switch ie.Kind {
 	case imagefile.NotRegular:
-		return l10n.Msg{ID: "imagefile.error.not_regular", Args: l10n.Args{"Path": path, "What": modeMsg(ie.Mode)}}
+		return Msg{ID: "imagefile.error.not_regular", Args: l10n.Args{"Path": path, "What": modeMsg(ie.Mode)}}
 	case imagefile.Unreadable:
 		if errors.Is(ie.Err, fs.ErrNotExist) {
-			return l10n.Msg{ID: "imagefile.error.missing", Args: l10n.Args{"Path": path}}
+			return Msg{ID: "imagefile.error.missing", Args: l10n.Args{"Path": path}}
 		}
 		reason := ie.Err
 		var pe *fs.PathError
 		if errors.As(ie.Err, &pe) {
 			reason = pe.Err
 		}
-		return l10n.Msg{ID: "imagefile.error.unreadable", Args: l10n.Args{"Path": path, "Err": Inert(fmt.Sprint(reason))}}
+		return Msg{ID: "imagefile.error.unreadable", Args: l10n.Args{"Path": path, "Err": Inert(fmt.Sprint(reason))}}
 	case imagefile.Truncated:
-		return l10n.Msg{ID: "imagefile.error.truncated", Args: l10n.Args{"Path": path, "Format": string(ie.Format), "Detail": Inert(ie.Detail)}}
+		return Msg{ID: "imagefile.error.truncated", Args: l10n.Args{"Path": path, "Format": string(ie.Format), "Detail": Inert(ie.Detail)}}
 	}
-	return l10n.Msg{ID: "imagefile.error.corrupt", Args: l10n.Args{"Path": path, "Format": string(ie.Format), "Detail": Inert(ie.Detail)}}
+	return Msg{ID: "imagefile.error.corrupt", Args: l10n.Args{"Path": path, "Format": string(ie.Format), "Detail": Inert(ie.Detail)}}
 }
 
-func modeMsg(m fs.FileMode) l10n.Msg {
+func modeMsg(m fs.FileMode) Msg {
 	id := "imagefile.mode.unknown"
 	switch {
 	case m&fs.ModeDir != 0:
@@ -430,5 +430,5 @@ func modeMsg(m fs.FileMode) l10n.Msg {
 	case m&fs.ModeSymlink != 0:
 		id = "imagefile.mode.symlink"
 	}
-	return l10n.Msg{ID: id}
+	return Msg{ID: id}
 }

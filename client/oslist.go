@@ -302,11 +302,11 @@ func (s CatalogSource) detail(loc *l10n.Localizer) string {
 	case s.Err == nil:
 		return ""
 	case errors.As(s.Err, &ne):
-		return string(ne.Kind)
+		return ne.kindText(loc)
 	case errors.As(s.Err, &ae):
-		return fmt.Sprintf("HTTP %d, %s", ae.StatusCode, StatusText(ae.StatusCode))
+		return fmt.Sprintf("HTTP %d, %s", ae.StatusCode, StatusTextIn(loc, ae.StatusCode))
 	case errors.Is(s.Err, ErrNoOSVersionAPI):
 		return loc.T("osversions.source.not_the_list")
 	}
-	return Inert(s.Err.Error())
+	return ErrorText(s.Err, loc)
 }

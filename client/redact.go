@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // Redacted replaces every secret in output.
@@ -152,8 +154,24 @@ func (r redactor) apiError(e *APIError) *APIError {
 	for _, p := range []*string{&e.URL, &e.Meaning, &e.Code, &e.Message, &e.RequestID, &e.Hint, &e.RetryAfter} {
 		*p = r.String(*p)
 	}
+	e.Note, e.Advice = r.msg(e.Note), r.msg(e.Advice)
 	e.Body = []byte(r.String(string(e.Body)))
 	return e
+}
+
+// msg is m with every secret in its string parameters redacted.
+func (r redactor) msg(m Msg) Msg {
+	if len(m.Args) == 0 {
+		return m
+	}
+	args := make(l10n.Args, len(m.Args))
+	for k, v := range m.Args {
+		if s, ok := v.(string); ok {
+			v = r.String(s)
+		}
+		args[k] = v
+	}
+	return Msg{ID: m.ID, Args: args}
 }
 
 // err redacts any error of this package in place; another error whose text
@@ -173,7 +191,7 @@ func (r redactor) err(err error) error {
 		re.URL, re.Location, re.RequestID = r.String(re.URL), r.String(re.Location), r.String(re.RequestID)
 		return err
 	case errors.As(err, &ne):
-		ne.URL, ne.Hint = r.String(ne.URL), r.String(ne.Hint)
+		ne.URL, ne.Hint, ne.Advice = r.String(ne.URL), r.String(ne.Hint), r.msg(ne.Advice)
 		if ne.Err != nil {
 			ne.Err = r.err(ne.Err)
 		}

@@ -107,7 +107,7 @@ func TestRedirectsAreRefusedOnEveryCall(t *testing.T) {
 				if client.IsAmbiguous(err) {
 					t.Errorf("%d %s %s: a refused redirect is not an unknown outcome", status, kind, name)
 				}
-				x := client.Explain(err)
+				x := client.Explain(err, nil)
 				if x.Value(client.RowLocation) != re.Location || !strings.Contains(x.Summary, other.url) || x.Value(client.RowHint) == "" {
 					t.Errorf("%d %s %s: explanation %+v", status, kind, name, x)
 				}
@@ -196,7 +196,7 @@ func TestLoginErrorsNeverShowThePassword(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 	shown := []string{err.Error(), ae.Code, ae.Message, ae.RequestID, string(ae.Body), trace.String()}
-	for _, r := range client.Explain(err).Rows {
+	for _, r := range client.Explain(err, nil).Rows {
 		shown = append(shown, r.Value)
 	}
 	for _, s := range shown {
@@ -311,8 +311,8 @@ func TestHugeRetryAfterDoesNotOverflow(t *testing.T) {
 		_, err := c.Create(context.Background(), client.SeedExample())
 		srv.Close()
 		var ae *client.APIError
-		if !errors.As(err, &ae) || !strings.Contains(ae.Hint, "more than 24h0m0s") {
-			t.Errorf("Retry-After %s: hint %q", v, ae.Hint)
+		if hint := client.Explain(err, nil).Value(client.RowHint); !errors.As(err, &ae) || !strings.Contains(hint, "more than 24h0m0s") {
+			t.Errorf("Retry-After %s: hint %q", v, hint)
 		}
 	}
 }
@@ -439,13 +439,13 @@ func TestUploadOfAFileThatChanges(t *testing.T) {
 			id := createQueued(t, c, "changes")
 			_, err := c.UploadFile(context.Background(), id, path, nil)
 			var ue *client.UploadError
-			if !errors.As(err, &ue) || ue.Reason != client.RefusedChanged || !strings.Contains(ue.Message, "while it was sent") {
+			if !errors.As(err, &ue) || ue.Reason != client.RefusedChanged || !strings.Contains(ue.Msg.Text(nil), "while it was sent") {
 				t.Fatalf("%v (%T)", err, err)
 			}
-			if name == "shrinks" && !strings.Contains(ue.Message, fmt.Sprintf("of %d bytes", size)) {
-				t.Errorf("message %q lacks how much was sent", ue.Message)
+			if name == "shrinks" && !strings.Contains(ue.Msg.Text(nil), fmt.Sprintf("of %d bytes", size)) {
+				t.Errorf("message %q lacks how much was sent", ue.Msg.Text(nil))
 			}
-			if x := client.Explain(err); x.Title != "The file changed while it was sent" {
+			if x := client.Explain(err, nil); x.Title != "The file changed while it was sent" {
 				t.Errorf("title %q", x.Title)
 			}
 			// What the server made of it is readable afterwards (the

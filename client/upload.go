@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client/l10n"
+	"github.com/ims-wizard/ims-wizard/client/localfile"
 )
 
 // Upload limits (ims-api.md, "Upload" and "Authentication").
@@ -89,20 +91,29 @@ const (
 // and RefusedFailed, whose outcome is wrong): the user's input or the
 // image's state, worded for the user, with what to do next.
 type UploadError struct {
-	Reason  UploadRefusal
+	Reason UploadRefusal
+	// Msg is what is wrong and Advice what to do. Message and Hint, when
+	// set (already in the reader's language), replace them.
+	Msg     Msg
+	Advice  Msg
 	Message string
 	Hint    string
 	Status  string // the image's status, for RefusedStatus and RefusedFailed
 	Err     error  // the underlying error, if any (os.ErrNotExist…)
 }
 
-// Error is the message and what to do, inert (a path or the server's status
-// may be in them; an error may be printed with %v anywhere).
-func (e *UploadError) Error() string {
-	if e.Hint == "" {
-		return Inert(e.Message)
+// Error is the message and what to do in English, inert (a path or the
+// server's status may be in them; an error may be printed with %v
+// anywhere).
+func (e *UploadError) Error() string { return e.Localize(nil) }
+
+// Localize is Error in loc's language.
+func (e *UploadError) Localize(loc *l10n.Localizer) string {
+	msg, hint := pick(e.Message, e.Msg, loc), pick(e.Hint, e.Advice, loc)
+	if hint == "" {
+		return Inert(msg)
 	}
-	return Inert(e.Message + "; " + e.Hint)
+	return Inert(msg + "; " + hint)
 }
 
 func (e *UploadError) Unwrap() error { return e.Err }
@@ -125,18 +136,16 @@ func IsHuaweiEndpoint(endpoint string) bool {
 func CheckUploadSize(endpoint string, auth AuthKind, size int64) error {
 	if IsHuaweiEndpoint(endpoint) && size >= HuaweiUploadLimit {
 		return &UploadError{
-			Reason:  RefusedHuaweiSize,
-			Message: fmt.Sprintf("the file is %s: Huawei Cloud IMS accepts uploads through this API only under 2 GB", FormatBytes(size)),
-			Hint: "upload the file to an OBS bucket and register it with IMS instead (IMS console or API: " +
-				"\"Registering an Image File as a Private Image\", POST /v2/cloudimages/action with image_url bucket:file)",
+			Reason: RefusedHuaweiSize,
+			Msg:    NewMsg("explain.upload.huawei_size", l10n.Args{"Size": FormatBytes(size)}),
+			Advice: NewMsg("explain.upload.huawei_size_hint"),
 		}
 	}
 	if auth == AuthAKSK && size > AKSKBodyLimit {
 		return &UploadError{
-			Reason:  RefusedAKSKSize,
-			Message: fmt.Sprintf("the file is %s: AK/SK request signing covers bodies up to 12 MB only", FormatBytes(size)),
-			Hint: "use token authentication for the upload: set OS_AUTH_TOKEN, or OS_USERNAME/OS_PASSWORD/OS_USER_DOMAIN_NAME " +
-				"for an IAM password login, and unset HUAWEICLOUD_SDK_AK/SK (or move ~/.huaweicloud/credentials aside)",
+			Reason: RefusedAKSKSize,
+			Msg:    NewMsg("explain.upload.aksk_size", l10n.Args{"Size": FormatBytes(size)}),
+			Advice: NewMsg("explain.upload.aksk_size_hint"),
 		}
 	}
 	return nil
@@ -145,30 +154,37 @@ func CheckUploadSize(endpoint string, auth AuthKind, size int64) error {
 // checkFile checks that path is a regular, readable, non-empty file and
 // returns its size.
 func checkFile(path string) (int64, error) {
+	shown := Inert(path)
 	fi, err := os.Stat(path)
 	if err != nil {
-		msg := fmt.Sprintf("cannot read %s: %v", path, errors.Unwrap(err))
+		msg := NewMsg("explain.upload.unreadable", l10n.Args{"Path": shown, "Err": Inert(fmt.Sprint(errors.Unwrap(err)))})
 		if errors.Is(err, os.ErrNotExist) {
-			msg = fmt.Sprintf("file %s does not exist", path)
+			msg = NewMsg("explain.upload.missing", l10n.Args{"Path": shown})
 		}
-		return 0, &UploadError{Reason: RefusedFile, Message: msg, Err: err}
+		return 0, &UploadError{Reason: RefusedFile, Msg: msg, Err: err}
 	}
 	switch {
 	case fi.IsDir():
-		return 0, &UploadError{Reason: RefusedFile, Message: fmt.Sprintf("%s is a directory, not an image file", path)}
+		return 0, &UploadError{Reason: RefusedFile, Msg: NewMsg("explain.upload.directory", l10n.Args{"Path": shown})}
 	case !fi.Mode().IsRegular():
-		return 0, &UploadError{Reason: RefusedFile, Message: fmt.Sprintf("%s is not a regular file (%s)", path, fi.Mode().Type()),
-			Hint: "the size must be known before sending: copy the data to a file first"}
+		return 0, &UploadError{Reason: RefusedFile, Msg: NewMsg("explain.upload.not_regular", l10n.Args{"Path": shown, "Kind": fileKind(fi.Mode())}),
+			Advice: NewMsg("explain.upload.not_regular_hint")}
 	case fi.Size() == 0:
-		return 0, &UploadError{Reason: RefusedFile, Message: fmt.Sprintf("%s is empty", path)}
+		return 0, &UploadError{Reason: RefusedFile, Msg: NewMsg("explain.upload.empty", l10n.Args{"Path": shown})}
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, &UploadError{Reason: RefusedFile, Message: fmt.Sprintf("cannot read %s: %v", path, errors.Unwrap(err)), Err: err}
+		return 0, &UploadError{Reason: RefusedFile, Msg: NewMsg("explain.upload.unreadable", l10n.Args{"Path": shown, "Err": Inert(fmt.Sprint(errors.Unwrap(err)))}), Err: err}
 	}
 	f.Close()
 	return fi.Size(), nil
 }
+
+// fileKind names a file's type in the reader's language, as a Msg
+// parameter: "a named pipe (FIFO)".
+type fileKind fs.FileMode
+
+func (k fileKind) Text(loc *l10n.Localizer) string { return localfile.Kind(loc, fs.FileMode(k)) }
 
 // UploadCheck is what CheckUpload found.
 type UploadCheck struct {
@@ -196,27 +212,27 @@ func (c *Client) CheckUpload(ctx context.Context, id, path string) (*UploadCheck
 	}
 	if st := res.Image.Status; st != "queued" {
 		return nil, &UploadError{
-			Reason:  RefusedStatus,
-			Status:  st,
-			Message: fmt.Sprintf("image %s is %s (%s); only a queued image accepts a file", Inert(id), Inert(st), StatusMeaning(st)),
-			Hint:    statusHint(st),
+			Reason: RefusedStatus,
+			Status: st,
+			Msg:    NewMsg("explain.upload.not_queued", l10n.Args{"ID": Inert(id), "Status": Inert(st), "Meaning": statusMeaningMsg(st)}),
+			Advice: statusHint(st),
 		}
 	}
 	return &UploadCheck{Path: path, Size: size, Image: res}, nil
 }
 
-func statusHint(status string) string {
+func statusHint(status string) Msg {
 	switch status {
 	case "active":
-		return "its file is already uploaded; an image's file cannot be replaced: create a new image for another file"
+		return NewMsg("explain.upload.active_hint")
 	case "saving":
-		return "another upload is in progress; wait for it to end (the image becomes active or killed)"
+		return NewMsg("explain.upload.saving_hint")
 	case "killed":
-		return "an earlier upload failed and the image cannot take another one: delete it and create a new image"
+		return NewMsg("explain.upload.killed_hint")
 	case "deleted":
-		return "create a new image"
+		return NewMsg("explain.upload.deleted_hint")
 	}
-	return "create a new image and upload to it"
+	return NewMsg("explain.upload.other_status_hint")
 }
 
 // UploadFile uploads the file at path to image id: it opens the file, takes
@@ -224,7 +240,7 @@ func statusHint(status string) string {
 func (c *Client) UploadFile(ctx context.Context, id, path string, progress func(UploadProgress)) (*UploadResult, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &UploadError{Reason: RefusedFile, Message: fmt.Sprintf("cannot read %s: %v", path, errors.Unwrap(err)), Err: err}
+		return nil, &UploadError{Reason: RefusedFile, Msg: NewMsg("explain.upload.unreadable", l10n.Args{"Path": Inert(path), "Err": Inert(fmt.Sprint(errors.Unwrap(err)))}), Err: err}
 	}
 	defer f.Close()
 	fi, err := f.Stat()
@@ -232,7 +248,7 @@ func (c *Client) UploadFile(ctx context.Context, id, path string, progress func(
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, &UploadError{Reason: RefusedFile, Message: fmt.Sprintf("%s is not a regular file", path)}
+		return nil, &UploadError{Reason: RefusedFile, Msg: NewMsg("explain.upload.not_regular", l10n.Args{"Path": Inert(path), "Kind": fileKind(fi.Mode())})}
 	}
 	res, err := c.Upload(ctx, id, f, fi.Size(), progress)
 	var changed *fileChangedError
@@ -254,15 +270,17 @@ type fileChangedError struct {
 	sent, total, now int64
 }
 
-func (e *fileChangedError) Error() string { return e.uploadError("").Message }
+func (e *fileChangedError) Error() string { return e.msg().Text(nil) }
+
+func (e *fileChangedError) msg() Msg {
+	if e.now > e.total {
+		return NewMsg("security.upload.grew", l10n.Args{"Total": e.total})
+	}
+	return NewMsg("security.upload.changed", l10n.Args{"Sent": e.sent, "Total": e.total})
+}
 
 func (e *fileChangedError) uploadError(path string) *UploadError {
-	var loc *l10n.Localizer // English until the front end's reaches here
-	msg := loc.T("security.upload.changed", l10n.Args{"Sent": e.sent, "Total": e.total})
-	if e.now > e.total {
-		msg = loc.T("security.upload.grew", l10n.Args{"Total": e.total})
-	}
-	return &UploadError{Reason: RefusedChanged, Message: msg, Hint: loc.T("security.upload.changed_hint"), Err: e}
+	return &UploadError{Reason: RefusedChanged, Msg: e.msg(), Advice: NewMsg("security.upload.changed_hint"), Err: e}
 }
 
 // Upload sends PUT /v2/images/{id}/file with the size bytes read from body,
@@ -403,7 +421,7 @@ func (c *Client) uploadOnce(parent context.Context, id string, body io.Reader, s
 	c.traceResponse(resp, raw, latency)
 	if !ok {
 		e := c.apiError(method, full, resp, raw)
-		e.Hint = uploadHint(resp.StatusCode, e.Hint)
+		e.Advice = uploadHint(resp.StatusCode, e.Advice)
 		return nil, pr.closed, e
 	}
 	if readErr != nil && stalled.Load() {
@@ -413,28 +431,28 @@ func (c *Client) uploadOnce(parent context.Context, id string, body io.Reader, s
 	// server; say so rather than report a wrong MD5.
 	if sent != size {
 		return nil, pr.closed, &APIError{Method: method, URL: full, StatusCode: resp.StatusCode, Meaning: StatusText(resp.StatusCode),
-			Message:   fmt.Sprintf("the server answered %d after %d of %d bytes", resp.StatusCode, sent, size),
-			RequestID: requestID(resp.Header), Hint: "read the image back and check its size and checksum", Body: raw}
+			Note:      NewMsg("explain.upload.answered_early", l10n.Args{"Status": resp.StatusCode, "Sent": sent, "Size": size}),
+			RequestID: requestID(resp.Header), Advice: NewMsg("explain.upload.answered_early_hint"), Body: raw}
 	}
 	return &UploadResult{MD5: sum, Bytes: sent, StatusCode: resp.StatusCode, RequestID: requestID(resp.Header), Latency: latency}, pr.closed, nil
 }
 
 // stallError reports an upload ended by the idle timer.
 func stallError(method, full string, sent bool, timeout time.Duration) *NetworkError {
-	ne := classifyNetworkError(method, full, fmt.Errorf("no progress for %s: %w", timeout, context.DeadlineExceeded), sent, timeout)
+	ne := classifyNetworkError(method, full, NewError(context.DeadlineExceeded, "explain.upload.no_progress", l10n.Args{"Timeout": timeout.String()}), sent, timeout)
 	ne.Kind = NetTimeout
-	ne.Hint = fmt.Sprintf("nothing moved for %s (for an upload the timeout bounds stalls, not the whole transfer); raise --timeout or check the network path", timeout)
+	ne.Advice = NewMsg("explain.upload.stalled_hint", l10n.Args{"Timeout": timeout.String()})
 	return ne
 }
 
-func uploadHint(code int, fallback string) string {
+func uploadHint(code int, fallback Msg) Msg {
 	switch code {
 	case http.StatusConflict:
-		return "the image does not accept a file in its current status (only queued does); read it back with its id"
+		return NewMsg("explain.upload.409_hint")
 	case http.StatusRequestEntityTooLarge:
-		return "the file is too large for this endpoint: on Huawei Cloud, upload it to OBS and register it with IMS"
+		return NewMsg("explain.upload.413_hint")
 	case http.StatusUnsupportedMediaType:
-		return "the server refused the content type application/octet-stream"
+		return NewMsg("explain.upload.415_hint")
 	}
 	return fallback
 }
@@ -616,9 +634,8 @@ func VerifyChecksum(img *Image, localMD5 string) (checked bool, err error) {
 	return true, &UploadError{
 		Reason: RefusedChecksum,
 		Status: img.Status,
-		Message: fmt.Sprintf("checksum mismatch: the server's checksum of image %s is %s but the file sent has MD5 %s",
-			Inert(img.ID), Inert(img.Checksum), localMD5),
-		Hint: "the file changed during the upload or was damaged in transit: do not use this image; delete it, create a new one and upload again",
+		Msg:    NewMsg("explain.upload.checksum", l10n.Args{"ID": Inert(img.ID), "Checksum": Inert(img.Checksum), "MD5": localMD5}),
+		Advice: NewMsg("explain.upload.checksum_hint"),
 	}
 }
 

@@ -32,6 +32,9 @@ const (
 	UploadSettleLimit    = 5 * time.Second
 )
 
+// errNoImageHeld is a read of the image whose answer held none.
+var errNoImageHeld error = NewError(nil, "explain.body.no_image_held")
+
 // WaitFunc waits for an image to reach a final status: (*Client).WaitForStatus.
 type WaitFunc func(ctx context.Context, id string, interval time.Duration, onStatus func(status string)) (*Result, error)
 
@@ -47,12 +50,17 @@ type WaitTimeoutError struct {
 	Wait   time.Duration // how long it was waited for
 }
 
-func (e *WaitTimeoutError) Error() string {
-	return fmt.Sprintf("the file was sent but the image is still %s (%s) after %s", Inert(e.Status), StatusMeaning(e.Status), e.Wait)
+func (e *WaitTimeoutError) Error() string { return e.text(nil) }
+
+// Localize is Error in loc's language.
+func (e *WaitTimeoutError) Localize(loc *l10n.Localizer) string { return e.text(loc) }
+
+func (e *WaitTimeoutError) text(loc *l10n.Localizer) string {
+	return loc.T("explain.wait.timeout", l10n.Args{"Status": Inert(e.Status), "Meaning": StatusMeaningIn(loc, e.Status), "Wait": e.Wait.String()})
 }
 
-func (e *WaitTimeoutError) hint() string {
-	return fmt.Sprintf("read it again later (GET /v2/images/%s); IMS may take long to process big files", Inert(e.ID))
+func (e *WaitTimeoutError) hint(loc *l10n.Localizer) string {
+	return loc.T("explain.wait.timeout_hint", l10n.Args{"ID": Inert(e.ID)})
 }
 
 // WaitUploaded waits for image id after its file was sent: wait (pass
@@ -84,8 +92,8 @@ func VerifyUpload(img *Image, localMD5 string) (checked bool, err error) {
 	case "killed", "deleted":
 		return false, &UploadError{
 			Reason: RefusedFailed, Status: img.Status,
-			Message: fmt.Sprintf("the file was sent but image %s is %s (%s)", Inert(img.ID), Inert(img.Status), StatusMeaning(img.Status)),
-			Hint:    "the server could not store or process the file: check the disk format, delete the image, create a new one and upload again",
+			Msg:    NewMsg("explain.upload.failed", l10n.Args{"ID": Inert(img.ID), "Status": Inert(img.Status), "Meaning": statusMeaningMsg(img.Status)}),
+			Advice: NewMsg("explain.upload.failed_hint"),
 		}
 	}
 	return false, nil
@@ -116,7 +124,7 @@ func settle(ctx context.Context, get GetFunc, id string, interval, limit time.Du
 			if last != nil {
 				return last, nil
 			}
-			return nil, errors.New("the server's answer holds no image")
+			return nil, errNoImageHeld
 		case res.Image.Status != "saving":
 			return res, nil
 		}
@@ -245,7 +253,7 @@ func runUpload(ctx context.Context, api uploadAPI, check *UploadCheck, o UploadO
 		out.Final, out.Err = final, err
 		return out
 	case final == nil || final.Image == nil:
-		out.Err = errors.New("the server's answer holds no image")
+		out.Err = errNoImageHeld
 		return out
 	}
 	out.Final = final
@@ -300,9 +308,9 @@ func (o UploadOutcome) StatusAfter(loc *l10n.Localizer, id string) string {
 	if o.AfterErr != nil || o.Final == nil || o.Final.Image == nil {
 		reason := ""
 		if o.AfterErr != nil {
-			reason = o.AfterErr.Error()
+			reason = Explain(o.AfterErr, loc).Summary
 		}
-		return loc.T("upload.after.unknown", l10n.Args{"Reason": Inert(reason)})
+		return loc.T("upload.after.unknown", l10n.Args{"Reason": reason})
 	}
 	st := o.Final.Image.Status
 	return loc.T("upload.after.status", l10n.Args{"ID": Inert(id), "Status": Inert(st), "Meaning": StatusMeaningIn(loc, st)})

@@ -492,7 +492,7 @@ func TestUploadTimeoutIsIdleNotTotal(t *testing.T) {
 	_, err = c.Upload(context.Background(), "stall", zeros(), size, nil)
 	took = time.Since(start)
 	var ne *client.NetworkError
-	if !errors.As(err, &ne) || ne.Kind != client.NetTimeout || !strings.Contains(ne.Hint, "stalls") {
+	if !errors.As(err, &ne) || ne.Kind != client.NetTimeout || !strings.Contains(ne.Advice.Text(nil), "stalls") {
 		t.Fatalf("stalled upload: %T %v", err, err)
 	}
 	if took > 10*time.Second {

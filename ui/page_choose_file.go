@@ -597,7 +597,7 @@ func refusalText(c *common, err error) (msg, hint string) {
 	if errors.As(err, &pe) {
 		return pe.p.Text(c.loc), ""
 	}
-	x := client.Explain(err)
+	x := client.Explain(err, c.loc)
 	msg = x.Summary
 	for _, label := range []string{client.RowMessage, client.RowCause} {
 		if v := x.Value(label); v != "" {

@@ -75,7 +75,7 @@ func (e *errorPage) view() string { return indent(e.vp.View()) }
 func errorContent(c *common, err error, plain bool) string {
 	st := c.st
 	cw := c.contentWidth()
-	lines := errorRows(c, client.Explain(err))
+	lines := errorRows(c, client.Explain(err, c.loc))
 	if client.IsAmbiguous(err) {
 		lines = append(lines, "", renderLines(st.warn, wrapText("! "+ambiguousText(c, err), cw)))
 	}
@@ -98,7 +98,7 @@ func errorRows(c *common, x client.Explanation) []string {
 	lines := []string{st.err.Render("✗ " + x.Title), ""}
 	for _, r := range x.Rows {
 		v := r.Value
-		if head, rest, ok := strings.Cut(v, " · "); ok && r.Label == client.RowStatus {
+		if head, rest, ok := strings.Cut(v, " · "); ok && r.Key == client.RowStatus {
 			v = st.bold.Render(head) + " · " + rest // "HTTP 400" stands out
 		}
 		lines = append(lines, c.kv(r.Label, v, 11, cw))

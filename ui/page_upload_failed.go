@@ -85,7 +85,7 @@ func uploadErrorContent(c *common, o uploadOutcome, path, id string, plain bool)
 		// The server's or the network's error: said to be the upload's.
 		lines = append(lines, st.bold.Render(c.T("ui.upload_failed.title")), "")
 	}
-	lines = append(lines, errorRows(c, client.Explain(o.Err))...)
+	lines = append(lines, errorRows(c, client.Explain(o.Err, c.loc))...)
 	lines = append(lines, "")
 	if o.Sent != nil {
 		lines = append(lines, row(c.T("ui.upload_failed.file"), c.T("ui.upload_failed.file_sent", map[string]any{"Path": client.Inert(path),

@@ -76,13 +76,12 @@ func FromEnv(getenv func(string) string) Lang {
 // Count, when present, also picks the plural form.
 type Args map[string]any
 
-// Msg is a catalogue message given as another message's parameter: T
-// renders it first, in the same language, so that a phrase (a file's
-// description inside a refusal) is translated with the sentence around it
-// and a Problem's Args stay free of rendered text.
-type Msg struct {
-	ID   string
-	Args Args
+// Texter is a parameter that says itself in a language (client.Msg, a
+// client.Problem): T renders it first, in the same language, so that a
+// phrase (a file's description inside a refusal) is translated with the
+// sentence around it and a Problem's Args stay free of rendered text.
+type Texter interface {
+	Text(*Localizer) string
 }
 
 // Localizer renders catalogue messages in one language. The zero value is
@@ -141,16 +140,16 @@ func (l *Localizer) T(id string, args ...Args) string {
 	return s
 }
 
-// renderNested is args with each Msg rendered in l's language: a copy,
-// so that the caller's Args (a Problem's) keep their Msg values.
+// renderNested is args with each Texter rendered in l's language: a
+// copy, so that the caller's Args (a Problem's) keep their values.
 func (l *Localizer) renderNested(args Args) map[string]any {
 	var out map[string]any
 	for k, v := range args {
-		if m, ok := v.(Msg); ok {
+		if m, ok := v.(Texter); ok {
 			if out == nil {
 				out = maps.Clone(map[string]any(args))
 			}
-			out[k] = l.T(m.ID, m.Args)
+			out[k] = m.Text(l)
 		}
 	}
 	if out == nil {

@@ -198,17 +198,22 @@ func TestEveryIDInCodeIsInTheCatalogue(t *testing.T) {
 	}
 }
 
-// A Msg parameter is rendered first, in the same language, and the
-// caller's Args keep the Msg (a Problem is rendered again in another
+// nested is a catalogue message as a parameter, as client.Msg is.
+type nested struct{ id string }
+
+func (n nested) Text(l *Localizer) string { return l.T(n.id) }
+
+// A Texter parameter is rendered first, in the same language, and the
+// caller's Args keep it (a Problem is rendered again in another
 // language).
 func TestNestedMessage(t *testing.T) {
-	args := Args{"ID": "x", "Status": "queued", "Meaning": Msg{ID: "status.queued"}}
+	args := Args{"ID": "x", "Status": "queued", "Meaning": nested{"status.queued"}}
 	es := New(Spanish).T("upload.after.status", args)
 	en := New(English).T("upload.after.status", args)
 	if !strings.Contains(en, "metadata created") || strings.Contains(es, "metadata created") || strings.Contains(es, "status.queued") {
 		t.Errorf("en %q\nes %q", en, es)
 	}
-	if _, ok := args["Meaning"].(Msg); !ok {
+	if _, ok := args["Meaning"].(nested); !ok {
 		t.Errorf("the caller's Args were changed: %v", args)
 	}
 	if got := New(Pseudo).T("upload.after.status", args); strings.Count(got, PseudoOpen) != 2 {

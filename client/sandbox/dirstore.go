@@ -14,6 +14,8 @@ import (
 
 	"github.com/gofrs/flock"
 	"github.com/google/renameio/v2"
+	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // A state directory:
@@ -82,7 +84,7 @@ type formatDoc struct {
 // other things and no state is refused, never touched. Processes opening
 // the same state at once take turns (a lock file beside the directory), so
 // that none moves aside a state another has just started.
-func openDir(dir string, notify func(string)) (*dirStore, []string, error) {
+func openDir(dir string, notify func(string)) (*dirStore, []client.Msg, error) {
 	if notify == nil {
 		notify = func(string) {}
 	}
@@ -100,17 +102,17 @@ func openDir(dir string, notify func(string)) (*dirStore, []string, error) {
 	}
 	defer opening.Unlock()
 
-	var notices []string
+	var notices []client.Msg
 	problem, err := d.checkFormat()
 	if err != nil {
 		return nil, nil, err
 	}
-	if problem != "" {
+	if !problem.IsZero() {
 		aside := fmt.Sprintf("%s.set-aside-%s", abs, time.Now().Format(setAsideStamp))
 		if err := os.Rename(abs, aside); err != nil {
-			return nil, nil, fmt.Errorf("%s: %s, and moving it aside failed: %w", abs, problem, err)
+			return nil, nil, client.NewError(err, "sandbox.state.move_failed", l10n.Args{"Dir": client.Inert(abs), "Problem": problem, "Err": err})
 		}
-		notices = append(notices, fmt.Sprintf("The sandbox state in %s %s: it was moved to %s and a new, empty state started.", abs, problem, aside))
+		notices = append(notices, client.NewMsg("sandbox.state.moved", l10n.Args{"Dir": client.Inert(abs), "Problem": problem, "Aside": client.Inert(aside)}))
 	}
 	if err := d.init(); err != nil {
 		return nil, nil, err
@@ -122,39 +124,39 @@ func openDir(dir string, notify func(string)) (*dirStore, []string, error) {
 // files, which start with a dot).
 var ownEntries = map[string]bool{formatFile: true, lockFile: true, imagesDir: true, filesDir: true, damagedDir: true, genFile: true}
 
-// checkFormat says what is wrong with an existing state ("" when nothing
-// is, or when there is no state yet).
-func (d *dirStore) checkFormat() (string, error) {
+// checkFormat says what is wrong with an existing state (the zero Msg when
+// nothing is, or when there is no state yet).
+func (d *dirStore) checkFormat() (client.Msg, error) {
 	raw, err := os.ReadFile(filepath.Join(d.dir, formatFile))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		entries, rerr := os.ReadDir(d.dir)
 		if errors.Is(rerr, fs.ErrNotExist) {
-			return "", nil
+			return client.Msg{}, nil
 		}
 		if rerr != nil {
-			return "", rerr
+			return client.Msg{}, rerr
 		}
 		for _, e := range entries {
 			if !ownEntries[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
-				return "", fmt.Errorf("%s is not empty and is not an ims-wizard sandbox state (no %s file): choose a new or empty directory", d.dir, formatFile)
+				return client.Msg{}, client.NewError(nil, "sandbox.state.foreign", l10n.Args{"Dir": client.Inert(d.dir), "File": formatFile})
 			}
 		}
 		if n, _ := d.count(); n > 0 {
-			return "has images but no FORMAT file (damaged)", nil
+			return client.NewMsg("sandbox.state.no_format"), nil
 		}
-		return "", nil // empty, or a start that stopped half-way
+		return client.Msg{}, nil // empty, or a start that stopped half-way
 	case err != nil:
-		return "", err
+		return client.Msg{}, err
 	}
 	var doc formatDoc
 	if json.Unmarshal(raw, &doc) != nil || doc.Program != stateProgram || doc.Format < 1 {
-		return "is damaged (its FORMAT file is unreadable)", nil
+		return client.NewMsg("sandbox.state.bad_format"), nil
 	}
 	if doc.Format > stateFormat {
-		return fmt.Sprintf("was written by a newer ims-wizard (state format %d; this one reads %d)", doc.Format, stateFormat), nil
+		return client.NewMsg("sandbox.state.newer", l10n.Args{"Format": doc.Format, "Reads": stateFormat}), nil
 	}
-	return "", nil
+	return client.Msg{}, nil
 }
 
 // init makes what a state needs, FORMAT last: a state with a FORMAT file

@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // Fault is one injected failure (ims-wizard sandbox --fail): the requests
@@ -31,22 +34,22 @@ type Fault struct {
 	Spec  string // as written
 }
 
-// FaultSyntax describes ParseFault's input, for help texts.
-const FaultSyntax = `[METHOD ]PATH=FAULT[*N]  with FAULT one of: a status 400-599 (optionally :CODE, e.g. 400:IMG.0015),
-timeout (no answer), reset (connection cut), or created-then-reset / created-then-timeout / created-then-STATUS
-(the request is carried out, then the answer is lost); *N limits it to the next N matching requests.
-PATH may use * for one segment, e.g. PUT /v2/images/*/file=reset*1`
+// FaultSyntax describes ParseFault's input, for help texts, in loc's
+// language.
+func FaultSyntax(loc *l10n.Localizer) string { return loc.T("sandbox.fault.syntax") }
 
 // ParseFault reads a fault such as "POST /v2/images=503",
 // "PUT /v2/images/*/file=reset*1" or "POST /v2/images=created-then-reset".
+// Its errors are catalogue messages that show the form (client.Localized).
 func ParseFault(spec string) (Fault, error) {
 	f := Fault{Spec: spec}
-	bad := func(format string, args ...any) (Fault, error) {
-		return Fault{}, fmt.Errorf("fault %q: %s; the form is %s", spec, fmt.Sprintf(format, args...), FaultSyntax)
+	bad := func(id string, args l10n.Args) (Fault, error) {
+		return Fault{}, client.NewError(nil, "sandbox.fault.bad", l10n.Args{"Spec": client.Inert(fmt.Sprintf("%q", spec)),
+			"Reason": client.NewMsg(id, args), "Syntax": client.NewMsg("sandbox.fault.syntax")})
 	}
 	i := strings.LastIndex(spec, "=")
 	if i < 0 {
-		return bad("no '='")
+		return bad("sandbox.fault.no_equals", nil)
 	}
 	target, what := strings.TrimSpace(spec[:i]), strings.TrimSpace(spec[i+1:])
 	if method, p, ok := strings.Cut(target, " "); ok {
@@ -55,18 +58,18 @@ func ParseFault(spec string) (Fault, error) {
 		f.Path = target
 	}
 	if !strings.HasPrefix(f.Path, "/") {
-		return bad("the path %q must start with /", f.Path)
+		return bad("sandbox.fault.path_slash", l10n.Args{"Path": client.Inert(fmt.Sprintf("%q", f.Path))})
 	}
 	if _, err := path.Match(f.Path, "/"); err != nil {
-		return bad("the path %q is not a valid pattern", f.Path)
+		return bad("sandbox.fault.path_pattern", l10n.Args{"Path": client.Inert(fmt.Sprintf("%q", f.Path))})
 	}
 	if f.Method != "" && strings.Trim(f.Method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-		return bad("%q is not an HTTP method", f.Method)
+		return bad("sandbox.fault.method", l10n.Args{"Method": client.Inert(fmt.Sprintf("%q", f.Method))})
 	}
 	if w, n, ok := strings.Cut(what, "*"); ok {
 		times, err := strconv.Atoi(n)
 		if err != nil || times < 1 {
-			return bad("*%s: give how many requests, 1 or more", n)
+			return bad("sandbox.fault.times", l10n.Args{"Times": client.Inert("*" + n)})
 		}
 		f.Times, what = times, w
 	}
@@ -82,7 +85,7 @@ func ParseFault(spec string) (Fault, error) {
 		status, code, _ := strings.Cut(what, ":")
 		n, err := strconv.Atoi(status)
 		if err != nil || n < 400 || n > 599 {
-			return bad("%q is not a status 400-599, timeout or reset", what)
+			return bad("sandbox.fault.what", l10n.Args{"What": client.Inert(fmt.Sprintf("%q", what))})
 		}
 		f.Status, f.Code = n, code
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // Options configure a Server; the zero value is a usable sandbox whose
@@ -65,9 +66,9 @@ type Server struct {
 	logMu      sync.Mutex // the writer need not be safe for concurrent use
 
 	store   store
-	dir     string   // "" for a private state
-	notices []string // what opening the state said
-	broken  error    // the state could not be opened: every request says so
+	dir     string       // "" for a private state
+	notices []client.Msg // what opening the state said
+	broken  error        // the state could not be opened: every request says so
 
 	mu     sync.Mutex // guards the fields below
 	closed bool
@@ -102,7 +103,7 @@ func Open(opts Options) (*Server, error) {
 	}
 	d, notices, err := openDir(opts.Dir, func(msg string) { s.logf("%s", msg) })
 	if err != nil {
-		return nil, fmt.Errorf("sandbox state %s: %w", opts.Dir, err)
+		return nil, client.NewError(err, "sandbox.state.error", l10n.Args{"Dir": client.Inert(opts.Dir), "Err": err})
 	}
 	s.store, s.dir, s.notices = d, d.dir, notices
 	return s, nil
@@ -144,7 +145,7 @@ func (s *Server) Dir() string { return s.dir }
 
 // Notices are what opening the state said (a damaged or newer state moved
 // aside), for the user.
-func (s *Server) Notices() []string { return s.notices }
+func (s *Server) Notices() []client.Msg { return s.notices }
 
 // Count is the number of images in the state.
 func (s *Server) Count() (int, error) {

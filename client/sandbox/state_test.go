@@ -164,7 +164,11 @@ func TestDamagedOrNewerStateMovedAside(t *testing.T) {
 			os.WriteFile(filepath.Join(dir, "FORMAT"), []byte(tt.format), 0o600)
 
 			again, c2 := start(t, sandbox.Options{Dir: dir})
-			notices := strings.Join(again.Notices(), "\n")
+			var said []string
+			for _, n := range again.Notices() {
+				said = append(said, n.Text(nil))
+			}
+			notices := strings.Join(said, "\n")
 			if !strings.Contains(notices, tt.says) || !strings.Contains(notices, "moved to") {
 				t.Errorf("notices = %q", notices)
 			}

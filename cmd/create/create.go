@@ -23,17 +23,10 @@ type Deps = factory.Deps
 func NewCmd(deps Deps) *cobra.Command {
 	f := &Flags{}
 	cmd := &cobra.Command{
-		Use:   "ims-wizard",
-		Short: "Create image metadata on Huawei Cloud IMS (POST /v2/images)",
-		Long: `ims-wizard creates image metadata on Huawei Cloud's Image Management Service through its
-native OpenStack API (POST /v2/images). On a terminal it opens a step-by-step wizard; with
---yes it creates the image from flags. With no credentials and no --endpoint it uses a
-built-in sandbox, so it works without a cloud account.`,
-		Example: `  ims-wizard                                  # the wizard (sandbox unless configured)
-  ims-wizard --yes --name demo -o json        # scripted, JSON output
-  ims-wizard --yes --name web --file ./disk.qcow2   # check the file, create from it, upload it
-  ims-wizard --name test --os-version "Ubuntu 14.04 server 64bit" --disk-format vhd \
-    --min-disk 100 --min-ram 1024 --tag test=testvalue --tag image=imagevalue --dry-run`,
+		Use:           "ims-wizard",
+		Short:         deps.Loc.T("help.create.short"),
+		Long:          deps.Loc.T("help.create.long"),
+		Example:       deps.Loc.T("help.create.example"),
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -41,7 +34,7 @@ built-in sandbox, so it works without a cloud account.`,
 			return run(cmd.Context(), deps, f)
 		},
 	}
-	f.register(cmd.Flags())
+	f.register(cmd.Flags(), deps.Loc)
 	f.registerFrom(cmd.Flags(), deps.Loc)
 	f.registerFile(cmd.Flags(), deps.Loc)
 	return cmd
@@ -62,11 +55,11 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 	fileProblems := f.useFile(deps, !interactive) // --file gives --disk-format and --min-disk
 	req, parseProblems := f.request()
 	if interactive && !io.CanPrompt() {
-		msg := "not a terminal: pass --yes to create from flags (or --dry-run to preview)"
+		err := client.NewError(nil, "cli.create.not_terminal")
 		if missing := f.missingForScript(); len(missing) > 0 {
-			msg += "; also give " + strings.Join(missing, ", ")
+			err = client.NewError(nil, "cli.create.not_terminal_give", l10n.Args{"Flags": strings.Join(missing, ", ")})
 		}
-		return exitcode.Usage(errors.New(msg))
+		return exitcode.Usage(err)
 	}
 	if interactive {
 		if len(fileProblems) > 0 {
@@ -109,7 +102,7 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 		conn, target, auth = c, c.Target, c.Auth
 		if checkOS {
 			if cat, err = conn.Catalog(ctx); err != nil {
-				return factory.CatalogFailed(io.ErrOut, err)
+				return factory.CatalogFailed(io.ErrOut, deps.Loc, err)
 			}
 			if cat.Source.Origin == client.OriginEmbedded {
 				fmt.Fprintln(io.ErrOut, cat.Source.Describe(deps.Loc, time.Now()))
@@ -120,7 +113,7 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 	problems := append(parseProblems, validate(f, req, cat)...)
 	problems = append(append(problems, fileProblems...), f.fileProblems(req, target, auth.Kind)...)
 	if f.NoValidate && len(parseProblems) == 0 {
-		fmt.Fprintln(io.ErrOut, "warning: --no-validate: sending the values as given; the server decides what is valid.")
+		fmt.Fprintln(io.ErrOut, deps.Loc.T("cli.create.no_validate"))
 	}
 	if errs := problems.Errors(); len(errs) > 0 {
 		printProblems(io, deps.Loc, errs)
@@ -132,7 +125,7 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 		return exitcode.Reported(exitcode.Invalid, &client.ValidationError{Problems: errs})
 	}
 	for _, w := range problems.Warnings() {
-		fmt.Fprintf(io.ErrOut, "warning: %s: %s\n", w.Field, w.Text(deps.Loc))
+		fmt.Fprintln(io.ErrOut, deps.Loc.T("cli.warning", l10n.Args{"Field": w.Field, "Text": w.Text(deps.Loc)}))
 	}
 
 	if f.DryRun {
@@ -146,17 +139,17 @@ func run(ctx context.Context, deps Deps, f *Flags) error {
 		defer c.Close()
 		conn = c
 	}
-	fmt.Fprintf(io.ErrOut, "POST %s/v2/images, credentials: %s\n", strings.TrimRight(conn.Target.Endpoint, "/"), conn.Auth)
+	printSending(io, deps.Loc, conn)
 	res, err := conn.Client.Create(ctx, req)
 	if err != nil {
-		printFailure(io, err, req, conn)
+		printFailure(io, deps.Loc, err, req, conn)
 		return exitcode.Reported(exitcode.Of(err), err)
 	}
 	if f.file != nil {
 		return f.uploadCreated(ctx, deps, conn, res)
 	}
 	out, written := io.CheckedOut()
-	if err := printCreated(out, f.Output, conn, res); err != nil {
+	if err := printCreated(out, deps.Loc, f.Output, conn, res); err != nil {
 		return err
 	}
 	return createdButNotWritten(deps, written(), res)
@@ -170,7 +163,7 @@ func createdButNotWritten(deps Deps, err error, res *client.Result) error {
 		return nil
 	}
 	img := res.Image
-	fmt.Fprintf(deps.IO.ErrOut, "error: %s\n", deps.Loc.T("security.output.created", l10n.Args{
+	fmt.Fprintf(deps.IO.ErrOut, "%s %s\n", deps.Loc.T("cli.error_prefix"), deps.Loc.T("security.output.created", l10n.Args{
 		"Err": client.Inert(err.Error()), "ID": client.Inert(img.ID), "Name": client.Inert(img.Name)}))
 	we := &exitcode.WriteError{Err: err}
 	return exitcode.Reported(exitcode.Of(we), we)
@@ -208,11 +201,11 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 	if deps.Conn.Debug {
 		file, err := factory.DebugLog(deps.Env)
 		if err != nil {
-			return fmt.Errorf("--debug: %w", err)
+			return client.NewError(err, "cli.create.debug_log", l10n.Args{"Err": err})
 		}
 		defer func() {
 			file.Close()
-			fmt.Fprintf(deps.IO.ErrOut, "HTTP trace (credentials redacted) written to %s\n", file.Name())
+			fmt.Fprintln(deps.IO.ErrOut, deps.Loc.T("cli.create.trace_written", l10n.Args{"Path": client.Inert(file.Name())}))
 		}()
 		trace = file
 	}
@@ -223,7 +216,7 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 	defer conn.Close()
 	cat, err := conn.Catalog(ctx)
 	if err != nil {
-		return factory.CatalogFailed(deps.IO.ErrOut, err)
+		return factory.CatalogFailed(deps.IO.ErrOut, deps.Loc, err)
 	}
 	if cat.Source.Origin == client.OriginEmbedded {
 		fmt.Fprintln(deps.IO.ErrOut, cat.Source.Describe(deps.Loc, time.Now()))
@@ -270,16 +263,17 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 	images.add(res)
 	for _, r := range images.list {
 		img := r.Image
-		verb := "Created"
+		said := "cli.create.wizard_created"
 		if ui.WasFound(r) {
-			verb = "Found"
+			said = "cli.create.wizard_found"
 		}
-		_, werr := fmt.Fprintf(deps.IO.Out, "%s image %s %q (%s) on %s\n", verb, client.Inert(img.ID), client.Inert(img.Name), client.Inert(img.Status), conn.Target.Label)
+		_, werr := fmt.Fprintln(deps.IO.Out, deps.Loc.T(said, l10n.Args{"ID": client.Inert(img.ID), "Name": fmt.Sprintf("%q", client.Inert(img.Name)),
+			"Status": client.Inert(img.Status), "Target": conn.Target.Label}))
 		if werr != nil && err == nil {
 			err = createdButNotWritten(deps, werr, r)
 		}
 		if ui.WasFound(r) {
-			fmt.Fprintln(deps.IO.ErrOut, "(created by an earlier request whose answer was lost; found by name, not created again)")
+			fmt.Fprintln(deps.IO.ErrOut, deps.Loc.T("cli.create.found_note"))
 		}
 	}
 	var submitErr *ui.SubmitError
@@ -292,21 +286,34 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 	case errors.Is(err, ui.ErrInterrupted):
 		return exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
 	case errors.As(err, &crash):
-		fmt.Fprintf(deps.IO.ErrOut, "error: %v\nplease report this with the output of --debug (credentials are redacted)\n%s", crash, crash.Stack)
+		fmt.Fprintf(deps.IO.ErrOut, "%s %s\n%s\n%s", deps.Loc.T("cli.error_prefix"), crashText(deps.Loc, crash), deps.Loc.T("cli.report_crash"), crash.Stack)
 		return exitcode.Reported(exitcode.Failure, err)
 	case errors.As(err, &submitErr):
 		// The wizard's error view is gone with its screen: say it again.
-		printFailure(deps.IO, submitErr.Err, submitErr.Request, conn)
+		printFailure(deps.IO, deps.Loc, submitErr.Err, submitErr.Request, conn)
 		return exitcode.Reported(exitcode.Of(err), err)
 	case errors.As(err, &uploadErr):
 		// So is the upload's, as `ims-wizard upload` says it.
-		fmt.Fprintf(deps.IO.ErrOut, "Uploading %s to image %s failed.\n", client.Inert(uploadErr.Path), client.Inert(uploadErr.ImageID))
-		factory.ExplainError(deps.IO.ErrOut, uploadErr.Err)
+		fmt.Fprintln(deps.IO.ErrOut, deps.Loc.T("cli.create.upload_failed", l10n.Args{"Path": client.Inert(uploadErr.Path), "ID": client.Inert(uploadErr.ImageID)}))
+		factory.Explain(deps.IO.ErrOut, deps.Loc, uploadErr.Err)
 		return exitcode.Reported(exitcode.Of(err), err)
 	case err != nil:
 		return &exitcode.Error{Code: exitcode.Of(err), Err: err} // not explained yet: printed by main
 	}
 	return nil
+}
+
+// crashText is what the wizard's crash left: what panicked, and where the
+// answers went.
+func crashText(loc *l10n.Localizer, crash *ui.CrashError) string {
+	value := client.InertMultiline(fmt.Sprint(crash.Value))
+	switch {
+	case crash.Draft != "" && crash.Saved == nil:
+		return loc.T("cli.crash.saved", l10n.Args{"Value": value, "Draft": client.Inert(crash.Draft)})
+	case crash.Saved != nil:
+		return loc.T("cli.crash.not_saved", l10n.Args{"Value": value, "Err": client.ErrorText(crash.Saved, loc)})
+	}
+	return loc.T("cli.crash.wizard", l10n.Args{"Value": value})
 }
 
 // givenFields are the API fields set by flags on the command line: they win

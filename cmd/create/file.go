@@ -87,7 +87,7 @@ func refuseInvalid(deps Deps, errs client.Problems) error {
 // after it and the file's facts (on stderr with -o json, whose stdout is
 // the body alone).
 func (f *Flags) dryRun(deps Deps, target factory.Target, auth client.AuthInfo, req client.Request) error {
-	if err := printDryRun(deps.IO, f.Output, target, auth, req); err != nil || f.file == nil {
+	if err := printDryRun(deps.IO, deps.Loc, f.Output, target, auth, req); err != nil || f.file == nil {
 		return err
 	}
 	w, gap := deps.IO.Out, "\n"
@@ -107,7 +107,7 @@ func (f *Flags) dryRun(deps Deps, target factory.Target, auth client.AuthInfo, r
 // image still exists: say so, and how to send the file again.
 func (f *Flags) uploadCreated(ctx context.Context, deps Deps, conn *factory.Connection, res *client.Result) error {
 	if f.Output != "json" {
-		printCreatedImage(deps.IO, conn, res)
+		printCreatedImage(deps.IO, deps.Loc, conn, res)
 		fmt.Fprintln(deps.IO.Out)
 	}
 	out := uploadout.New(deps.IO, f.Output, conn, deps.Loc)

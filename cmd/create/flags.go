@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/spf13/pflag"
 )
 
@@ -35,22 +36,22 @@ type Flags struct {
 	changed func(string) bool
 }
 
-func (f *Flags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.Name, "name", "", "image name (1–255 characters)")
-	fs.StringVar(&f.OSVersion, "os-version", "", `__os_version, e.g. "Ubuntu 14.04 server 64bit" (see: ims-wizard os-versions)`)
-	fs.StringVar(&f.DiskFormat, "disk-format", client.DefaultDiskFormat, "zvhd2, vhd, raw, iso or qcow2")
-	fs.StringVar(&f.ContainerFormat, "container-format", client.DefaultContainerFormat, "container format (only bare)")
-	fs.StringVar(&f.MinDisk, "min-disk", "", "minimum system disk in GB, 40–255")
-	fs.StringVar(&f.MinRAM, "min-ram", "", "minimum memory in MB (0 = no minimum)")
-	fs.StringArrayVar(&f.Tags, "tag", nil, "tag as key=value (repeatable; a comma also separates tags)")
-	fs.BoolVar(&f.Protected, "protected", false, "protect the image from deletion")
-	fs.StringVar(&f.Visibility, "visibility", client.DefaultVisibility, "visibility (only private)")
+func (f *Flags) register(fs *pflag.FlagSet, loc *l10n.Localizer) {
+	fs.StringVar(&f.Name, "name", "", loc.T("help.flag.name"))
+	fs.StringVar(&f.OSVersion, "os-version", "", loc.T("help.flag.os_version"))
+	fs.StringVar(&f.DiskFormat, "disk-format", client.DefaultDiskFormat, loc.T("help.flag.disk_format"))
+	fs.StringVar(&f.ContainerFormat, "container-format", client.DefaultContainerFormat, loc.T("help.flag.container_format"))
+	fs.StringVar(&f.MinDisk, "min-disk", "", loc.T("help.flag.min_disk"))
+	fs.StringVar(&f.MinRAM, "min-ram", "", loc.T("help.flag.min_ram"))
+	fs.StringArrayVar(&f.Tags, "tag", nil, loc.T("help.flag.tag"))
+	fs.BoolVar(&f.Protected, "protected", false, loc.T("help.flag.protected"))
+	fs.StringVar(&f.Visibility, "visibility", client.DefaultVisibility, loc.T("help.flag.visibility"))
 
-	fs.BoolVarP(&f.Yes, "yes", "y", false, "create from the flags without prompting")
-	fs.BoolVar(&f.DryRun, "dry-run", false, "validate and print the JSON body and an equivalent curl; send nothing")
-	fs.StringVarP(&f.Output, "output", "o", "text", "output format: text or json")
-	fs.BoolVar(&f.NoValidate, "no-validate", false, "send values as given, skipping local checks (to reproduce server errors)")
-	fs.BoolVar(&f.Accessible, "accessible", false, "screen-reader friendly prompts (also ACCESSIBLE=1)")
+	fs.BoolVarP(&f.Yes, "yes", "y", false, loc.T("help.flag.yes"))
+	fs.BoolVar(&f.DryRun, "dry-run", false, loc.T("help.flag.dry_run"))
+	fs.StringVarP(&f.Output, "output", "o", "text", loc.T("help.flag.output"))
+	fs.BoolVar(&f.NoValidate, "no-validate", false, loc.T("help.flag.no_validate"))
+	fs.BoolVar(&f.Accessible, "accessible", false, loc.T("help.flag.accessible"))
 	f.changed = func(name string) bool { return fs.Changed(name) }
 }
 
@@ -85,7 +86,7 @@ func (f *Flags) checkOutput() error {
 	case "text", "json":
 		return nil
 	}
-	return fmt.Errorf("-o/--output %q: use text or json", f.Output)
+	return client.NewError(nil, "cli.output.unknown", l10n.Args{"Flag": "-o/--output", "Value": client.Inert(fmt.Sprintf("%q", f.Output))})
 }
 
 // flagFor maps an API field to the flag that sets it, for messages.

@@ -76,7 +76,7 @@ func runFrom(ctx context.Context, deps Deps, f *Flags) error {
 			return exitcode.Reported(exitcode.Invalid, &client.ValidationError{Problems: errs})
 		}
 		printWarnings(deps, problems.Warnings())
-		if err := printDryRun(io, f.Output, target, auth.Info(), sent); err != nil {
+		if err := printDryRun(io, loc, f.Output, target, auth.Info(), sent); err != nil {
 			return err
 		}
 		printDifferences(deps, f.Output, pasted.Differences(sent))
@@ -92,13 +92,13 @@ func runFrom(ctx context.Context, deps Deps, f *Flags) error {
 	printPasteNoticesFor(deps, pasted, conn)
 	printReplaced(deps, replaced)
 	printWarnings(deps, problems.Warnings())
-	fmt.Fprintf(io.ErrOut, "POST %s/v2/images, credentials: %s\n", strings.TrimRight(conn.Target.Endpoint, "/"), conn.Auth)
+	printSending(io, loc, conn)
 	res, err := conn.Client.Create(ctx, sent)
 	if err != nil {
-		printFailure(io, err, sent, conn)
+		printFailure(io, loc, err, sent, conn)
 		return exitcode.Reported(exitcode.Of(err), err)
 	}
-	return printCreated(io, f.Output, conn, res)
+	return printCreated(io, loc, f.Output, conn, res)
 }
 
 // sendAsPasted is --no-validate: the pasted body byte for byte, checked
@@ -130,7 +130,7 @@ func sendAsPasted(ctx context.Context, deps Deps, f *Flags, pasted *client.Paste
 		printLines(io.ErrOut, notices)
 		printPasteNotices(deps, pasted, a, target, true)
 		fmt.Fprintln(io.ErrOut, loc.T("paste.from.no_validate"))
-		return printDryRunBody(io, f.Output, target, a.Info(), pasted.Body)
+		return printDryRunBody(io, loc, f.Output, target, a.Info(), pasted.Body)
 	}
 	conn, err := deps.Conn.Connect(deps.Env, io.ErrOut)
 	if err != nil {
@@ -140,13 +140,13 @@ func sendAsPasted(ctx context.Context, deps Deps, f *Flags, pasted *client.Paste
 	printLines(io.ErrOut, conn.Notices)
 	printPasteNoticesFor(deps, pasted, conn)
 	fmt.Fprintln(io.ErrOut, loc.T("paste.from.no_validate"))
-	fmt.Fprintf(io.ErrOut, "POST %s/v2/images, credentials: %s\n", strings.TrimRight(conn.Target.Endpoint, "/"), conn.Auth)
+	printSending(io, loc, conn)
 	res, err := conn.Client.CreateBody(ctx, pasted.Body)
 	if err != nil {
-		factory.ExplainError(io.ErrOut, err)
+		factory.Explain(io.ErrOut, loc, err)
 		return exitcode.Reported(exitcode.Of(err), err)
 	}
-	return printCreated(io, f.Output, conn, res)
+	return printCreated(io, loc, f.Output, conn, res)
 }
 
 // readPasted reads --from: a file ("-d @body.json" is then read from its
@@ -163,7 +163,7 @@ func readPasted(deps Deps, from string) (*client.Pasted, error) {
 		text, err = readCappedFile(from)
 	}
 	if err != nil {
-		return nil, errors.New(deps.Loc.T("paste.from.read", l10n.Args{"Path": client.Inert(from), "Err": client.Inert(err.Error())}))
+		return nil, errors.New(deps.Loc.T("paste.from.read", l10n.Args{"Path": client.Inert(from), "Err": client.ErrorText(err, deps.Loc)}))
 	}
 	opt := client.PasteOptions{Dir: dir, ReadFile: func(name string) ([]byte, error) { return readInside(dir, name) }}
 	if from != "-" && !deps.IO.InTTY { // a terminal holds no body: do not wait on it
@@ -200,7 +200,7 @@ func readCappedFile(path string) ([]byte, error) {
 func readCapped(r io.Reader) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, client.MaxPasteSize+1))
 	if err == nil && len(data) > client.MaxPasteSize {
-		err = fmt.Errorf("larger than %d bytes", client.MaxPasteSize)
+		err = client.NewError(nil, "cli.from.too_large", l10n.Args{"Max": client.MaxPasteSize})
 	}
 	return data, err
 }

@@ -3,7 +3,6 @@ package factory
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/ims-wizard/ims-wizard/client/sandbox"
 	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
 	"github.com/spf13/pflag"
@@ -26,19 +26,25 @@ type ConnFlags struct {
 	CACert     string
 	Insecure   bool
 	Debug      bool
+
+	// Loc is the language of what the connection says (its notices, its
+	// errors, the target's label); nil is English. cmd/root sets it.
+	Loc *l10n.Localizer
 }
 
-// Register adds the connection flags to a flag set.
+// Register adds the connection flags to a flag set, described in f.Loc's
+// language.
 func (f *ConnFlags) Register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.Region, "region", "", "Huawei Cloud region id, e.g. cn-north-4 (default $OS_REGION_NAME)")
-	fs.StringVar(&f.Endpoint, "endpoint", "", "API base URL, e.g. https://ims.cn-north-4.myhuaweicloud.com or a Glance URL")
-	fs.BoolVar(&f.Sandbox, "sandbox", false, "use the built-in IMS sandbox (the default when nothing is configured)")
-	fs.StringVar(&f.SandboxDir, "sandbox-dir", "", "where the built-in sandbox keeps its images (default $"+SandboxDirEnv+", else $XDG_STATE_HOME/ims-wizard/sandbox)")
+	loc := f.Loc
+	fs.StringVar(&f.Region, "region", "", loc.T("help.flag.region"))
+	fs.StringVar(&f.Endpoint, "endpoint", "", loc.T("help.flag.endpoint"))
+	fs.BoolVar(&f.Sandbox, "sandbox", false, loc.T("help.flag.sandbox"))
+	fs.StringVar(&f.SandboxDir, "sandbox-dir", "", loc.T("help.flag.sandbox_dir", l10n.Args{"Env": SandboxDirEnv}))
 	f.Timeout = client.DefaultTimeout
-	fs.Var((*positiveDuration)(&f.Timeout), "timeout", "time limit for each API call (positive)")
-	fs.StringVar(&f.CACert, "cacert", "", "PEM file of a CA to trust for the endpoint's certificate")
-	fs.BoolVar(&f.Insecure, "insecure", false, "skip TLS certificate verification (test servers only)")
-	fs.BoolVar(&f.Debug, "debug", false, "trace HTTP requests and responses on stderr (secrets redacted)")
+	fs.Var((*positiveDuration)(&f.Timeout), "timeout", loc.T("help.flag.timeout"))
+	fs.StringVar(&f.CACert, "cacert", "", loc.T("help.flag.cacert"))
+	fs.BoolVar(&f.Insecure, "insecure", false, loc.T("help.flag.insecure"))
+	fs.BoolVar(&f.Debug, "debug", false, loc.T("help.flag.debug"))
 }
 
 // Env is the process environment and home directory; tests replace them.
@@ -95,6 +101,7 @@ func (c *Connection) Close() {
 func (f *ConnFlags) Plan(env Env) (Target, client.Authenticator, []string, error) {
 	// The endpoint is checked here, the one place every command (and
 	// --dry-run) goes through, before anything else.
+	loc := f.Loc
 	if f.Endpoint != "" {
 		if p := client.CheckEndpoint("--endpoint", f.Endpoint); p != nil {
 			return Target{}, nil, nil, exitcode.Usage(p)
@@ -102,9 +109,9 @@ func (f *ConnFlags) Plan(env Env) (Target, client.Authenticator, []string, error
 	}
 	if f.Sandbox {
 		if f.Endpoint != "" || f.Region != "" {
-			return Target{}, nil, nil, exitcode.Usage(errors.New("--sandbox cannot be combined with --endpoint or --region"))
+			return Target{}, nil, nil, exitcode.Usage(client.NewError(nil, "cli.conn.sandbox_combined"))
 		}
-		return sandboxTarget(), client.NoAuth{Source: "sandbox"}, []string{"Using the built-in IMS sandbox (--sandbox): nothing is sent to Huawei Cloud."}, nil
+		return f.sandboxTarget(), client.NoAuth{Source: client.SourceSandbox}, []string{loc.T("cli.conn.sandbox_flag")}, nil
 	}
 	region := f.Region
 	regionSource := "--region"
@@ -114,7 +121,7 @@ func (f *ConnFlags) Plan(env Env) (Target, client.Authenticator, []string, error
 	}
 	var notices []string
 	authEnv := client.AuthEnv{Getenv: env.Getenv, HomeDir: env.HomeDir, Region: region,
-		Warn: func(w string) { notices = append(notices, w) }}
+		Warn: func(w client.Msg) { notices = append(notices, w.Text(loc)) }}
 	auth, authErr := client.ResolveAuth(authEnv)
 	if errors.Is(authErr, client.ErrPasswordMissing) && env.AskPassword != nil {
 		auth, authErr = resolveWithAskedPassword(env, authEnv)
@@ -124,31 +131,35 @@ func (f *ConnFlags) Plan(env Env) (Target, client.Authenticator, []string, error
 	case errors.Is(authErr, exitcode.ErrInterrupted):
 		return Target{}, nil, nil, exitcode.Reported(exitcode.Interrupted, authErr)
 	case authErr != nil && !noCreds:
-		return Target{}, nil, nil, exitcode.Usage(fmt.Errorf("credentials: %w", authErr))
+		return Target{}, nil, nil, exitcode.Usage(client.NewError(authErr, "cli.conn.credentials", l10n.Args{"Err": authErr}))
 	}
 	if f.Insecure {
-		notices = append(notices, "TLS certificate verification is OFF (--insecure): use this only with a test server.")
+		notices = append(notices, loc.T("cli.conn.insecure"))
 	}
 	switch {
 	case f.Endpoint != "":
 		if noCreds {
-			auth = client.NoAuth{Source: "no credentials configured"}
+			auth = client.NoAuth{Source: client.SourceNone}
 		}
-		return Target{Kind: "endpoint", Label: "endpoint " + f.Endpoint, Endpoint: f.Endpoint, Region: region}, auth, notices, nil
+		return Target{Kind: "endpoint", Label: loc.T("cli.target.endpoint", l10n.Args{"Endpoint": client.Inert(f.Endpoint)}),
+			Endpoint: f.Endpoint, Region: region}, auth, notices, nil
 	case noCreds:
-		msg := "Using the built-in IMS sandbox: no credentials and no --endpoint are configured, so nothing is sent to Huawei Cloud."
+		msg := loc.T("cli.conn.sandbox_default")
 		if region != "" {
-			msg += fmt.Sprintf(" (Region %s from %s needs credentials: see README, Configuration.)", region, regionSource)
+			msg = loc.T("cli.conn.sandbox_default_region", l10n.Args{"Region": client.Inert(region), "Source": regionSource})
 		}
-		return sandboxTarget(), client.NoAuth{Source: "sandbox"}, append(notices, msg), nil
+		return f.sandboxTarget(), client.NoAuth{Source: client.SourceSandbox}, append(notices, msg), nil
 	case region == "":
-		return Target{}, nil, nil, exitcode.Usage(fmt.Errorf("%s credentials found (%s) but no region: pass --region (e.g. cn-north-4) or set OS_REGION_NAME, or give --endpoint", auth.Info().Kind, auth.Info().Source))
+		info := auth.Info()
+		return Target{}, nil, nil, exitcode.Usage(client.NewError(nil, "cli.conn.no_region", l10n.Args{
+			"Kind": client.AuthInfo{Kind: info.Kind}.Text(loc), "Source": client.Inert(info.Source)}))
 	}
 	endpoint, err := client.EndpointForRegion(region)
 	if err != nil {
-		return Target{}, nil, nil, exitcode.Usage(fmt.Errorf("%s: %w", regionSource, err))
+		return Target{}, nil, nil, exitcode.Usage(client.NewError(err, "cli.conn.region", l10n.Args{"Source": regionSource, "Err": err}))
 	}
-	return Target{Kind: "region", Label: "region " + region, Endpoint: endpoint, Region: region}, auth, notices, nil
+	return Target{Kind: "region", Label: loc.T("cli.target.region", l10n.Args{"Region": client.Inert(region)}),
+		Endpoint: endpoint, Region: region}, auth, notices, nil
 }
 
 func resolveWithAskedPassword(env Env, authEnv client.AuthEnv) (client.Authenticator, error) {
@@ -167,7 +178,7 @@ func resolveWithAskedPassword(env Env, authEnv client.AuthEnv) (client.Authentic
 	}
 	a, err := client.ResolveAuth(authEnv)
 	if p, ok := a.(*client.PasswordAuth); ok {
-		p.Source = "OS_USERNAME, password typed at the prompt"
+		p.Source = client.SourcePasswordTyped
 	}
 	return a, err
 }
@@ -176,8 +187,8 @@ func resolveWithAskedPassword(env Env, authEnv client.AuthEnv) (client.Authentic
 // one takes any free loopback port.
 const SandboxAddr = "127.0.0.1:9292"
 
-func sandboxTarget() Target {
-	return Target{Kind: "sandbox", Label: "built-in sandbox", Endpoint: "http://" + SandboxAddr}
+func (f *ConnFlags) sandboxTarget() Target {
+	return Target{Kind: "sandbox", Label: f.Loc.T("cli.target.sandbox"), Endpoint: "http://" + SandboxAddr}
 }
 
 // Connect resolves the plan and builds the client, starting the embedded
@@ -197,7 +208,7 @@ func (f *ConnFlags) Connect(env Env, debug io.Writer) (*Connection, error) {
 		if _, chosen := f.SandboxStateDir(env); err != nil && !chosen {
 			// The default place is unusable (a read-only home, say): the
 			// sandbox still works, for this command only, and says so.
-			said = []string{fmt.Sprintf("Could not use %v; the sandbox's images last for this command only (choose a directory with --sandbox-dir).", err)}
+			said = []string{f.Loc.T("cli.conn.sandbox_unusable", l10n.Args{"Err": client.ErrorText(err, f.Loc)})}
 			srv, err = sandbox.Open(sandbox.Options{Faults: faults})
 		}
 		if err != nil {
@@ -205,16 +216,16 @@ func (f *ConnFlags) Connect(env Env, debug io.Writer) (*Connection, error) {
 		}
 		url, err := srv.Start("127.0.0.1:0")
 		if err != nil {
-			return nil, fmt.Errorf("starting the built-in sandbox: %w", err)
+			return nil, client.NewError(err, "cli.conn.sandbox_start", l10n.Args{"Err": err})
 		}
 		conn.Target.Endpoint = url
-		conn.Target.Label = "built-in sandbox (" + url + ")"
+		conn.Target.Label = f.Loc.T("cli.target.sandbox_at", l10n.Args{"URL": url})
 		conn.close = func() { _ = srv.Close() }
 		_, chosen := f.SandboxStateDir(env)
 		conn.SandboxDir, conn.sandboxDirChosen = srv.Dir(), chosen
 		conn.Notices = append(conn.Notices, said...)
 		if srv.Dir() != "" {
-			conn.Notices = append(conn.Notices, fmt.Sprintf("Sandbox images persist in %s (empty it with: %s).", srv.Dir(), conn.SandboxCommand("reset")))
+			conn.Notices = append(conn.Notices, f.Loc.T("cli.conn.sandbox_persist", l10n.Args{"Dir": client.Inert(srv.Dir()), "Command": conn.SandboxCommand("reset")}))
 		}
 	} else {
 		// The in-process sandbox gets a new port each run: a cached list
@@ -265,14 +276,14 @@ func (c *Connection) readCatalog(ctx context.Context, refresh bool) (*client.Cat
 	return cat, nil
 }
 
-// CatalogFailed explains an error of Catalog on w (a Ctrl+C needs no
-// explanation) and returns it with its exit code.
-func CatalogFailed(w io.Writer, err error) error {
+// CatalogFailed explains an error of Catalog on w in loc's language (a
+// Ctrl+C needs no explanation) and returns it with its exit code.
+func CatalogFailed(w io.Writer, loc *l10n.Localizer, err error) error {
 	var done *exitcode.Error
 	if errors.As(err, &done) && done.Reported {
 		return err
 	}
-	ExplainError(w, err)
+	Explain(w, loc, err)
 	return exitcode.Reported(exitcode.Of(err), err)
 }
 
@@ -349,7 +360,7 @@ func (d *positiveDuration) Set(s string) error {
 		return err
 	}
 	if p := client.CheckTimeout("--timeout", v); p != nil {
-		return errors.New(p.Text(nil))
+		return p
 	}
 	*d = positiveDuration(v)
 	return nil

@@ -5,23 +5,38 @@ import (
 	"io"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
-// ExplainError writes client.Explain(err) on stderr, the same way for every
+// Explain writes client.Explain(err, loc) on w, the same way for every
 // command: "error: " and the summary, then each detail the summary does not
-// already say, one per line ("what to do" is the hint).
-func ExplainError(w io.Writer, err error) {
-	x := client.Explain(err)
-	fmt.Fprintf(w, "error: %s\n", strings.ReplaceAll(x.Summary, "\n", "\n       "))
+// already say, one per line, the labels padded to one column. Widths are
+// terminal cells (an accented letter is one, as in "código"), not bytes.
+func Explain(w io.Writer, loc *l10n.Localizer, err error) {
+	x := client.Explain(err, loc)
+	prefix := loc.T("cli.error_prefix")
+	fmt.Fprintf(w, "%s %s\n", prefix, strings.ReplaceAll(x.Summary, "\n", "\n"+strings.Repeat(" ", ansi.StringWidth(prefix)+1)))
+	var rows []client.Row
+	labelWidth := 0
 	for _, r := range x.Rows {
-		if r.InSummary {
-			continue
+		if r.Key == client.RowHint {
+			r.Label = loc.T("cli.what_to_do") // a line of its own says it better than "hint"
 		}
-		label := r.Label
-		if label == client.RowHint {
-			label = "what to do"
+		if !r.InSummary {
+			rows = append(rows, r)
+			labelWidth = max(labelWidth, ansi.StringWidth(r.Label)+1) // and its colon
 		}
-		fmt.Fprintf(w, "  %-11s %s\n", label+":", strings.ReplaceAll(r.Value, "\n", "\n"+strings.Repeat(" ", 14)))
+	}
+	for _, r := range rows {
+		label := r.Label + ":"
+		pad := strings.Repeat(" ", labelWidth-ansi.StringWidth(label))
+		indent := "\n" + strings.Repeat(" ", 2+labelWidth+1)
+		fmt.Fprintf(w, "  %s%s %s\n", label, pad, strings.ReplaceAll(r.Value, "\n", indent))
 	}
 }
+
+// ExplainError is Explain in English, for the commands not yet given the
+// reader's language.
+func ExplainError(w io.Writer, err error) { Explain(w, nil, err) }

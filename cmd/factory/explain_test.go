@@ -21,11 +21,11 @@ func TestExplainErrorPrintsTheExplanation(t *testing.T) {
 		{"api", &client.APIError{Method: "POST", URL: "https://h/v2/images", StatusCode: 429, Meaning: client.StatusText(429),
 			Code: "APIG.0308", Message: "slow\ndown\x1b[2J", RequestID: "rid", RetryAfter: "7", Hint: "wait 7s"},
 			"error: POST https://h/v2/images answered HTTP 429 (too many requests: throttled)\n" +
-				"  code:       APIG.0308\n" +
-				"  message:    slow\n" +
-				"              down^[[2J\n" +
-				"  request id: rid\n" +
-				"  what to do: wait 7s\n" +
+				"  code:        APIG.0308\n" +
+				"  message:     slow\n" +
+				"               down^[[2J\n" +
+				"  request id:  rid\n" +
+				"  what to do:  wait 7s\n" +
 				"  retry after: 7\n"},
 		{"network", &client.NetworkError{Method: "POST", URL: "http://h/v2/images", Kind: client.NetTLS, Hint: "pass --cacert",
 			Err: errors.New("x509: certificate signed by \x1b]0;evil\x07")},

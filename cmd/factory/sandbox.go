@@ -1,11 +1,11 @@
 package factory
 
 import (
-	"fmt"
 	"path/filepath"
 	"strings"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/ims-wizard/ims-wizard/client/sandbox"
 	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
 )
@@ -27,7 +27,7 @@ func sandboxFaults(env Env) ([]sandbox.Fault, error) {
 		}
 		f, err := sandbox.ParseFault(strings.TrimSpace(spec))
 		if err != nil {
-			return nil, exitcode.Usage(fmt.Errorf("%s: %w", SandboxFailEnv, err))
+			return nil, exitcode.Usage(client.NewError(err, "cli.sandbox.fail_env", l10n.Args{"Env": SandboxFailEnv, "Err": err}))
 		}
 		faults = append(faults, f)
 	}
@@ -60,18 +60,21 @@ func (f *ConnFlags) OpenSandbox(env Env, opts sandbox.Options) (*sandbox.Server,
 	opts.Dir = dir
 	srv, err := sandbox.Open(opts)
 	if err != nil {
-		source := "the default location"
+		source := f.Loc.T("cli.sandbox.default_location")
 		switch {
 		case f.SandboxDir != "":
 			source = "--sandbox-dir"
 		case chosen:
 			source = SandboxDirEnv
 		}
-		return nil, nil, exitcode.Usage(fmt.Errorf("the built-in sandbox's state (%s): %w", source, err))
+		return nil, nil, exitcode.Usage(client.NewError(err, "cli.sandbox.state_error", l10n.Args{"Source": source, "Err": err}))
 	}
-	notices := srv.Notices()
+	var notices []string
+	for _, n := range srv.Notices() {
+		notices = append(notices, n.Text(f.Loc))
+	}
 	if dir == "" {
-		notices = append(notices, "No home directory is known: the sandbox's images last for this command only (set "+SandboxDirEnv+" to keep them).")
+		notices = append(notices, f.Loc.T("cli.sandbox.no_home", l10n.Args{"Env": SandboxDirEnv}))
 	}
 	return srv, notices, nil
 }

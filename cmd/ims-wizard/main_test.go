@@ -42,14 +42,16 @@ type run struct {
 
 // cleanEnv is an environment without any credential or region, a home
 // without ~/.huaweicloud (nor XDG directories: caches and drafts go to that
-// home), and the built-in sandbox's state in a directory of the test's own
-// (never the user's), so the outcome does not depend on the machine.
+// home), the built-in sandbox's state in a directory of the test's own
+// (never the user's), and no locale (English), so the outcome does not
+// depend on the machine.
 func cleanEnv(t *testing.T, extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		if strings.HasPrefix(k, "HUAWEICLOUD_") || strings.HasPrefix(k, "OS_") || strings.HasPrefix(k, "XDG_") || k == "HOME" || k == "ACCESSIBLE" ||
-			k == "IMS_WIZARD_SANDBOX_DIR" || strings.HasSuffix(strings.ToUpper(k), "_PROXY") {
+			k == "IMS_WIZARD_SANDBOX_DIR" || strings.HasSuffix(strings.ToUpper(k), "_PROXY") ||
+			k == "LANG" || k == "LANGUAGE" || strings.HasPrefix(k, "LC_") {
 			continue
 		}
 		env = append(env, kv)

@@ -4,13 +4,11 @@
 package osversions
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
@@ -64,7 +62,7 @@ func NewCmd(deps factory.Deps) *cobra.Command {
 func run(cmd *cobra.Command, deps factory.Deps, o options) error {
 	io, loc := deps.IO, deps.Loc
 	if o.output != "text" && o.output != "json" {
-		return exitcode.Usage(fmt.Errorf("-o/--output %q: use text or json", o.output))
+		return exitcode.Usage(client.NewError(nil, "cli.output.unknown", l10n.Args{"Flag": "-o/--output", "Value": client.Inert(fmt.Sprintf("%q", o.output))}))
 	}
 	arch := ""
 	if o.arch != "" {
@@ -88,7 +86,7 @@ func run(cmd *cobra.Command, deps factory.Deps, o options) error {
 	}
 	cat, err := read(cmd.Context())
 	if err != nil {
-		return factory.CatalogFailed(io.ErrOut, err)
+		return factory.CatalogFailed(io.ErrOut, loc, err)
 	}
 	sayWhichList(io.ErrOut, loc, cat, o.refresh)
 
@@ -186,9 +184,7 @@ func printText(out io.Writer, loc *l10n.Localizer, rows []listed, withEvidence b
 	if !withEvidence {
 		cols = append(cols[:5:5], cols[6])
 	}
-	var buf bytes.Buffer
-	w := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, strings.Join(cols, "\t"))
+	table := [][]string{cols}
 	for _, r := range rows {
 		note := ""
 		switch {
@@ -201,16 +197,7 @@ func printText(out io.Writer, loc *l10n.Localizer, rows []listed, withEvidence b
 		if withEvidence {
 			fields = append(fields, r.Evidence)
 		}
-		fmt.Fprintln(w, strings.Join(append(fields, note), "\t"))
+		table = append(table, append(fields, note))
 	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	// tabwriter pads an empty last cell; the lines are trimmed of it.
-	var trimmed strings.Builder
-	for _, line := range strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n") {
-		trimmed.WriteString(strings.TrimRight(line, " ") + "\n")
-	}
-	_, err := io.WriteString(out, trimmed.String())
-	return err
+	return factory.WriteTable(out, table, 2)
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/signal"
 	"runtime/debug"
 	"strings"
@@ -23,24 +22,26 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// NewCmd builds the whole command tree from its dependencies.
+// NewCmd builds the whole command tree from its dependencies, every
+// text of it (help, flags, cobra's own words) in deps.Loc's language.
 func NewCmd(deps factory.Deps) *cobra.Command {
+	deps.Conn.Loc = deps.Loc
 	root := create.NewCmd(deps)
 	root.Version = client.Version
 	deps.Conn.Register(root.PersistentFlags())
 	// Read before the commands are built (their help is in that language);
 	// declared so that cobra accepts it and lists it.
-	root.PersistentFlags().String("lang", "", "interface language: en or es (default: from LC_ALL, LC_MESSAGES, LANG)")
+	root.PersistentFlags().String("lang", "", deps.Loc.T("help.flag.lang"))
 	root.AddCommand(
-		sandboxcmd.NewCmd(deps.IO, deps.Env, deps.Conn),
+		sandboxcmd.NewCmd(deps),
 		osversions.NewCmd(deps),
 		upload.NewCmd(deps.IO, deps.Env, deps.Conn, deps.Loc),
 	)
 	root.SetIn(deps.IO.In)
 	root.SetOut(deps.IO.Out)
 	root.SetErr(deps.IO.ErrOut)
-	// Flag errors are usage errors: exit 2, like invalid input.
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return exitcode.Usage(err) })
+	// Flag and argument errors are usage errors: exit 2, like invalid input.
+	localize(root, deps.Loc)
 	return root
 }
 
@@ -70,45 +71,56 @@ func Main(version string, args []string) int {
 			return pw, err
 		}
 	}
-	lang, err := chooseLang(args, env.Getenv)
+	deps := factory.Deps{IO: io, Env: env, Conn: &factory.ConnFlags{}, Interrupts: interrupts, Wizard: ui.Run}
+	return Run(ctx, deps, args)
+}
+
+// Run is Main without what belongs to the process (signals, the real
+// streams, the exit): it chooses the language (--lang, else the locale of
+// deps.Env), runs the command line args on deps and returns the exit code.
+// Tests run the program in-process through it.
+func Run(ctx context.Context, deps factory.Deps, args []string) (code int) {
+	io := deps.IO
+	lang, err := chooseLang(args, deps.Env.Getenv)
+	deps.Loc = l10n.New(lang)
 	if err != nil {
-		return report(io, exitcode.Usage(err))
+		return report(io, deps.Loc, exitcode.Usage(err))
 	}
-	deps := factory.Deps{IO: io, Env: env, Conn: &factory.ConnFlags{}, Loc: l10n.New(lang), Interrupts: interrupts, Wizard: ui.Run}
-	cmd := NewCmd(deps)
-	cmd.SetArgs(args)
 	defer func() {
 		// A crash still ends with a message and exit code; the stack trace
 		// carries no secret (credentials live in the environment only).
 		if r := recover(); r != nil {
-			fmt.Fprintf(io.ErrOut, "internal error: %v\nplease report this with the output of --debug (credentials are redacted)\n%s", r, debug.Stack())
-			os.Exit(exitcode.Failure)
+			fmt.Fprintf(io.ErrOut, "%s %v\n%s\n%s", deps.Loc.T("cli.internal_error"), r, deps.Loc.T("cli.report_crash"), debug.Stack())
+			code = exitcode.Failure
 		}
 	}()
+	cmd := NewCmd(deps)
+	cmd.SetArgs(args)
 	err = cmd.ExecuteContext(ctx)
 	if err != nil && ctx.Err() != nil {
 		// The signal, not the symptom it caused, decides the exit code.
 		err = exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
 	}
-	return report(io, err)
+	return report(io, deps.Loc, err)
 }
 
-func report(io *factory.IOStreams, err error) int {
+func report(io *factory.IOStreams, loc *l10n.Localizer, err error) int {
 	if err == nil {
 		return exitcode.OK
 	}
 	var e *exitcode.Error
 	if !errors.As(err, &e) || !e.Reported {
-		fmt.Fprintf(io.ErrOut, "error: %v\n", err)
+		fmt.Fprintf(io.ErrOut, "%s %s\n", loc.T("cli.error_prefix"), client.ErrorText(err, loc))
 	}
 	if errors.Is(err, exitcode.ErrInterrupted) {
-		fmt.Fprintln(io.ErrOut, "interrupted")
+		fmt.Fprintln(io.ErrOut, loc.T("cli.interrupted"))
 	}
 	return exitcode.Of(err)
 }
 
 // chooseLang is the interface language: --lang if given (before cobra
 // parses anything: the commands' help is built in it), else the locale.
+// A --lang it does not know is an error, said in the locale's language.
 func chooseLang(args []string, getenv func(string) string) (l10n.Lang, error) {
 	for i, a := range args {
 		if a == "--" {
@@ -121,7 +133,7 @@ func chooseLang(args []string, getenv func(string) string) (l10n.Lang, error) {
 		if ok {
 			lang, err := l10n.ParseLang(v)
 			if err != nil {
-				return "", fmt.Errorf("--lang: %w", err)
+				return l10n.FromEnv(getenv), client.NewError(err, "cli.lang.unknown", l10n.Args{"Value": client.Inert(fmt.Sprintf("%q", v))})
 			}
 			return lang, nil
 		}

@@ -5,14 +5,13 @@ package sandboxcmd
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/ims-wizard/ims-wizard/client/sandbox"
 	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
 	"github.com/ims-wizard/ims-wizard/cmd/factory"
@@ -24,7 +23,8 @@ import (
 var notForSandbox = []string{"endpoint", "region", "sandbox", "timeout", "cacert", "insecure", "debug"}
 
 // NewCmd returns the sandbox command and its subcommands.
-func NewCmd(io *factory.IOStreams, env factory.Env, conn *factory.ConnFlags) *cobra.Command {
+func NewCmd(deps factory.Deps) *cobra.Command {
+	io, env, conn, loc := deps.IO, deps.Env, deps.Conn, deps.Loc
 	var (
 		addr        string
 		delay       time.Duration
@@ -34,35 +34,17 @@ func NewCmd(io *factory.IOStreams, env factory.Env, conn *factory.ConnFlags) *co
 	)
 	cmd := &cobra.Command{
 		Use:   "sandbox",
-		Short: "Serve the built-in IMS sandbox on a local address",
-		Long: `Serves the built-in IMS emulator until interrupted, for curl, the Huawei Cloud SDK,
-gophercloud or the openstack CLI: POST/GET /v2/images, GET/PATCH/DELETE /v2/images/{id},
-PUT/GET /v2/images/{id}/file, PUT/DELETE /v2/images/{id}/tags/{tag}, GET /v2/schemas/image(s),
-GET /v1/cloudimages/os_version.
-
-Its images persist in the same state as the sandbox of every other command (ims-wizard with no
-credentials, or --sandbox): what one creates, the other serves at once. The state is in
-$XDG_STATE_HOME/ims-wizard/sandbox (else ~/.local/state/ims-wizard/sandbox), or --sandbox-dir,
-or $` + factory.SandboxDirEnv + `; "ims-wizard sandbox reset" empties it.
-
-It has no authentication: it listens on loopback only, unless --allow-remote.
-
---fail injects failures into the next matching requests, in IMS's shapes, to show every error
-view or reproduce a customer's failure:
-  ` + strings.ReplaceAll(sandbox.FaultSyntax, "\n", "\n  "),
-		Example: `  ims-wizard sandbox --addr 127.0.0.1:9292
-  openstack --os-auth-type none --os-endpoint http://127.0.0.1:9292 image list
-  ims-wizard sandbox --fail 'POST /v2/images=503*1' --fail 'PUT /v2/images/*/file=reset'
-  ims-wizard sandbox --fail 'POST /v2/images=created-then-reset'
-  ims-wizard sandbox list
-  ims-wizard sandbox reset`,
+		Short: loc.T("help.sandbox.short"),
+		Long: loc.T("help.sandbox.long", l10n.Args{"Env": factory.SandboxDirEnv,
+			"Syntax": "  " + strings.ReplaceAll(sandbox.FaultSyntax(loc), "\n", "\n  ")}),
+		Example:       loc.T("help.sandbox.example"),
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(c *cobra.Command, _ []string) error {
 			for _, name := range notForSandbox {
 				if c.Flags().Changed(name) {
-					return exitcode.Usage(fmt.Errorf("--%s does not apply to ims-wizard sandbox, which serves the sandbox (its state: --sandbox-dir); point other commands at it with --endpoint URL", name))
+					return exitcode.Usage(client.NewError(nil, "cli.sandbox.flag_not_here", l10n.Args{"Flag": "--" + name}))
 				}
 			}
 			return nil
@@ -72,16 +54,16 @@ view or reproduce a customer's failure:
 			for _, spec := range fails {
 				f, err := sandbox.ParseFault(spec)
 				if err != nil {
-					return exitcode.Usage(fmt.Errorf("--fail: %w", err))
+					return exitcode.Usage(client.NewError(err, "cli.sandbox.bad_fault", l10n.Args{"Err": err}))
 				}
 				faults = append(faults, f)
 			}
 			remote, err := listensBeyondLoopback(addr)
 			if err != nil {
-				return exitcode.Usage(fmt.Errorf("--addr %s: %w", addr, err))
+				return exitcode.Usage(client.NewError(err, "cli.sandbox.bad_addr", l10n.Args{"Addr": client.Inert(addr), "Err": err}))
 			}
 			if remote && !allowRemote {
-				return exitcode.Usage(fmt.Errorf("--addr %s listens beyond this machine, and the sandbox has no authentication: anyone who reaches it can read, change and delete its images; use 127.0.0.1:PORT, or pass --allow-remote to do it anyway", addr))
+				return exitcode.Usage(client.NewError(nil, "cli.sandbox.remote_refused", l10n.Args{"Addr": client.Inert(addr)}))
 			}
 			opts := sandbox.Options{Delay: delay, Faults: faults}
 			if !quiet {
@@ -96,49 +78,42 @@ view or reproduce a customer's failure:
 			}
 			url, err := srv.Start(addr)
 			if err != nil {
-				return exitcode.Usage(fmt.Errorf("--addr %s: %w", addr, err))
+				return exitcode.Usage(client.NewError(err, "cli.sandbox.bad_addr", l10n.Args{"Addr": client.Inert(addr), "Err": err}))
 			}
 			defer srv.Close()
 			if remote {
-				fmt.Fprintf(io.ErrOut, "warning: --allow-remote: the sandbox listens on %s with no authentication; anyone who can reach this address can read, change and delete its images\n", addr)
+				fmt.Fprintln(io.ErrOut, loc.T("cli.sandbox.remote_warning", l10n.Args{"Addr": client.Inert(addr)}))
 			}
-			fmt.Fprintf(io.Out, "IMS sandbox listening on %s (Ctrl+C to stop)\n", url)
-			fmt.Fprintf(io.Out, "State: %s\n", describeState(srv))
+			fmt.Fprintln(io.Out, loc.T("cli.sandbox.listening", l10n.Args{"URL": url}))
+			fmt.Fprintln(io.Out, loc.T("cli.sandbox.state", l10n.Args{"State": describeState(loc, srv)}))
 			for _, f := range faults {
-				fmt.Fprintf(io.Out, "Fault: %s\n", f.Spec)
+				fmt.Fprintln(io.Out, loc.T("cli.sandbox.fault", l10n.Args{"Fault": client.Inert(f.Spec)}))
 			}
 			<-c.Context().Done()
-			fmt.Fprintln(io.ErrOut, "sandbox stopped")
+			fmt.Fprintln(io.ErrOut, loc.T("cli.sandbox.stopped"))
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&addr, "addr", factory.SandboxAddr, "address to listen on (loopback unless --allow-remote)")
-	cmd.Flags().BoolVar(&allowRemote, "allow-remote", false, "allow an --addr reachable from other machines (the sandbox has no authentication)")
-	cmd.Flags().DurationVar(&delay, "delay", 0, "answer each create after this delay (demos of the spinner and cancelling)")
-	cmd.Flags().StringArrayVar(&fails, "fail", nil, "inject a fault, e.g. 'POST /v2/images=503' (repeatable; see above)")
-	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "do not log requests on stderr")
-	cmd.AddCommand(newResetCmd(io, env, conn), newListCmd(io, env, conn))
+	cmd.Flags().StringVar(&addr, "addr", factory.SandboxAddr, loc.T("help.flag.addr"))
+	cmd.Flags().BoolVar(&allowRemote, "allow-remote", false, loc.T("help.flag.allow_remote"))
+	cmd.Flags().DurationVar(&delay, "delay", 0, loc.T("help.flag.delay"))
+	cmd.Flags().StringArrayVar(&fails, "fail", nil, loc.T("help.flag.fail"))
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, loc.T("help.flag.quiet"))
+	cmd.AddCommand(newResetCmd(deps), newListCmd(deps))
 	hideConnectionFlags(cmd)
 	return cmd
 }
 
 // describeState is where the state is and what it holds.
-func describeState(srv *sandbox.Server) string {
+func describeState(loc *l10n.Localizer, srv *sandbox.Server) string {
 	n, err := srv.Count()
 	if srv.Dir() == "" {
-		return fmt.Sprintf("in memory, for this run only (%d images)", n)
+		return loc.T("cli.sandbox.in_memory", l10n.Args{"Count": n})
 	}
 	if err != nil {
-		return fmt.Sprintf("%s (unreadable: %v)", srv.Dir(), err)
+		return loc.T("cli.sandbox.unreadable", l10n.Args{"Dir": client.Inert(srv.Dir()), "Err": client.ErrorText(err, loc)})
 	}
-	return fmt.Sprintf("%s (%d image%s; ims-wizard sandbox reset empties it)", srv.Dir(), n, plural(n))
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
+	return loc.T("cli.sandbox.dir_state", l10n.Args{"Dir": client.Inert(srv.Dir()), "Count": n})
 }
 
 // listensBeyondLoopback reports an address other machines may reach: no
@@ -173,12 +148,12 @@ func hideConnectionFlags(cmd *cobra.Command) {
 	})
 }
 
-func newResetCmd(io *factory.IOStreams, env factory.Env, conn *factory.ConnFlags) *cobra.Command {
+func newResetCmd(deps factory.Deps) *cobra.Command {
+	io, env, conn, loc := deps.IO, deps.Env, deps.Conn, deps.Loc
 	return &cobra.Command{
-		Use:   "reset",
-		Short: "Empty the sandbox's state: every image and uploaded file",
-		Long: `Removes every image and uploaded file from the sandbox's state, for every process using it
-(a running ims-wizard sandbox included), and says how many images went.`,
+		Use:           "reset",
+		Short:         loc.T("help.sandbox_reset.short"),
+		Long:          loc.T("help.sandbox_reset.long"),
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -193,27 +168,27 @@ func newResetCmd(io *factory.IOStreams, env factory.Env, conn *factory.ConnFlags
 			}
 			n, err := srv.Reset()
 			if err != nil {
-				return fmt.Errorf("emptying the sandbox state %s: %w", srv.Dir(), err)
+				return client.NewError(err, "cli.sandbox.reset_failed", l10n.Args{"Dir": client.Inert(srv.Dir()), "Err": err})
 			}
-			fmt.Fprintf(io.Out, "Removed %d image%s from the sandbox state in %s.\n", n, plural(n), srv.Dir())
+			fmt.Fprintln(io.Out, loc.T("cli.sandbox.reset", l10n.Args{"Count": n, "Dir": client.Inert(srv.Dir())}))
 			return nil
 		},
 	}
 }
 
-func newListCmd(io *factory.IOStreams, env factory.Env, conn *factory.ConnFlags) *cobra.Command {
+func newListCmd(deps factory.Deps) *cobra.Command {
+	io, env, conn, loc := deps.IO, deps.Env, deps.Conn, deps.Loc
 	var name, output string
 	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List the images in the sandbox's state, newest first",
-		Long: `Lists the images in the sandbox's state (id, status, created, name), newest first; with --name
-only those of that name. It reads the state directly: no sandbox needs to be running.`,
+		Use:           "list",
+		Short:         loc.T("help.sandbox_list.short"),
+		Long:          loc.T("help.sandbox_list.long"),
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(*cobra.Command, []string) error {
 			if output != "text" && output != "json" {
-				return exitcode.Usage(fmt.Errorf("-o %q: use text or json", output))
+				return exitcode.Usage(client.NewError(nil, "cli.output.unknown", l10n.Args{"Flag": "-o", "Value": client.Inert(fmt.Sprintf("%q", output))}))
 			}
 			srv, notices, err := conn.OpenSandbox(env, sandbox.Options{})
 			if err != nil {
@@ -225,35 +200,34 @@ only those of that name. It reads the state directly: no sandbox needs to be run
 			}
 			imgs, err := srv.Images(name)
 			if err != nil {
-				return fmt.Errorf("reading the sandbox state %s: %w", srv.Dir(), err)
+				return client.NewError(err, "cli.sandbox.list_failed", l10n.Args{"Dir": client.Inert(srv.Dir()), "Err": err})
 			}
 			if output == "json" {
-				return printJSON(io, imgs)
+				return printJSON(io, loc, imgs)
 			}
-			fmt.Fprintf(io.ErrOut, "State: %s\n", describeState(srv))
+			fmt.Fprintln(io.ErrOut, loc.T("cli.sandbox.state", l10n.Args{"State": describeState(loc, srv)}))
 			if len(imgs) == 0 {
-				what := "no images"
+				said := loc.T("cli.sandbox.empty", l10n.Args{"Dir": client.Inert(srv.Dir())})
 				if name != "" {
-					what = fmt.Sprintf("no image called %q", client.Inert(name))
+					said = loc.T("cli.sandbox.none_named", l10n.Args{"Dir": client.Inert(srv.Dir()), "Name": fmt.Sprintf("%q", client.Inert(name))})
 				}
-				fmt.Fprintf(io.ErrOut, "The sandbox state in %s has %s.\n", srv.Dir(), what)
+				fmt.Fprintln(io.ErrOut, said)
 				return nil
 			}
-			w := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tSTATUS\tCREATED\tNAME")
+			rows := [][]string{strings.Split(loc.T("cli.sandbox.columns"), "|")}
 			for _, img := range imgs {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", client.Inert(img.ID), client.Inert(img.Status),
-					img.CreatedAt.UTC().Format(time.RFC3339), client.Inert(img.Name))
+				rows = append(rows, []string{client.Inert(img.ID), client.Inert(img.Status),
+					img.CreatedAt.UTC().Format(time.RFC3339), client.Inert(img.Name)})
 			}
-			return w.Flush()
+			return factory.WriteTable(io.Out, rows, 2)
 		},
 	}
-	cmd.Flags().StringVar(&name, "name", "", "only the images of this name")
-	cmd.Flags().StringVarP(&output, "output", "o", "text", "text or json")
+	cmd.Flags().StringVar(&name, "name", "", loc.T("help.flag.list_name"))
+	cmd.Flags().StringVarP(&output, "output", "o", "text", loc.T("help.flag.list_output"))
 	return cmd
 }
 
-func printJSON(io *factory.IOStreams, imgs []sandbox.Summary) error {
+func printJSON(io *factory.IOStreams, loc *l10n.Localizer, imgs []sandbox.Summary) error {
 	type row struct {
 		ID        string `json:"id"`
 		Name      string `json:"name"`
@@ -267,7 +241,7 @@ func printJSON(io *factory.IOStreams, imgs []sandbox.Summary) error {
 	enc := json.NewEncoder(io.Out)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(rows); err != nil {
-		return errors.Join(errors.New("writing the list"), err)
+		return client.NewError(err, "cli.sandbox.write_failed", l10n.Args{"Err": err})
 	}
 	return nil
 }

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/cmd/factory"
+	"github.com/ims-wizard/ims-wizard/cmd/root"
+	"github.com/ims-wizard/ims-wizard/ui"
+)
+
+// inProcess is how runInProcess runs the program: what the built binary
+// would get, without a process (no signals, no exit, no real terminal).
+type inProcess struct {
+	stdin string
+	// tty makes stdin and stderr terminals, so that the wizard is called.
+	tty bool
+	// wizard stands in for the wizard (ui.Run); nil fails the test if the
+	// program calls it.
+	wizard func(context.Context, ui.Options) (*client.Result, error)
+	// ctx, when set, is the run's context (cancel it to interrupt a
+	// command that serves, such as ims-wizard sandbox).
+	ctx context.Context
+	// stdout, when set, receives stdout as it is written.
+	stdout *syncBuffer
+}
+
+// runInProcess runs the command line args in this process, through
+// root.Run (the path Main takes, minus signals and os.Exit), with env as
+// its whole environment (cleanEnv's, for instance) and HOME as its home.
+// It is much faster than runCLI; use runCLI where signals, exit codes as
+// the shell sees them, or the terminal matter.
+func runInProcess(t *testing.T, env []string, args ...string) run {
+	t.Helper()
+	return runInProcessWith(t, inProcess{}, env, args...)
+}
+
+func runInProcessWith(t *testing.T, p inProcess, env []string, args ...string) run {
+	t.Helper()
+	vars := map[string]string{}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
+	stdout := p.stdout
+	if stdout == nil {
+		stdout = &syncBuffer{}
+	}
+	var stderr syncBuffer
+	io := &factory.IOStreams{In: strings.NewReader(p.stdin), Out: stdout, ErrOut: &stderr, InTTY: p.tty, ErrTTY: p.tty}
+	wizard := p.wizard
+	if wizard == nil {
+		wizard = func(context.Context, ui.Options) (*client.Result, error) {
+			t.Errorf("%v: the wizard was called", args)
+			return nil, ui.ErrInterrupted
+		}
+	}
+	deps := factory.Deps{
+		IO:     io,
+		Env:    factory.Env{Getenv: func(k string) string { return vars[k] }, HomeDir: vars["HOME"]},
+		Conn:   &factory.ConnFlags{},
+		Wizard: wizard,
+	}
+	ctx := p.ctx
+	if ctx == nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+	}
+	code := root.Run(ctx, deps, args)
+	return run{stdout.String(), stderr.String(), code}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var loopbackPort = regexp.MustCompile(`127\.0\.0\.1:\d+`)
+
+// The in-process path is the binary's: same output, same exit code.
+func TestInProcessRunIsTheBinarysRun(t *testing.T) {
+	for _, args := range [][]string{
+		{"--yes", "--name", "", "--min-disk", "5"},
+		{"--dry-run", "--name", "demo", "--tag", "a=1"},
+		{"--lang", "es", "os-versions", "--platform", "nada"},
+		{"--nmae"},
+	} {
+		env := cleanEnv(t)
+		bin, in := runCLI(t, env, args...), runInProcess(t, env, args...)
+		for _, r := range []*run{&bin, &in} { // each run's sandbox listens on a port of its own
+			r.stderr = loopbackPort.ReplaceAllString(r.stderr, "127.0.0.1:PORT")
+		}
+		if bin != in {
+			t.Errorf("%q:\nbinary     %+v\nin process %+v", args, bin, in)
+		}
+	}
+}
