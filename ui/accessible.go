@@ -104,7 +104,7 @@ func (ar *accessibleRun) run() (*client.Result, error) {
 	start := ar.start
 	ar.printf("%s\n", c.T("ui.a11y.heading"))
 	ar.printf("%s\n", c.T("ui.a11y.target", l10n.Args{"Target": client.Inert(c.opts.Target.Label)}))
-	ar.printf("%s\n\n", c.T("ui.a11y.credentials", l10n.Args{"Auth": client.Inert(authText(c.opts.Auth))}))
+	ar.printf("%s\n\n", c.T("ui.a11y.credentials", l10n.Args{"Auth": client.Inert(c.opts.Auth.Text(c.loc))}))
 	if start.notice != "" {
 		ar.printf("%s\n\n", c.T("ui.a11y.warning", l10n.Args{"Text": start.notice}))
 	}
@@ -160,13 +160,6 @@ func (ar *accessibleRun) run() (*client.Result, error) {
 			return res, err
 		}
 	}
-}
-
-func authText(a client.AuthInfo) string {
-	if a.Kind == "" {
-		return string(client.AuthNone)
-	}
-	return a.String()
 }
 
 // stepsFrom asks the steps from id to the last.

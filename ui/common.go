@@ -145,10 +145,7 @@ func (c *common) header(right string) string {
 			line1 = right
 		}
 	}
-	auth := client.Inert(c.opts.Auth.String())
-	if c.opts.Auth.Kind == "" {
-		auth = string(client.AuthNone)
-	}
+	auth := client.Inert(c.opts.Auth.Text(c.loc))
 	line2 := st.label.Render(c.T("ui.header.target")+" ") + st.value.Render(client.Inert(c.opts.Target.Label)) +
 		st.label.Render("   "+c.T("ui.header.credentials")+" ") + st.value.Render(auth)
 	line1 = ansi.Truncate(line1, w, "…")

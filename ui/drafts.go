@@ -217,19 +217,38 @@ func describeDraft(c *common, d *draft.Draft[Answers]) string {
 
 // draftTarget names a target in a draft: its label, except the built-in
 // sandbox's, whose port changes with every run.
+//
+// It is kept in no language (labels are translated): "sandbox", whatever
+// its port, or the endpoint's URL.
 func draftTarget(t Target) string {
 	if t.Kind == "sandbox" {
-		return "built-in sandbox"
+		return sandboxTarget
 	}
-	return t.Label
+	return strings.TrimRight(t.Endpoint, "/")
+}
+
+const sandboxTarget = "sandbox"
+
+// sameTarget reports a draft saved for the target now in use; drafts of
+// earlier versions kept its English label.
+func sameTarget(saved string, now Target) bool {
+	return saved == draftTarget(now) || saved == now.Label || saved == "built-in sandbox" && now.Kind == "sandbox"
+}
+
+// savedTargetText names a draft's target for the reader.
+func savedTargetText(c *common, saved string) string {
+	if saved == sandboxTarget {
+		return c.T("ui.draft.sandbox")
+	}
+	return client.Inert(saved)
 }
 
 // draftDetails are the lines under the resume question: another target,
 // flags that win, creates whose outcome is unknown.
 func draftDetails(c *common, s draftStart, now Target) []string {
 	var lines []string
-	if t, target := s.found.Target, draftTarget(now); t != "" && t != target {
-		lines = append(lines, c.T("ui.draft.other_target", l10n.Args{"Then": client.Inert(t), "Now": client.Inert(target)}))
+	if t := s.found.Target; t != "" && !sameTarget(t, now) {
+		lines = append(lines, c.T("ui.draft.other_target", l10n.Args{"Then": savedTargetText(c, t), "Now": client.Inert(now.Label)}))
 	}
 	if len(s.overridden) > 0 {
 		lines = append(lines, c.T("ui.draft.flags_win", l10n.Args{"Flags": joinAnd(c, s.overridden), "Count": len(s.overridden)}))

@@ -11,6 +11,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/ims-wizard/ims-wizard/client/sandbox"
 	"github.com/ims-wizard/ims-wizard/ui/draft"
 )
@@ -109,7 +110,7 @@ func TestDraftSavedAfterEachStep(t *testing.T) {
 		if d.Step != ck.step || ck.answer(d.Answers) != ck.want {
 			t.Fatalf("at step %s the draft holds step %q, answer %q; want %q", ck.step, d.Step, ck.answer(d.Answers), ck.want)
 		}
-		if d.Target != "built-in sandbox" || d.Version != draft.Version || time.Since(d.SavedAt) > time.Minute {
+		if d.Target != "sandbox" || d.Version != draft.Version || time.Since(d.SavedAt) > time.Minute {
 			t.Errorf("draft metadata: %+v", d)
 		}
 		if ck.next != nil {
@@ -448,4 +449,31 @@ func TestDraftForAnotherTargetIsSaid(t *testing.T) {
 	if v := w.waitView("Resume where you left off?"); strings.Contains(v, "It was made for") {
 		t.Errorf("the sandbox on another port is called another target:\n%s", v)
 	}
+
+	// Saved in Spanish, where the sandbox's label is translated: the same
+	// target read in English.
+	if err := os.Remove(o.DraftPath); err != nil {
+		t.Fatal(err)
+	}
+	es := o
+	es.Target.Label = "IMS de pruebas integrado"
+	es.Loc = l10n.New(l10n.Spanish)
+	w = startWizardSize(t, es, 120, 30)
+	w.waitView("Nombre")
+	w.typeText("en-español")
+	w.press(tea.KeyEnter)
+	w.waitView("arquitectura")
+	if d, err := draft.Load[Answers](o.DraftPath); err != nil || d.Target != "sandbox" {
+		t.Fatalf("the draft keeps its target as %q (%v), want the language-free \"sandbox\"", d.Target, err)
+	}
+	w = startWizardSize(t, o, 120, 30)
+	if v := w.waitView("Resume where you left off?"); strings.Contains(v, "It was made for") {
+		t.Errorf("a draft saved in Spanish is called another target:\n%s", v)
+	}
+
+	// Another endpoint is another target, named by its URL.
+	glance := o
+	glance.Target = Target{Kind: "endpoint", Label: "endpoint http://127.0.0.1:9292", Endpoint: "http://127.0.0.1:9292/"}
+	w = startWizardSize(t, glance, 120, 30)
+	w.waitFlat("It was made for the built-in sandbox; requests now go to endpoint http://127.0.0.1:9292.")
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
+	"github.com/charmbracelet/x/ansi"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ims-wizard/ims-wizard/client"
 )
@@ -96,12 +97,18 @@ func errorRows(c *common, x client.Explanation) []string {
 	st := c.st
 	cw := c.contentWidth()
 	lines := []string{st.err.Render("✗ " + x.Title), ""}
+	// The labels' column is as wide as the widest (they are translated).
+	lw := 0
+	for _, r := range x.Rows {
+		lw = max(lw, ansi.StringWidth(r.Label)+1)
+	}
+	lw = min(lw, max(cw/3, 8))
 	for _, r := range x.Rows {
 		v := r.Value
 		if head, rest, ok := strings.Cut(v, " · "); ok && r.Key == client.RowStatus {
 			v = st.bold.Render(head) + " · " + rest // "HTTP 400" stands out
 		}
-		lines = append(lines, c.kv(r.Label, v, 11, cw))
+		lines = append(lines, c.kv(r.Label, v, lw, cw))
 	}
 	return lines
 }

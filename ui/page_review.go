@@ -108,7 +108,7 @@ func reviewContent(c *common, a Answers) (content string, blocked bool) {
 // curlOf is the curl command equivalent to the review's request.
 func curlOf(c *common, a Answers) string {
 	req, _ := a.Request()
-	return client.CurlCommand(strings.TrimRight(c.opts.Target.Endpoint, "/"), c.opts.Auth, req.Body())
+	return client.CurlCommandIn(c.loc, strings.TrimRight(c.opts.Target.Endpoint, "/"), c.opts.Auth, req.Body())
 }
 
 func (r *reviewPage) resize() tea.Cmd {

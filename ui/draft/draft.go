@@ -63,7 +63,7 @@ type Attempt struct {
 type Draft[T any] struct {
 	Version int       `json:"version"`
 	SavedAt time.Time `json:"saved_at"`
-	Target  string    `json:"target"` // the label of the target the answers were meant for
+	Target  string    `json:"target"` // the target the answers were meant for: "sandbox" or its URL
 	Step    string    `json:"step"`   // where the user was, e.g. "sizes" or "review"
 	Answers T         `json:"answers"`
 	Unknown []Attempt `json:"unknown_outcomes,omitempty"`
