@@ -24,6 +24,7 @@ import (
 func TestMain(m *testing.M) {
 	lipgloss.SetColorProfile(termenv.Ascii)
 	lipgloss.SetHasDarkBackground(true)
+	time.Local = time.UTC // clock times on screen (drafts, look-ups) as in the goldens, wherever they run
 	os.Exit(m.Run())
 }
 

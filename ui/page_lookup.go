@@ -209,12 +209,13 @@ func foundContent(c *common, name string, since time.Time, imgs []*client.Image,
 	for _, img := range imgs {
 		status := client.Inert(img.Status) + st.subtle.Render(" · "+client.StatusMeaningIn(c.loc, img.Status))
 		lines = append(lines, "",
-			c.kv("id", st.bold.Render(client.Inert(img.ID)), 8, cw),
-			c.kv("status", status, 8, cw),
-			c.kv("created", client.Inert(img.CreatedAt), 8, cw),
+			// API field names, as the result's fields are shown.
+			c.kv("id", st.bold.Render(client.Inert(img.ID)), 13, cw),
+			c.kv("status", status, 13, cw),
+			c.kv("created_at", client.Inert(img.CreatedAt), 13, cw),
 		)
 		if img.OSVersion != "" {
-			lines = append(lines, c.kv("os", client.Inert(img.OSVersion), 8, cw))
+			lines = append(lines, c.kv(client.FieldOSVersion, client.Inert(img.OSVersion), 13, cw))
 		}
 	}
 	lines = append(lines, "", renderLines(st.subtle, wrapText(c.T("ui.lookup.found_choices"), cw)))

@@ -364,3 +364,33 @@ func TestCreateAnotherListsEveryImageInTmux(t *testing.T) {
 		t.Fatalf("%s\nexit %d\n%s%s", command, r.code, r.stdout, r.stderr)
 	}
 }
+
+// With a Spanish locale the whole wizard speaks Spanish on a real
+// terminal, and so does the line it leaves when it ends.
+func TestSpanishWizardInTmux(t *testing.T) {
+	p := newPane(t, 100, 30, paneEnv(t, "TERM=xterm-256color", "LANG=es_MX.UTF-8", "XDG_STATE_HOME="+t.TempDir())+" "+binary+"; echo EXIT=$?; sleep 60")
+	p.waitFor("¿El archivo de la imagen está en este equipo?")
+	p.keys("Enter")
+	s := p.waitFor("Nombre de la imagen")
+	if !strings.Contains(s, "IMS de pruebas integrado") || !strings.Contains(s, "credenciales") {
+		t.Fatalf("the header is not in Spanish:\n%s", s)
+	}
+	p.text("en-espanol")
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(p.screen(), "Metadatos de la imagen creados") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no image after pressing Enter through the defaults; screen:\n%s", p.screen())
+		}
+		p.keys("Enter")
+		time.Sleep(300 * time.Millisecond)
+	}
+	s = p.waitFor("pulse u para cargar")
+	if strings.Contains(s, "Next:") || strings.Contains(s, "Image metadata") {
+		t.Fatalf("English on the Spanish result:\n%s", s)
+	}
+	p.keys("q")
+	s = p.waitFor("EXIT=")
+	if !strings.Contains(s, "EXIT=0") || !strings.Contains(s, `Se creó la imagen`) || !strings.Contains(s, `"en-espanol" (queued)`) {
+		t.Fatalf("the summary should be Spanish, exit 0:\n%s", s)
+	}
+}
