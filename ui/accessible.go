@@ -60,6 +60,7 @@ func runAccessible(ctx context.Context, o Options, r *lipgloss.Renderer, intr <-
 	c.width, c.height, c.plain = 100, 40, true
 	ar := newAccessibleRun(ctx, c, intr)
 	defer func() {
+		defer func() { err = ar.interrupted(err) }()
 		if rec := recover(); rec != nil {
 			stack := debug.Stack()
 			if cm, ok := rec.(crashMsg); ok {

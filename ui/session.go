@@ -74,6 +74,12 @@ func (s *session) saveOutcomesOnly() {
 	s.drafts.save(s.blank, stepKey(stepName), s.unknown)
 }
 
+// draftKept reports answers given in this run saved in the draft and not
+// since made into an image.
+func (s *session) draftKept() bool {
+	return s.answersSaved && s.drafts.on() && s.drafts.err == nil
+}
+
 // crashReport is the *CrashError of a panic, naming the draft the answers
 // were saved to (the front end saves them first).
 func (s *session) crashReport(value any, stack []byte) *CrashError {

@@ -103,8 +103,26 @@ type Options struct {
 	Created func(*client.Result)
 }
 
-// ErrInterrupted is returned when the user cancels or presses Ctrl+C.
+// ErrInterrupted is returned when the user cancels or presses Ctrl+C
+// (as an *InterruptedError, which errors.Is matches).
 var ErrInterrupted = errors.New("interrupted")
+
+// InterruptedError is the run ended by Cancel, Ctrl+C or a signal, saying
+// whether the answers are kept in the draft (Options.DraftPath), for the
+// next start to offer.
+type InterruptedError struct{ DraftKept bool }
+
+func (e *InterruptedError) Error() string        { return ErrInterrupted.Error() }
+func (e *InterruptedError) Is(target error) bool { return target == ErrInterrupted }
+
+// interrupted is err, told whether s's answers are in its draft when it is
+// an interrupt.
+func (s *session) interrupted(err error) error {
+	if errors.Is(err, ErrInterrupted) {
+		return &InterruptedError{DraftKept: s.draftKept()}
+	}
+	return err
+}
 
 // SubmitError is the error Run returns when the user quits from the error
 // view: the server's or the network's error (errors.As reaches it), with
@@ -184,6 +202,7 @@ func Run(ctx context.Context, o Options) (res *client.Result, err error) {
 	}
 
 	w := newWizard(ctx, o, r)
+	defer func() { err = w.interrupted(err) }()
 	// Panics are the wizard's to handle: commands run under guard, and a
 	// panic in Update or View reaches the recover below, which restores
 	// the terminal and saves the answers before anything else.

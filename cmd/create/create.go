@@ -284,6 +284,11 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 	case errors.As(err, &written):
 		return err // already said
 	case errors.Is(err, ui.ErrInterrupted):
+		var ie *ui.InterruptedError
+		if errors.As(err, &ie) && ie.DraftKept {
+			// The same command (its target flags too) offers the draft back.
+			fmt.Fprintln(deps.IO.ErrOut, deps.Loc.T("cli.create.draft_kept", l10n.Args{"Command": client.Inert(conn.Command())}))
+		}
 		return exitcode.Reported(exitcode.Interrupted, exitcode.ErrInterrupted)
 	case errors.As(err, &crash):
 		fmt.Fprintf(deps.IO.ErrOut, "%s %s\n%s\n%s", deps.Loc.T("cli.error_prefix"), crashText(deps.Loc, crash), deps.Loc.T("cli.report_crash"), crash.Stack)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -392,5 +393,41 @@ func TestSpanishWizardInTmux(t *testing.T) {
 	s = p.waitFor("EXIT=")
 	if !strings.Contains(s, "EXIT=0") || !strings.Contains(s, `Se creó la imagen`) || !strings.Contains(s, `"en-espanol" (queued)`) {
 		t.Fatalf("the summary should be Spanish, exit 0:\n%s", s)
+	}
+}
+
+// Ctrl+C in the wizard says the answers are kept and the command that
+// resumes them; typed as printed, that command offers the draft back.
+func TestQuitSaysHowToResumeInTmux(t *testing.T) {
+	state := t.TempDir()
+	p := newPane(t, 100, 30, "PATH="+filepath.Dir(binary)+":$PATH; cd "+t.TempDir()+"; "+
+		paneEnv(t, "TERM=xterm-256color", "XDG_STATE_HOME="+state, "PATH="+filepath.Dir(binary)+":/usr/bin:/bin", "PS1='$ '")+" bash --norc")
+	p.waitUntil("the shell's prompt", func(s string) bool { return strings.TrimSpace(s) == "$" })
+	p.text(binary + "; echo EXIT=$((0+$?))")
+	p.keys("Enter")
+	p.skipImageFile()
+	p.text("come-back")
+	p.keys("Enter")
+	p.waitFor("Operating system · architecture")
+	p.keys("C-c")
+	s := p.waitUntil("the exit code", func(s string) bool { return regexp.MustCompile(`EXIT=\d`).MatchString(s) })
+	if !strings.Contains(s, "EXIT=130") {
+		t.Fatalf("Ctrl+C should exit 130:\n%s", s)
+	}
+	var command string
+	for _, l := range strings.Split(s, "\n") {
+		if _, rest, ok := strings.Cut(l, "saved as a draft: run "); ok {
+			command, _, _ = strings.Cut(rest, " again to resume")
+		}
+	}
+	if !strings.HasPrefix(command, "ims-wizard") {
+		t.Fatalf("no resume command said:\n%s", s)
+	}
+	p.keys("C-l")
+	p.text(command)
+	p.keys("Enter")
+	s = p.waitFor("Resume where you left off?")
+	if !strings.Contains(s, "come-back") {
+		t.Errorf("the draft offered is not the answers given:\n%s", s)
 	}
 }
