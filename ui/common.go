@@ -160,10 +160,17 @@ func (c *common) rule() string {
 // footer is the rule and the keys' help, drawn from the bindings the page
 // honours (bindings with no help key are honoured but not drawn). Items go
 // on as many lines as the footer has; when they still do not fit, items
-// before the last are left out for "…", so that quitting stays in view.
+// are left out for "…" but the way out (q or ctrl+c; else the last), so
+// that quitting stays in view.
 func (c *common) footer(keys []key.Binding) string {
 	w := max(min(c.width, maxWidth)-3, 10)
 	items := c.helpItems(keys)
+	out := len(items) - 1
+	for i, k := range drawn(keys) {
+		if slices.Contains(k.Keys(), "q") || slices.Contains(k.Keys(), "ctrl+c") {
+			out = i
+		}
+	}
 	rows := c.footerHeight() - 1
 	sep := c.st.help.ShortSeparator.Inline(true).Render(" • ")
 	var lines []string
@@ -173,10 +180,14 @@ func (c *common) footer(keys []key.Binding) string {
 			fit++
 		}
 		if len(lines) == rows-1 && fit < len(items) {
-			// The last line: keep the last item (quit), drop what does not fit before it.
+			// The last line: keep the way out, drop what does not fit before it.
 			last := items[len(items)-1]
-			ell := c.st.help.Ellipsis.Render("…")
 			head := items[:len(items)-1]
+			if out >= 0 && out < len(items) {
+				last = items[out]
+				head = append(append([]string{}, items[:out]...), items[out+1:]...)
+			}
+			ell := c.st.help.Ellipsis.Render("…")
 			for len(head) > 0 && lipgloss.Width(strings.Join(append(append([]string{}, head...), ell, last), sep)) > w {
 				head = head[:len(head)-1]
 			}
@@ -185,6 +196,7 @@ func (c *common) footer(keys []key.Binding) string {
 		}
 		lines = append(lines, strings.Join(items[:fit], sep))
 		items = items[fit:]
+		out -= fit
 	}
 	for len(lines) < rows {
 		lines = append(lines, "")
@@ -200,13 +212,21 @@ func (c *common) helpLine(keys []key.Binding) string {
 	return strings.Join(c.helpItems(keys), c.st.help.ShortSeparator.Inline(true).Render(" • "))
 }
 
+// drawn are the bindings the footer draws: enabled, with a help key.
+func drawn(keys []key.Binding) []key.Binding {
+	var out []key.Binding
+	for _, k := range keys {
+		if k.Enabled() && k.Help().Key != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 func (c *common) helpItems(keys []key.Binding) []string {
 	var items []string
-	for _, k := range keys {
+	for _, k := range drawn(keys) {
 		h := k.Help()
-		if !k.Enabled() || h.Key == "" {
-			continue
-		}
 		items = append(items, c.st.help.ShortKey.Inline(true).Render(h.Key)+" "+c.st.help.ShortDesc.Inline(true).Render(h.Desc))
 	}
 	return items
@@ -276,10 +296,16 @@ func wrapPrefix(style lipgloss.Style, prefix, text string, width int) []string {
 // sequences and wide characters are measured as the terminal draws them).
 // A word longer than the line (a URL, a long name) gets a line of its own,
 // and is cut only when it is longer than a whole line.
+const nbHyphen = "\u2011"
+
 func wrapText(text string, width int) string {
 	width = max(width, 10)
 	var out []string
-	for _, line := range strings.Split(ansi.Wordwrap(strings.ReplaceAll(text, "\t", "    "), width, ""), "\n") {
+	// x/ansi always breaks at a hyphen: ids, names and file names are
+	// split there mid-token. Hidden as a non-breaking hyphen, the text
+	// breaks at blanks only (a word longer than the line is cut after).
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\t", "    "), "-", nbHyphen)
+	for _, line := range strings.Split(strings.ReplaceAll(ansi.Wordwrap(text, width, ""), nbHyphen, "-"), "\n") {
 		line = strings.TrimRight(line, " ")
 		if ansi.StringWidth(line) > width {
 			line = ansi.Hardwrap(line, width, false)

@@ -211,8 +211,18 @@ func resultContent(c *common, res *client.Result, raw, found, plain bool, up *up
 		lw = max(lw, lipgloss.Width(l))
 	}
 	lw = max(lw, 7)
+	// The card's rows wrap under their value, not under the label: the
+	// card is the content's width less its border and padding.
+	inner := cw - 4
+	if plain {
+		inner = cw
+	}
 	row := func(label, value string) string {
-		return st.label.Render(padRight(label, lw)) + " " + value
+		lines := strings.Split(wrapText(value, max(inner-lw-1, 10)), "\n")
+		for i := 1; i < len(lines); i++ {
+			lines[i] = strings.Repeat(" ", lw+1) + lines[i]
+		}
+		return st.label.Render(padRight(label, lw)) + " " + strings.Join(lines, "\n")
 	}
 	status := client.Inert(img.Status)
 	rows := []string{

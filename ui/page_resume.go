@@ -52,19 +52,26 @@ func (r *resumePage) view() string {
 	c := r.c
 	st := c.st
 	cw := c.contentWidth()
-	top := []string{
-		st.stepTitle.Render(c.T("ui.resume.title")),
-		"",
-		wrapText(c.T("ui.resume.saved_at", map[string]any{"Draft": describeDraft(c, r.start.found)}), cw),
-	}
+	details := []string{wrapText(c.T("ui.resume.saved_at", map[string]any{"Draft": describeDraft(c, r.start.found)}), cw)}
 	for _, d := range draftDetails(c, r.start, c.opts.Target) {
-		top = append(top, renderLines(st.subtle, wrapText(d, cw)))
+		details = append(details, renderLines(st.subtle, wrapText(d, cw)))
 	}
-	top = append(top, "", renderLines(st.subtle, wrapText(c.T("ui.resume.note"), cw)))
-	// The choices stay on screen however small the terminal.
-	lines := strings.Split(strings.Join(top, "\n"), "\n")
-	if limit := max(c.bodyHeight()-3, 0); len(lines) > limit {
-		lines = lines[:limit]
+	note := renderLines(st.subtle, wrapText(c.T("ui.resume.note"), cw))
+	// The choices stay on screen however small the terminal: the general
+	// note goes first, then the blank lines, then the details are cut
+	// (a line says so) rather than a sentence left half.
+	limit := max(c.bodyHeight()-3, 1)
+	split := func(parts ...string) []string { return strings.Split(strings.Join(parts, "\n"), "\n") }
+	title := st.stepTitle.Render(c.T("ui.resume.title"))
+	lines := split(append(append([]string{title, ""}, details...), "", note)...)
+	if len(lines) > limit {
+		lines = split(append([]string{title, ""}, details...)...)
+	}
+	if len(lines) > limit {
+		lines = split(append([]string{title}, details...)...)
+	}
+	if len(lines) > limit {
+		lines = append(lines[:limit-1], st.subtle.Render("…"))
 	}
 	lines = append(lines, "")
 	for i, ch := range r.choices() {

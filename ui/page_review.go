@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/ims-wizard/ims-wizard/client"
 )
@@ -88,8 +89,14 @@ func reviewContent(c *common, a Answers) (content string, blocked bool) {
 	ps := c.problems(a)
 	endpoint := strings.TrimRight(c.opts.Target.Endpoint, "/")
 	var b strings.Builder
-	b.WriteString(st.stepTitle.Render(c.T("ui.review.title")) + st.subtle.Render("  "+c.T("ui.review.subtitle", map[string]any{"URL": client.Inert(endpoint) + "/v2/images"})))
-	b.WriteString("\n")
+	title := st.stepTitle.Render(c.T("ui.review.title"))
+	subtitle := c.T("ui.review.subtitle", map[string]any{"URL": client.Inert(endpoint) + "/v2/images"})
+	if ansi.StringWidth(title)+2+ansi.StringWidth(subtitle) <= cw {
+		b.WriteString(title + st.subtle.Render("  "+subtitle) + "\n")
+	} else {
+		// Under the title, wrapped at blanks: the URL whole on its line.
+		b.WriteString(title + "\n" + renderLines(st.subtle, wrapText(subtitle, cw)) + "\n")
+	}
 	if lines := c.problemLines(ps, true, cw); len(lines) > 0 {
 		b.WriteString("\n" + strings.Join(lines, "\n") + "\n")
 	}

@@ -26,6 +26,11 @@ type stepPage struct {
 	touched bool            // show the step's errors (an Enter was refused, or the value came in invalid)
 	notices func() []string // said above the step's notes: a damaged draft, a failed save
 	sized   int             // note lines the form's height was computed with
+	text    *huh.Text       // the step's multi-line field, shortened on a short terminal
+	// compact is how much the step gives up to keep every question in view
+	// on a short terminal: 1 the fixed notes (list source, fixed values),
+	// 2 the help under the title, 3 the text field's extra lines.
+	compact int
 }
 
 // formMsg carries a message of the form that asked for it, so that a
@@ -40,8 +45,11 @@ func newStepPage(c *common, a *Answers, id stepID, gen int, notices func() []str
 	var fields []huh.Field
 	for _, spec := range stepSpecs(id, a, c) {
 		f := huhField(c, spec)
-		if l, ok := f.(*listField); ok {
-			p.list = l
+		switch f := f.(type) {
+		case *listField:
+			p.list = f
+		case *huh.Text:
+			p.text = f
 		}
 		fields = append(fields, f)
 	}
@@ -184,6 +192,9 @@ func (p *stepPage) escBusy() bool {
 func (p *stepPage) head() string {
 	info := p.c.stepInfo(p.id)
 	title := p.c.st.stepTitle.Render(info.title)
+	if p.compact >= 2 {
+		return title
+	}
 	return title + "\n" + renderLines(p.c.st.subtle, wrapText(strings.TrimSpace(info.help+" "+info.howTo), p.c.contentWidth()))
 }
 
@@ -198,7 +209,9 @@ func (p *stepPage) notes() []string {
 			notes = append(notes, strings.Split(renderLines(c.st.warn, wrapText("! "+n, c.contentWidth())), "\n")...)
 		}
 	}
-	notes = append(notes, fixedLines(p.id, c)...)
+	if p.compact < 1 {
+		notes = append(notes, fixedLines(p.id, c)...)
+	}
 	ps := stepProblems(p.id, p.a, c)
 	if p.id == stepArch || p.id == stepPlatform {
 		ps = ps.Errors() // the hovered platform's versions are judged on the version step
@@ -206,21 +219,42 @@ func (p *stepPage) notes() []string {
 	return append(notes, c.problemLines(ps, p.touched, c.contentWidth())...)
 }
 
-// resize gives the form the room between the step's head and its notes.
+// resize gives the form the room between the step's head and its notes;
+// on a short terminal it gives up the least useful lines first (compact)
+// until every question fits.
 func (p *stepPage) resize() tea.Cmd {
 	cw := p.c.contentWidth()
-	notes := p.notes()
-	p.sized = len(notes)
-	gap := 0
-	if len(notes) > 0 {
-		gap = 1
+	var avail int
+	for p.compact = 0; ; p.compact++ {
+		if p.text != nil {
+			p.text.Lines(map[bool]int{true: 1, false: 3}[p.compact >= 3])
+		}
+		notes := p.notes()
+		p.sized = len(notes)
+		gap := 0
+		if len(notes) > 0 {
+			gap = 1
+		}
+		avail = p.c.bodyHeight() - linesHeight(p.head()) - 1 - gap - len(notes)
+		if p.compact == 3 || avail >= p.formNeeds(cw) {
+			break
+		}
 	}
-	avail := p.c.bodyHeight() - linesHeight(p.head()) - 1 - gap - len(notes)
 	if p.list != nil {
 		p.list.WithHeight(clampInt(len(p.list.options)+1, 3, max(avail, 3)))
 	}
 	_, cmd := p.form.Update(tea.WindowSizeMsg{Width: cw, Height: max(avail, 3)})
 	return p.wrap(cmd)
+}
+
+// formNeeds is the height the form needs to show every question: a list
+// its first rows (it scrolls), other fields their whole height.
+func (p *stepPage) formNeeds(cw int) int {
+	if p.list != nil {
+		return min(len(p.list.options)-p.list.hidden+1, 6)
+	}
+	p.form.Update(tea.WindowSizeMsg{Width: cw, Height: 200})
+	return linesHeight(strings.TrimRight(p.form.View(), "\n "))
 }
 
 // keys are the focused field's own keys (huh's, or the list's), then back

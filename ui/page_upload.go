@@ -130,42 +130,49 @@ func (u *uploadPage) keys() []key.Binding {
 func (u *uploadPage) view() string {
 	c := u.c
 	st, cw := c.st, c.contentWidth()
-	roomy := c.bodyHeight() >= 14 // on a short terminal the bar comes first, the rest as it fits
 	snap := u.snap
 	p := snap.progress
 	img := u.image
 	endpoint := strings.TrimRight(c.opts.Target.Endpoint, "/")
+	// On a short terminal the blank lines go first, then the URL, the file
+	// and image line, the hint (the footer says the keys too): the bar and
+	// the status stay.
 	var lines []string
-	add := func(ls ...string) {
+	const (
+		kept = iota
+		spacing
+		url
+		about // the file and the image: the header says the upload is on
+	)
+	var kinds []int
+	addAs := func(kind int, ls ...string) {
 		for _, l := range ls {
-			lines = append(lines, strings.Split(l, "\n")...)
+			for _, part := range strings.Split(l, "\n") {
+				lines, kinds = append(lines, part), append(kinds, kind)
+			}
 		}
 	}
-	blank := func() {
-		if roomy {
-			lines = append(lines, "")
-		}
-	}
+	add := func(ls ...string) { addAs(kept, ls...) }
+	blank := func() { addAs(spacing, "") }
 	add(st.stepTitle.Render(c.T("ui.upload.title")))
 	blank()
-	add(st.bold.Render(client.Inert(filepath.Base(u.job.check.Path))) + st.subtle.Render("  "+c.T("ui.upload.to_image", map[string]any{
-		"Size": client.FormatBytes(u.job.check.Size), "ID": client.Inert(img.ID), "Name": fmt.Sprintf("%q", client.Inert(img.Name))})))
-	if roomy {
-		add(st.label.Render("PUT ") + client.Inert(endpoint) + "/v2/images/" + client.Inert(img.ID) + "/file")
-	}
+	// Wrapped at blanks, never cut: the id and the URL are what one copies.
+	addAs(about, renderLines(st.subtle, wrapText(client.Inert(filepath.Base(u.job.check.Path))+"  "+c.T("ui.upload.to_image", map[string]any{
+		"Size": client.FormatBytes(u.job.check.Size), "ID": client.Inert(img.ID), "Name": fmt.Sprintf("%q", client.Inert(img.Name))}), cw)))
+	addAs(url, c.kvURL("PUT", client.Inert(endpoint)+"/v2/images/"+client.Inert(img.ID)+"/file", 3, cw))
 	blank()
 	add(u.bar.ViewAs(p.Fraction()) + " " + fmt.Sprintf("%3.0f%%", 100*p.Fraction()))
 	if snap.phase == client.PhaseSending {
 		add(progressText(c.loc, p) + st.subtle.Render(fmt.Sprintf(" · %.1fs", p.Elapsed.Seconds())))
 	} else if s := snap.sent; s != nil {
-		add(st.ok.Render("✓ ") + c.T("ui.upload.sent", map[string]any{"Size": client.FormatBytes(s.Bytes),
-			"Took": s.Latency.Round(time.Millisecond).String(), "Rate": client.FormatBytes(int64(s.Rate())), "MD5": s.MD5}))
+		add(st.ok.Render("✓ ") + wrapText(c.T("ui.upload.sent", map[string]any{"Size": client.FormatBytes(s.Bytes),
+			"Took": s.Latency.Round(time.Millisecond).String(), "Rate": client.FormatBytes(int64(s.Rate())), "MD5": s.MD5}), cw-2))
 	}
 	blank()
 	if snap.phase == client.PhaseWaiting {
 		waited := time.Since(snap.waitStart).Truncate(time.Second)
-		add(u.spin.View() + " " + st.bold.Render(c.T("ui.upload.waiting")) +
-			st.subtle.Render("  "+c.T("ui.upload.waiting_every", map[string]any{"Every": client.UploadPollInterval.String(), "Waited": waited.String()})))
+		add(u.spin.View() + " " + st.bold.Render(c.T("ui.upload.waiting")))
+		add(renderLines(st.subtle, wrapText(c.T("ui.upload.waiting_every", map[string]any{"Every": client.UploadPollInterval.String(), "Waited": waited.String()}), cw)))
 	}
 	cur := ""
 	if n := len(snap.statuses); n > 0 {
@@ -177,7 +184,23 @@ func (u *uploadPage) view() string {
 	if snap.phase == client.PhaseWaiting {
 		hint = c.T("ui.upload.hint_waiting")
 	}
-	add(renderLines(st.subtle, wrapText(hint, cw)))
+	hintLines := strings.Split(wrapText(hint, cw), "\n")
+	for _, drop := range []int{spacing, url, about} {
+		if len(lines)+len(hintLines) <= c.bodyHeight() {
+			break
+		}
+		var keep []string
+		var keepKinds []int
+		for i, l := range lines {
+			if kinds[i] != drop {
+				keep, keepKinds = append(keep, l), append(keepKinds, kinds[i])
+			}
+		}
+		lines, kinds = keep, keepKinds
+	}
+	if len(lines)+len(hintLines) <= c.bodyHeight() {
+		add(renderLines(st.subtle, strings.Join(hintLines, "\n")))
+	}
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, cw, "…")
 	}

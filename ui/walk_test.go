@@ -4,11 +4,13 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/ims-wizard/ims-wizard/client"
 	"github.com/ims-wizard/ims-wizard/client/l10n"
@@ -214,5 +216,71 @@ func TestSpanishScreens(t *testing.T) {
 	})
 	if seen < len(compared)+int(numSteps)-1 {
 		t.Errorf("%d screens compared", seen)
+	}
+}
+
+// At every size down to 40×12, with and without colour, every screen
+// keeps the header (where one is: the step's position) and the footer's
+// keys, fills the terminal exactly and no line is wider than it.
+func TestEveryScreenKeepsItsPlaceAndKeys(t *testing.T) {
+	for _, colour := range []bool{false, true} {
+		for _, sz := range [][2]int{{40, 12}, {60, 20}, {80, 24}, {100, 30}, {160, 45}} {
+			o := testOptions(failing{})
+			o.Uploader = failingUploader{}
+			if colour {
+				o.Getenv = func(k string) string { return map[string]string{"CLICOLOR_FORCE": "1"}[k] }
+			}
+			walkScreens(t, o, sz[0], sz[1], func(where, view string) {
+				lines := strings.Split(view, "\n")
+				if len(lines) != sz[1] {
+					t.Errorf("%s at %dx%d: %d lines", where, sz[0], sz[1], len(lines))
+				}
+				for _, l := range lines {
+					if ansi.StringWidth(l) > sz[0] {
+						t.Errorf("%s at %dx%d: a line wider than the terminal: %q", where, sz[0], sz[1], l)
+					}
+				}
+				plain := ansi.Strip(view)
+				if !strings.Contains(plain, "ims-wizard") {
+					t.Errorf("%s at %dx%d: no header:\n%s", where, sz[0], sz[1], plain)
+				}
+				foot := ansi.Strip(strings.Join(lines[len(lines)-2:], " "))
+				if !strings.Contains(foot, "ctrl+c") && !strings.Contains(foot, "q quit") && !strings.Contains(foot, "esc") {
+					t.Errorf("%s at %dx%d: the footer lost its way out:\n%s", where, sz[0], sz[1], plain)
+				}
+				if strings.HasPrefix(where, "step ") && !regexp.MustCompile(`step \d/6`).MatchString(plain) {
+					t.Errorf("%s at %dx%d: the step's position is gone:\n%s", where, sz[0], sz[1], plain)
+				}
+			})
+		}
+	}
+}
+
+// The layout at 60×20, screen by screen, where it used to fall apart:
+// step 5's second question hidden, the platforms down to two rows behind
+// notes, values wrapped under the card's labels, ids and URLs cut or split
+// at a hyphen, a sentence left half on the resume screen.
+func TestLayoutAt60x20(t *testing.T) {
+	o := testOptions(failing{})
+	o.Uploader = failingUploader{}
+	views := map[string]string{}
+	walkScreens(t, o, 60, 20, func(where, view string) { views[where] = view })
+	must := func(screen string, want ...string) {
+		t.Helper()
+		for _, w := range want {
+			if !strings.Contains(views[screen], w) {
+				t.Errorf("%s lacks %q:\n%s", screen, w, views[screen])
+			}
+		}
+	}
+	must("step Tags, protection, visibility", "Protect the image?", "[ No ]")
+	if rows := strings.Count(views["step Operating system · platform"], "Linux ·"); rows < 5 {
+		t.Errorf("the platforms show %d rows:\n%s", rows, views["step Operating system · platform"])
+	}
+	must("result", "│ status  queued", "│         file next") // wrapped under the value
+	must("uploading", "4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba86")    // the id whole
+	must("review", "http://sandbox.test/v2/images")
+	if v := views["resume a draft"]; strings.Contains(v, "answers are\n") || !strings.Contains(v, "› Resume the draft") {
+		t.Errorf("the resume screen cuts a sentence or its choices:\n%s", v)
 	}
 }
