@@ -278,7 +278,7 @@ func TestLayoutAt60x20(t *testing.T) {
 		t.Errorf("the platforms show %d rows:\n%s", rows, views["step Operating system · platform"])
 	}
 	must("result", "│ status  queued", "│         file next") // wrapped under the value
-	must("uploading", "4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba86")    // the id whole
+	must("uploading", "4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba86") // the id whole
 	must("review", "http://sandbox.test/v2/images")
 	if v := views["resume a draft"]; strings.Contains(v, "answers are\n") || !strings.Contains(v, "› Resume the draft") {
 		t.Errorf("the resume screen cuts a sentence or its choices:\n%s", v)
