@@ -755,3 +755,57 @@ func TestUploadPathTyping(t *testing.T) {
 		t.Fatalf("uploaded %+v, want the pasted file (MD5 %s)", m.finalResult, sum)
 	}
 }
+
+// pausedBody is a request body that stops after its first bytes until
+// released: an upload caught half-way, however fast the loopback.
+type pausedBody struct {
+	io.ReadCloser
+	read    int
+	release <-chan struct{}
+}
+
+func (b *pausedBody) Read(p []byte) (int, error) {
+	if b.read >= 64<<10 {
+		<-b.release
+	}
+	n, err := b.ReadCloser.Read(p[:min(len(p), 16<<10)])
+	b.read += n
+	return n, err
+}
+
+// While the file is still being sent, the image is read again and its
+// status goes live on the page: saving, the bar short of the end (it used
+// to say queued until the end).
+func TestUploadStatusLiveWhileSending(t *testing.T) {
+	sb := sandbox.New(sandbox.Options{})
+	release := make(chan struct{})
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut {
+			r.Body = &pausedBody{ReadCloser: r.Body, release: release}
+		}
+		sb.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() { once.Do(func() { close(release) }); srv.Close() })
+	c, err := client.New(client.Config{Endpoint: srv.URL, Timeout: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	const size = 4 << 20
+	file, sum := clienttest.RandomFile(t, dir, "disk.raw", size)
+	t.Chdir(dir)
+	o := testOptions(c)
+	o.Uploader = c
+	w := startWizard(t, o)
+	createThrough(w, uniqueName("live"))
+	w.key("u")
+	w.waitView("> " + filepath.Base(file))
+	w.press(tea.KeyEnter)
+	v := w.waitView("Uploading the image file", "status  queued → saving")
+	if strings.Contains(v, "100%") || !strings.Contains(v, "esc/ctrl+c cancel upload") {
+		t.Errorf("saving is not shown while the file is sent:\n%s", v)
+	}
+	once.Do(func() { close(release) })
+	w.waitFlat("Image file uploaded", "status active", sum)
+}
