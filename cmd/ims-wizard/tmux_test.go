@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -429,5 +430,55 @@ func TestQuitSaysHowToResumeInTmux(t *testing.T) {
 	s = p.waitFor("Resume where you left off?")
 	if !strings.Contains(s, "come-back") {
 		t.Errorf("the draft offered is not the answers given:\n%s", s)
+	}
+}
+
+// The README's first command, run as printed from the repository's root
+// on a real terminal, builds the binary and opens the wizard.
+func TestREADMEFirstCommandInTmux(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make is not installed")
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var command string
+	for _, l := range strings.Split(string(readme), "\n") {
+		if strings.HasPrefix(l, "make build && ") {
+			command, _, _ = strings.Cut(l, "#")
+			command = strings.TrimSpace(command)
+			break
+		}
+	}
+	if command == "" {
+		t.Fatal("the README has no first command")
+	}
+	// The go tool's caches as the test runs with, so that the build is the
+	// incremental one a developer gets.
+	var goEnv []string
+	for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOFLAGS", "GOPROXY", "GOTOOLCHAIN"} {
+		out, _ := exec.Command("go", "env", k).Output()
+		if v := strings.TrimSpace(string(out)); v != "" {
+			goEnv = append(goEnv, k+"="+v)
+		}
+	}
+	goDir := filepath.Dir(runtime.GOROOT() + "/bin/go")
+	p := newPane(t, 100, 30, "cd "+root+" && "+paneEnv(t, append(goEnv, "TERM=xterm-256color", "XDG_STATE_HOME="+t.TempDir(),
+		"PATH="+goDir+":/usr/local/bin:/usr/bin:/bin")...)+" bash -c '"+command+"; echo EXIT=$?'; sleep 60")
+	deadline := time.Now().Add(3 * time.Minute)
+	for !strings.Contains(p.screen(), "Is the image file on this machine?") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the README's command %q did not open the wizard:\n%s", command, p.screen())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	p.keys("C-c")
+	if s := p.waitUntil("the exit code", func(s string) bool { return regexp.MustCompile(`EXIT=\d`).MatchString(s) }); !strings.Contains(s, "EXIT=130") {
+		t.Fatalf("Ctrl+C should exit 130:\n%s", s)
 	}
 }
