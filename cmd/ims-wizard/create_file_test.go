@@ -298,3 +298,49 @@ func TestCreateWithFileOpensTheWizardInTmux(t *testing.T) {
 		t.Fatalf("created with disk_format %s, min_disk %d, now %s; want qcow2 and 60 from the file, active", img.DiskFormat, img.MinDisk, img.Status)
 	}
 }
+
+// The wizard's first question on a real terminal: yes, the file is here;
+// picked in the chooser, it fills the disk format and the minimum disk
+// (the disk step says what it found), and is uploaded after the create.
+func TestImageFileFirstQuestionInTmux(t *testing.T) {
+	qcow2 := createFile(t, "disk.qcow2")
+	env := cleanEnv(t)
+	endpoint := startSandboxServer(t, env)
+	name := uniqueName("first-question")
+	p := newPane(t, 100, 30, "cd "+filepath.Dir(qcow2)+" && "+paneEnv(t, "TERM=xterm-256color", "XDG_STATE_HOME="+t.TempDir())+" "+binary+
+		" --endpoint "+endpoint+" --name "+name+"; echo EXIT=$?; sleep 60")
+	p.waitFor("Is the image file on this machine?")
+	p.keys("Down", "Enter")
+	p.waitFor("disk.qcow2")
+	p.keys("Tab")
+	p.text("disk.q")
+	p.keys("Tab") // completes the name
+	p.waitFor("path disk.qcow2")
+	p.keys("Enter")
+	for _, step := range []string{"Image name", "Operating system · architecture", "Operating system · platform", "Operating system · version"} {
+		p.waitFor(step)
+		p.keys("Enter")
+	}
+	s := p.waitFor("Disk and container format")
+	if !strings.Contains(s, "detected: qcow2") || !strings.Contains(s, "> qcow2") {
+		t.Fatalf("the disk step does not say what the file is, with qcow2 chosen:\n%s", s)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(p.screen(), "Image file uploaded") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no upload after pressing Enter through the steps; screen:\n%s", p.screen())
+		}
+		p.keys("Enter")
+		time.Sleep(300 * time.Millisecond)
+	}
+	p.keys("q")
+	p.waitFor("EXIT=0")
+	c, err := client.New(client.Config{Endpoint: endpoint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	imgs, err := c.ListByName(context.Background(), name)
+	if err != nil || len(imgs) != 1 || imgs[0].DiskFormat != "qcow2" || imgs[0].MinDisk != 60 || imgs[0].Status != "active" {
+		t.Fatalf("images named %s: %+v (%v); want one, qcow2, min_disk 60, active", name, imgs, err)
+	}
+}
