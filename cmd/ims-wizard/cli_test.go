@@ -279,3 +279,20 @@ func TestTagFlagSplitsOnCommas(t *testing.T) {
 		t.Fatalf("exit %d tags %v (%v)\n%s", r.code, body.Tags, err, r.stderr)
 	}
 }
+
+// Without a terminal and without --yes the command refuses before it
+// connects or says anything about a request: no "POST" line that reads as
+// if something was sent, and nothing created.
+func TestNotATerminalRefusesFirst(t *testing.T) {
+	dir := t.TempDir()
+	r := runCLI(t, envWith(t, dir), "--name", "never-sent")
+	if r.code != 2 || !strings.Contains(r.stderr, "not a terminal: pass --yes") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	if strings.Contains(r.stderr+r.stdout, "POST") || strings.Contains(r.stderr, "Using the built-in") {
+		t.Errorf("said something about a request before refusing:\n%s%s", r.stdout, r.stderr)
+	}
+	if l := runCLI(t, envWith(t, dir), "sandbox", "list"); strings.Contains(l.stdout, "never-sent") {
+		t.Errorf("an image was created:\n%s", l.stdout)
+	}
+}
