@@ -14,8 +14,11 @@ import (
 // command: "error: " and the summary, then each detail the summary does not
 // already say, one per line, the labels padded to one column. Widths are
 // terminal cells (an accented letter is one, as in "código"), not bytes.
-func Explain(w io.Writer, loc *l10n.Localizer, err error) {
+// The extra rows (what the command knows besides the error, such as the
+// image's status afterwards) come last, in the same column.
+func Explain(w io.Writer, loc *l10n.Localizer, err error, extra ...client.Row) {
 	x := client.Explain(err, loc)
+	x.Rows = append(x.Rows, extra...)
 	prefix := loc.T("cli.error_prefix")
 	fmt.Fprintf(w, "%s %s\n", prefix, strings.ReplaceAll(x.Summary, "\n", "\n"+strings.Repeat(" ", ansi.StringWidth(prefix)+1)))
 	var rows []client.Row
@@ -36,7 +39,3 @@ func Explain(w io.Writer, loc *l10n.Localizer, err error) {
 		fmt.Fprintf(w, "  %s%s %s\n", label, pad, strings.ReplaceAll(r.Value, "\n", indent))
 	}
 }
-
-// ExplainError is Explain in English, for the commands not yet given the
-// reader's language.
-func ExplainError(w io.Writer, err error) { Explain(w, nil, err) }

@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 )
 
 // The CLI prints client.Explain: the summary, then every row the summary
 // does not say, the server's strings inert.
-func TestExplainErrorPrintsTheExplanation(t *testing.T) {
+func TestExplainPrintsTheExplanation(t *testing.T) {
 	cases := []struct {
 		name string
 		err  error
@@ -39,10 +40,11 @@ func TestExplainErrorPrintsTheExplanation(t *testing.T) {
 				"  what to do: read it again later (GET /v2/images/img); IMS may take long to process big files\n"},
 		{"other", errors.New("boom"), "error: boom\n"},
 	}
+
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
-			ExplainError(&b, tc.err)
+			Explain(&b, nil, tc.err)
 			if b.String() != tc.want {
 				t.Errorf("got:\n%s\nwant:\n%s", b.String(), tc.want)
 			}
@@ -50,5 +52,23 @@ func TestExplainErrorPrintsTheExplanation(t *testing.T) {
 				t.Errorf("control characters on stderr: %q", b.String())
 			}
 		})
+	}
+}
+
+// A row the command adds (the image's status after a failed upload) is
+// padded to the explanation's column, in cells: "qué hacer", "después".
+func TestExplainAddsTheCommandsRowsInItsColumn(t *testing.T) {
+	err := &client.APIError{Method: "PUT", URL: "http://h/v2/images/img/file", StatusCode: 500, Code: "IMG.0500", Message: "the store failed",
+		Advice: client.NewMsg("explain.hint.5xx")}
+	var b bytes.Buffer
+	loc := l10n.New(l10n.Spanish)
+	Explain(&b, loc, err, client.Row{Key: "afterwards", Label: "después", Value: "queued"})
+	want := "error: PUT http://h/v2/images/img/file respondió HTTP 500 (error interno del servicio)\n" +
+		"  código:    IMG.0500\n" +
+		"  mensaje:   the store failed\n" +
+		"  qué hacer: " + loc.T("explain.hint.5xx") + "\n" +
+		"  después:   queued\n"
+	if b.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
 	}
 }

@@ -11,11 +11,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/clienttest"
 	"github.com/ims-wizard/ims-wizard/client/l10n/l10ntest"
+	"github.com/ims-wizard/ims-wizard/client/sandbox"
 	"github.com/ims-wizard/ims-wizard/ui"
 )
 
@@ -30,11 +33,6 @@ import (
 //
 // The cases run in-process (runInProcess: the real command tree through
 // root.Run), which keeps the walk to a few seconds.
-
-// pendingUpload is `ims-wizard upload`'s description, which root's help
-// lists: cmd/upload is converted on the create --file branch. Remove it,
-// and the skip in the upload cases, once that branch is merged.
-const pendingUpload = "Upload the image file to a queued image (PUT /v2/images/{id}/file)"
 
 // networkWords are Go's words for a failed connection, shown as they are
 // in the "cause" row.
@@ -59,12 +57,22 @@ type walkCase struct {
 	// serve: the command serves until interrupted (ims-wizard sandbox): it
 	// is interrupted once it has said where it listens.
 	serve bool
+	// interruptWhen, when set, interrupts the command once it is closed
+	// (an upload, once the server has seen it reach the point to stop).
+	interruptWhen <-chan struct{}
+}
+
+// walkCommon are the values every case of the walk may print: the names
+// the walk gives, the network's words, the API's field names and the OS
+// catalogue's values.
+func walkCommon(state string) []string {
+	return append(append(append([]string{"demo", "ims-wizard", state}, networkWords...), fieldNames...), catalogueWords()...)
 }
 
 func TestPseudoLocaleLeavesNoUnmarkedText(t *testing.T) {
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state") // one sandbox state for the walk: list and reset see images
-	common := append(append(append([]string{"demo", "ims-wizard", state, pendingUpload}, networkWords...), fieldNames...), catalogueWords()...)
+	common := walkCommon(state)
 	body := filepath.Join(dir, "body.json")
 	os.WriteFile(body, []byte(`{"name": "pasted", "__os_version": "Ubuntu 14.04 server 64bit", "disk_format": "vhd", "min_disk": 100, "tags": ["a=1"]}`), 0o600)
 	curlPaste := filepath.Join(dir, "curl.txt")
@@ -240,38 +248,64 @@ func TestPseudoLocaleLeavesNoUnmarkedText(t *testing.T) {
 	)
 
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"--lang", "qps"}, tc.args...)
-			var r run
-			if tc.serve {
-				r = serveUntilListening(t, cleanEnv(t, tc.env...), args...)
-			} else {
-				r = runInProcessWith(t, tc.in, cleanEnv(t, tc.env...), args...)
+		t.Run(tc.name, func(t *testing.T) { walkOne(t, tc, common) })
+	}
+}
+
+// walkOne runs a case of the walk in the pseudo-locale and fails on any
+// unmarked human text in its output, or on an exit code other than the
+// case's.
+func walkOne(t *testing.T, tc walkCase, common []string) {
+	t.Helper()
+	args := append([]string{"--lang", "qps"}, tc.args...)
+	var r run
+	switch {
+	case tc.serve:
+		r = serveUntilListening(t, cleanEnv(t, tc.env...), args...)
+	case tc.interruptWhen != nil:
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second) // as runInProcess's
+		ended, reached := make(chan struct{}), make(chan bool, 1)
+		go func() {
+			defer cancel()
+			select {
+			case <-tc.interruptWhen:
+				reached <- true
+			case <-ended: // it ended by itself: the test fails below
+				reached <- false
 			}
-			if tc.code >= 0 && r.code != tc.code {
-				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tc.code, r.stdout, r.stderr)
-			}
-			allowed := append(append([]string(nil), common...), tc.allowed...)
-			allowed = append(allowed, commandLines(r.stdout+"\n"+r.stderr)...)
-			streams := map[string]string{"stderr": r.stderr, "stdout": r.stdout}
-			if tc.serverStdout {
-				delete(streams, "stdout")
-				allowed = append(allowed, jsonWords(t, r.stdout)...)
-			} else {
-				allowed = append(allowed, summaryWords(r.stdout)...)
-			}
-			if tc.name == "wizard crashed" {
-				streams["stderr"], _, _ = strings.Cut(r.stderr, "goroutine ") // the stack trace is Go's
-			}
-			for name, text := range streams {
-				for _, w := range l10ntest.Unmarked(text, allowed...) {
-					t.Errorf("%s of %q: unmarked text %s", name, tc.args, w)
-				}
-			}
-			if t.Failed() {
-				t.Logf("stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
-			}
-		})
+		}()
+		in := tc.in
+		in.ctx = ctx
+		r = runInProcessWith(t, in, cleanEnv(t, tc.env...), args...)
+		close(ended)
+		if !<-reached {
+			t.Errorf("ended before the point to interrupt it")
+		}
+	default:
+		r = runInProcessWith(t, tc.in, cleanEnv(t, tc.env...), args...)
+	}
+	if tc.code >= 0 && r.code != tc.code {
+		t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tc.code, r.stdout, r.stderr)
+	}
+	allowed := append(append([]string(nil), common...), tc.allowed...)
+	allowed = append(allowed, commandLines(r.stdout+"\n"+r.stderr)...)
+	streams := map[string]string{"stderr": r.stderr, "stdout": r.stdout}
+	if tc.serverStdout {
+		delete(streams, "stdout")
+		allowed = append(allowed, jsonWords(t, r.stdout)...)
+	} else {
+		allowed = append(allowed, summaryWords(r.stdout)...)
+	}
+	if tc.name == "wizard crashed" {
+		streams["stderr"], _, _ = strings.Cut(r.stderr, "goroutine ") // the stack trace is Go's
+	}
+	for name, text := range streams {
+		for _, w := range l10ntest.Unmarked(text, allowed...) {
+			t.Errorf("%s of %q: unmarked text %s", name, tc.args, w)
+		}
+	}
+	if t.Failed() {
+		t.Logf("stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
 	}
 }
 
@@ -299,10 +333,148 @@ func serveUntilListening(t *testing.T, env []string, args ...string) run {
 	return <-done
 }
 
-// The upload command's paths are walked once cmd/upload is converted
-// (pendingUpload).
+// The upload's paths, `ims-wizard upload` and `ims-wizard --file` (which
+// share cmd/uploadout): its help and usage errors, a success in text and
+// json with the lines drawn on a terminal, the refusals before anything is
+// sent, the server's answers, an interrupt while sending and one while
+// waiting. The sandbox (in-process, or served here to see a request
+// arrive) wherever it can give the outcome; a fake server for the outcomes
+// it does not give (an image that stays saving, a failed store, a wrong
+// checksum, a killed image).
 func TestPseudoLocaleUpload(t *testing.T) {
-	t.Skip("cmd/upload is converted on the create --file branch; walk its success, refusals and failures once merged")
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state")
+	common := walkCommon(state)
+	env := []string{"IMS_WIZARD_SANDBOX_DIR=" + state}
+	queued := func(diskFormat string) string {
+		r := runInProcess(t, cleanEnv(t, env...), "--yes", "--name", "demo", "--disk-format", diskFormat, "-o", "json")
+		if r.code != 0 {
+			t.Fatalf("create: exit %d\n%s", r.code, r.stderr)
+		}
+		return decode(t, r.stdout)["id"].(string)
+	}
+	raw, _ := clienttest.RandomFile(t, dir, "disk.raw", 1<<20)
+	qcow2 := qcow2File(t)
+	active := queued("raw")
+	if r := runInProcess(t, cleanEnv(t, env...), "upload", active, raw); r.code != 0 {
+		t.Fatalf("upload: exit %d\n%s", r.code, r.stderr)
+	}
+	tty := inProcess{tty: true} // the progress, the status and the json warning are drawn on a terminal only
+	noSuchImage := "00000000-0000-0000-0000-000000000000"
+
+	// An upload held by the sandbox (PUT …/file=timeout): interrupted once
+	// the sandbox has the request.
+	held, arrived := &notifyingLog{word: "fault"}, make(chan struct{})
+	held.once = func() { close(arrived) }
+	holding := sandbox.New(sandbox.Options{Log: held, Faults: []sandbox.Fault{parseFault(t, "PUT /v2/images/*/file=timeout")}})
+	holdingSrv := httptest.NewServer(holding)
+	t.Cleanup(holdingSrv.Close)
+	t.Cleanup(func() { holding.Close() }) // first: it lets the held request go
+	r := runInProcess(t, cleanEnv(t), "--yes", "--name", "demo", "--disk-format", "raw", "-o", "json", "--endpoint", holdingSrv.URL)
+	if r.code != 0 {
+		t.Fatalf("create on the holding sandbox: exit %d\n%s", r.code, r.stderr)
+	}
+	heldImage := decode(t, r.stdout)["id"].(string)
+
+	// An image that stays saving once its file is sent: interrupted while
+	// the command waits for it (its first GET after the PUT).
+	waiting := make(chan struct{})
+	waitSrv := httptest.NewServer(&waitWatcher{slow: &slowIMS{state: "queued"}, waiting: waiting})
+	t.Cleanup(waitSrv.Close)
+	saving := func() string {
+		srv := httptest.NewServer(&slowIMS{state: "queued"})
+		t.Cleanup(srv.Close)
+		return srv.URL
+	}
+	failing := httptest.NewServer(&slowIMS{failed: true, state: "queued"})
+	t.Cleanup(failing.Close)
+	fakes := []string{"slow", "fake", "the store failed"}
+	sandbox404 := []string{fmt.Sprintf("image %q not found", noSuchImage)}
+
+	cases := []walkCase{
+		{name: "help", args: []string{"upload", "--help"}},
+		{name: "help command", args: []string{"help", "upload"}},
+		{name: "no arguments", args: []string{"upload"}, code: 2},
+		{name: "one argument", args: []string{"upload", "x"}, code: 2},
+		{name: "empty argument", args: []string{"upload", "", "x"}, code: 2},
+		{name: "bad output", args: []string{"upload", "x", "y", "-o", "yaml"}, allowed: []string{"yaml"}, code: 2},
+		{name: "negative wait", args: []string{"upload", "x", "y", "--wait", "-1s"}, code: 2},
+
+		{name: "text", args: []string{"upload", queued("raw"), raw}, env: env, in: tty},
+		{name: "json", args: []string{"upload", queued("raw"), raw, "-o", "json"}, env: env, in: tty, serverStdout: true},
+		{name: "not a terminal", args: []string{"upload", queued("raw"), raw}, env: env},
+		{name: "forced", args: []string{"upload", queued("raw"), qcow2, "--force"}, env: env, in: tty},
+		{name: "zvhd2 unchecked", args: []string{"upload", queued("zvhd2"), raw}, env: env, in: tty, allowed: []string{"qemu-img-hw", "z1strm"}},
+		{name: "create with a file", args: []string{"--yes", "--name", "demo", "--file", qcow2}, env: env, in: tty},
+		{name: "create with a file json", args: []string{"--yes", "--name", "demo", "--file", qcow2, "-o", "json"}, env: env, in: tty, serverStdout: true},
+
+		{name: "missing file", args: []string{"upload", queued("raw"), filepath.Join(dir, "none.raw")}, env: env, code: 2},
+		{name: "directory", args: []string{"upload", queued("raw"), dir}, env: env, code: 2},
+		{name: "not queued", args: []string{"upload", active, raw}, env: env, code: 2},
+		{name: "format mismatch", args: []string{"upload", queued("raw"), qcow2}, env: env, code: 2},
+		{name: "no such image in the sandbox", args: []string{"upload", noSuchImage, raw}, env: env, allowed: sandbox404, code: 3},
+
+		{name: "not verified", args: []string{"upload", "img-1", raw, "--endpoint", saving(), "--wait", "0"}, in: tty, allowed: fakes},
+		{name: "not verified json", args: []string{"upload", "img-1", raw, "--endpoint", saving(), "--wait", "0", "-o", "json"}, in: tty,
+			allowed: fakes, serverStdout: true},
+		{name: "wait runs out", args: []string{"upload", "img-1", raw, "--endpoint", saving(), "--wait", "10ms"}, in: tty, allowed: fakes, code: 4},
+		{name: "store failed", args: []string{"upload", "img-1", raw, "--endpoint", failing.URL}, in: tty, allowed: fakes, code: 3},
+		{name: "checksum mismatch", args: []string{"upload", "img-1", raw, "--endpoint", newFake(t, "badsum")}, in: tty, allowed: fakes, code: 3},
+		{name: "killed", args: []string{"upload", "img-1", raw, "--endpoint", newFake(t, "killed")}, in: tty, allowed: fakes, code: 3},
+
+		{name: "interrupted", args: []string{"upload", heldImage, raw, "--endpoint", holdingSrv.URL}, in: tty, interruptWhen: arrived, code: 130},
+		{name: "stopped waiting", args: []string{"upload", "img-1", raw, "--endpoint", waitSrv.URL}, in: tty, allowed: fakes, interruptWhen: waiting, code: 130},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { walkOne(t, tc, common) })
+	}
+}
+
+// notifyingLog is a sandbox's log that calls once the first time a line
+// holds word (a request it answers with a fault has arrived).
+type notifyingLog struct {
+	word string
+	once func()
+	mu   sync.Mutex
+	done bool
+}
+
+func (l *notifyingLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.done && strings.Contains(string(p), l.word) {
+		l.done = true
+		l.once()
+	}
+	return len(p), nil
+}
+
+// waitWatcher is a slowIMS (saving for ever once sent) that closes
+// waiting at the first GET after the file was sent: the command is then
+// waiting for the image to become active.
+type waitWatcher struct {
+	slow    *slowIMS
+	waiting chan struct{}
+	once    sync.Once
+}
+
+func (w *waitWatcher) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	w.slow.mu.Lock()
+	sent := w.slow.state == "saving"
+	w.slow.mu.Unlock()
+	if r.Method == http.MethodGet && sent {
+		w.once.Do(func() { close(w.waiting) })
+	}
+	w.slow.ServeHTTP(rw, r)
+}
+
+func parseFault(t *testing.T, spec string) sandbox.Fault {
+	t.Helper()
+	f, err := sandbox.ParseFault(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
 
 // commandLines are the lines of text that are commands for the user to

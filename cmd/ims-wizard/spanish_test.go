@@ -22,6 +22,7 @@ func TestSpanishHelp(t *testing.T) {
 		"sandbox":      {"sandbox", "--help"},
 		"sandbox_list": {"sandbox", "list", "--help"},
 		"os-versions":  {"os-versions", "--help"},
+		"upload":       {"upload", "--help"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := runInProcess(t, cleanEnv(t, "LANG=es_MX.UTF-8"), args...)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/spf13/pflag"
 )
 
@@ -16,20 +17,20 @@ type Flags struct {
 	Force  bool
 }
 
-func (f *Flags) register(fs *pflag.FlagSet) {
-	fs.StringVarP(&f.Output, "output", "o", "text", "output format: text or json (json: the final image as the server sent it, alone on stdout)")
-	fs.BoolVar(&f.Force, "force", false, "send the file even when its detected format is not the image's disk_format, or it looks damaged or incomplete (the refusal is shown as a warning)")
-	fs.DurationVar(&f.Wait, "wait", client.UploadWaitLimit, "how long to wait for the image to become active after the upload (0: do not wait; the checksum is then not verified)")
+func (f *Flags) register(fs *pflag.FlagSet, loc *l10n.Localizer) {
+	fs.StringVarP(&f.Output, "output", "o", "text", loc.T("help.flag.upload_output"))
+	fs.BoolVar(&f.Force, "force", false, loc.T("help.flag.force"))
+	fs.DurationVar(&f.Wait, "wait", client.UploadWaitLimit, loc.T("help.flag.wait"))
 }
 
 func (f *Flags) check() error {
 	switch f.Output {
 	case "text", "json":
 	default:
-		return fmt.Errorf("-o/--output %q: use text or json", f.Output)
+		return client.NewError(nil, "cli.output.unknown", l10n.Args{"Flag": "-o/--output", "Value": client.Inert(fmt.Sprintf("%q", f.Output))})
 	}
 	if f.Wait < 0 {
-		return fmt.Errorf("--wait %s: must be 0 or more", f.Wait)
+		return client.NewError(nil, "upload.usage.negative_wait", l10n.Args{"Value": f.Wait.String()})
 	}
 	return nil
 }

@@ -5,9 +5,9 @@ package upload
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
+	"github.com/ims-wizard/ims-wizard/client"
 	"github.com/ims-wizard/ims-wizard/client/l10n"
 	"github.com/ims-wizard/ims-wizard/cmd/exitcode"
 	"github.com/ims-wizard/ims-wizard/cmd/factory"
@@ -19,39 +19,25 @@ import (
 func NewCmd(io *factory.IOStreams, env factory.Env, conn *factory.ConnFlags, loc *l10n.Localizer) *cobra.Command {
 	f := &Flags{}
 	cmd := &cobra.Command{
-		Use:   "upload <image-id> <file>",
-		Short: "Upload the image file to a queued image (PUT /v2/images/{id}/file)",
-		Long: `Uploads a local file as the image file of a queued image (PUT /v2/images/{id}/file,
-application/octet-stream, streamed from disk), waits until the image is active and checks that
-the server's checksum equals the file's MD5.
-
-Before sending it checks that the file is a regular, readable file and that the image exists and
-is queued, and it reads the file's header: a file whose format (qcow2, vhd, vhdx, vmdk, iso, raw,
-…) is not the image's disk_format, that holds only part of a disk, or whose header is damaged is
-refused (exit 2) unless --force is given. On Huawei Cloud, files of 2 GB and more must go through
-OBS (register the image from OBS instead), and AK/SK signing covers bodies up to 12 MB only: larger uploads need a token
-(OS_AUTH_TOKEN or an IAM password login).
-
---timeout bounds each call; for the upload itself it bounds the time without progress, not the
-whole transfer. Ctrl+C stops the upload and reports the image's status afterwards.`,
+		Use:   "upload " + loc.T("help.upload.args"),
+		Short: loc.T("help.upload.short"),
+		Long:  loc.T("help.upload.long"),
+		// Commands only, which read the same in every language.
 		Example: `  ims-wizard upload 4ca4c2d1-8b64-4d0c-9e67-7d3b0c7d1f3e ./disk.qcow2 --region cn-north-4
   ims-wizard upload "$ID" ./disk.raw --endpoint http://127.0.0.1:9292 -o json`,
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) != 2 {
-				return exitcode.Usage(fmt.Errorf("upload takes 2 arguments, <image-id> <file>; got %d", len(args)))
-			}
-			if args[0] == "" || args[1] == "" {
-				return exitcode.Usage(errors.New("upload: <image-id> and <file> must not be empty"))
-			}
-			return nil
-		},
+		Args:          cobra.ExactArgs(2), // refused in the reader's language by cmd/root
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if args[0] == "" || args[1] == "" {
+				// Here rather than in Args, whose refusals cmd/root rewrites
+				// as "the arguments do not fit its usage".
+				return exitcode.Usage(client.NewError(nil, "upload.usage.empty_args"))
+			}
 			return run(cmd.Context(), io, env, conn, loc, f, args[0], args[1])
 		},
 	}
-	f.register(cmd.Flags())
+	f.register(cmd.Flags(), loc)
 	return cmd
 }
 

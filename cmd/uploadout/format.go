@@ -22,7 +22,7 @@ func (o *Output) CheckFile(force bool, check *client.UploadCheck) (*imagefile.In
 	switch {
 	case err == nil:
 	case force && errors.As(err, &ue) && ue.Reason == client.RefusedFormat:
-		fmt.Fprintf(errOut, "warning: %s\n", o.loc.T("imagefile.upload.forced", l10n.Args{"Reason": client.Inert(ue.Message)}))
+		fmt.Fprintln(errOut, o.loc.T("upload.warning", l10n.Args{"Text": o.loc.T("imagefile.upload.forced", l10n.Args{"Reason": client.Inert(ue.Message)})}))
 	default:
 		return nil, err
 	}
@@ -30,7 +30,7 @@ func (o *Output) CheckFile(force bool, check *client.UploadCheck) (*imagefile.In
 		return nil, nil
 	}
 	for _, w := range fc.Warnings {
-		fmt.Fprintf(errOut, "warning: %s: %s\n", w.Field, w.Text(o.loc))
+		fmt.Fprintln(errOut, o.loc.T("cli.warning", l10n.Args{"Field": w.Field, "Text": w.Text(o.loc)}))
 	}
 	return fc.Info, nil
 }

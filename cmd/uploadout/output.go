@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
@@ -82,12 +81,13 @@ func (o *Output) started(check *client.UploadCheck, file *imagefile.Info) {
 	o.last = client.UploadProgress{Total: check.Size}
 	if o.live {
 		img := check.Image.Image
-		what := client.FormatBytes(check.Size)
+		args := l10n.Args{"Path": client.Inert(check.Path), "Size": client.FormatBytes(check.Size), "ID": client.Inert(img.ID),
+			"Name": fmt.Sprintf("%q", client.Inert(img.Name)), "Target": o.conn.Target.Label}
+		id := "upload.progress.started"
 		if file != nil {
-			what += "; " + client.DescribeImageFile(o.loc, file)
+			id, args["File"] = "upload.progress.started_file", client.DescribeImageFile(o.loc, file)
 		}
-		fmt.Fprintf(o.io.ErrOut, "Uploading %s (%s) to image %s %q on %s\n",
-			client.Inert(check.Path), what, client.Inert(img.ID), client.Inert(img.Name), o.conn.Target.Label)
+		fmt.Fprintln(o.io.ErrOut, o.loc.T(id, args))
 	}
 }
 
@@ -103,9 +103,9 @@ func (o *Output) drawProgress() {
 		return
 	}
 	p := o.last
-	fmt.Fprintf(o.io.ErrOut, "\r\x1b[K  %s / %s (%3.0f%%)  %s/s  ETA %s  · %s",
-		client.FormatBytes(p.Sent), client.FormatBytes(p.Total), 100*p.Fraction(), client.FormatBytes(int64(p.Rate)), p.ETAText(),
-		client.Inert(o.current()))
+	fmt.Fprintf(o.io.ErrOut, "\r\x1b[K  %s", o.loc.T("upload.progress.line", l10n.Args{
+		"Sent": client.FormatBytes(p.Sent), "Total": client.FormatBytes(p.Total), "Percent": fmt.Sprintf("%3.0f", 100*p.Fraction()),
+		"Rate": client.FormatBytes(int64(p.Rate)), "ETA": p.ETAText(), "Status": client.Inert(o.current())}))
 	o.drawn = true
 }
 
@@ -120,8 +120,8 @@ func (o *Output) uploaded(res *client.UploadResult) {
 	o.sending = false
 	o.endLines()
 	if o.live {
-		fmt.Fprintf(o.io.ErrOut, "Sent %s in %s (%s/s), MD5 %s\n",
-			client.FormatBytes(res.Bytes), res.Latency.Round(time.Millisecond), client.FormatBytes(int64(res.Rate())), res.MD5)
+		fmt.Fprintln(o.io.ErrOut, o.loc.T("upload.progress.sent", l10n.Args{"Size": client.FormatBytes(res.Bytes),
+			"Took": res.Latency.Round(time.Millisecond).String(), "Rate": client.FormatBytes(int64(res.Rate())), "MD5": res.MD5}))
 	}
 }
 
@@ -136,7 +136,7 @@ func (o *Output) status(st string) {
 			o.drawProgress()
 		}
 	case !o.statusOut:
-		fmt.Fprintf(o.io.ErrOut, "Status: %s", client.Inert(strings.Join(o.statuses, " → ")))
+		fmt.Fprint(o.io.ErrOut, o.loc.T("upload.progress.status", l10n.Args{"Statuses": client.Inert(strings.Join(o.statuses, " → "))}))
 		o.statusOut = true
 	default:
 		fmt.Fprintf(o.io.ErrOut, " → %s", client.Inert(st))
@@ -152,15 +152,15 @@ func (o *Output) endLines() {
 }
 
 func (o *Output) interrupted(out client.UploadOutcome) {
-	fmt.Fprintf(o.io.ErrOut, "Upload interrupted after %s of %s.\n", client.FormatBytes(out.Progress.Sent), client.FormatBytes(out.Progress.Total))
+	fmt.Fprintln(o.io.ErrOut, o.loc.T("upload.progress.interrupted", l10n.Args{"Sent": client.FormatBytes(out.Progress.Sent),
+		"Total": client.FormatBytes(out.Progress.Total)}))
 	fmt.Fprintf(o.io.ErrOut, "  %s\n", out.StatusAfter(o.loc, o.id))
 }
 
 // stoppedWaiting says what an interrupt during the wait for active left:
 // the file sent, its checksum not checked, the image's status now.
 func (o *Output) stoppedWaiting(out client.UploadOutcome) {
-	fmt.Fprintf(o.io.ErrOut, "Stopped waiting for the image: the file was sent (%s, MD5 %s) but its checksum was not checked.\n",
-		client.FormatBytes(out.Sent.Bytes), out.Sent.MD5)
+	fmt.Fprintln(o.io.ErrOut, o.loc.T("upload.progress.stopped_waiting", l10n.Args{"Size": client.FormatBytes(out.Sent.Bytes), "MD5": out.Sent.MD5}))
 	fmt.Fprintf(o.io.ErrOut, "  %s\n", out.StatusAfter(o.loc, o.id))
 }
 
@@ -172,7 +172,7 @@ func (o *Output) done(final *client.Result, res *client.UploadResult, verified b
 	out, written := o.io.CheckedOut()
 	o.print(out.Out, final, res, verified)
 	if err := written(); err != nil {
-		fmt.Fprintf(o.io.ErrOut, "error: %s\n", (*l10n.Localizer)(nil).T("security.output.uploaded", l10n.Args{
+		fmt.Fprintf(o.io.ErrOut, "%s %s\n", o.loc.T("cli.error_prefix"), o.loc.T("security.output.uploaded", l10n.Args{
 			"Err": client.Inert(err.Error()), "ID": client.Inert(img.ID), "Status": client.Inert(img.Status)}))
 		we := &exitcode.WriteError{Err: err}
 		return exitcode.Reported(exitcode.Of(we), we)
@@ -185,32 +185,36 @@ func (o *Output) print(stdout io.Writer, final *client.Result, res *client.Uploa
 	if o.format == "json" {
 		fmt.Fprintf(stdout, "%s\n", img.Raw)
 		if !verified && o.live {
-			fmt.Fprintln(o.io.ErrOut, "warning: the checksum was not verified (the server reports none yet)")
+			fmt.Fprintln(o.io.ErrOut, o.loc.T("upload.result.json_not_verified"))
 		}
 		return
 	}
-	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(w, "Uploaded %s to image %q on %s\n\n", client.FormatBytes(res.Bytes), client.Inert(img.Name), o.conn.Target.Label)
-	fmt.Fprintf(w, "  id\t%s\n", client.Inert(img.ID))
-	fmt.Fprintf(w, "  status\t%s: %s\n", client.Inert(img.Status), client.StatusMeaning(img.Status))
+	loc := o.loc
+	fmt.Fprintf(stdout, "%s\n\n", loc.T("upload.result.title", l10n.Args{"Size": client.FormatBytes(res.Bytes),
+		"Name": fmt.Sprintf("%q", client.Inert(img.Name)), "Target": o.conn.Target.Label}))
+	rows := [][]string{
+		{"  " + loc.T("cli.created.image_id"), client.Inert(img.ID)},
+		{"  " + loc.T("cli.created.status"), client.Inert(img.Status) + ": " + client.StatusMeaningIn(loc, img.Status)},
+	}
+	checksum := loc.T("upload.result.not_verified", l10n.Args{"MD5": res.MD5})
 	if verified {
-		fmt.Fprintf(w, "  checksum\t%s (verified: equals the local file's MD5)\n", client.Inert(img.Checksum))
-	} else {
-		fmt.Fprintf(w, "  checksum\tnot verified: the server reports none yet (local MD5 %s)\n", res.MD5)
+		checksum = loc.T("upload.result.verified", l10n.Args{"Checksum": client.Inert(img.Checksum)})
 	}
+	rows = append(rows, []string{"  " + loc.T("upload.result.checksum"), checksum})
 	if img.Size.Valid {
-		fmt.Fprintf(w, "  size\t%d bytes\n", img.Size.Value)
+		rows = append(rows, []string{"  " + loc.T("upload.result.size"), loc.T("upload.result.bytes", l10n.Args{"Bytes": img.Size.Value})})
 	}
-	fmt.Fprintf(w, "  disk_format\t%s\n", client.Inert(img.DiskFormat))
-	fmt.Fprintf(w, "  container_format\t%s\n", client.Inert(img.ContainerFormat))
+	// API field names, as they are.
+	rows = append(rows, []string{"  disk_format", client.Inert(img.DiskFormat)}, []string{"  container_format", client.Inert(img.ContainerFormat)})
 	if img.OSVersion != "" {
-		fmt.Fprintf(w, "  __os_version\t%s\n", client.Inert(img.OSVersion))
+		rows = append(rows, []string{"  __os_version", client.Inert(img.OSVersion)})
 	}
-	fmt.Fprintf(w, "  upload\t%d bytes in %s (%s/s)\n", res.Bytes, res.Latency.Round(time.Millisecond), client.FormatBytes(int64(res.Rate())))
+	rows = append(rows, []string{"  " + loc.T("upload.result.upload"), loc.T("upload.result.took", l10n.Args{"Bytes": res.Bytes,
+		"Took": res.Latency.Round(time.Millisecond).String(), "Rate": client.FormatBytes(int64(res.Rate()))})})
 	if res.RequestID != "" {
-		fmt.Fprintf(w, "  request id\t%s\n", client.Inert(res.RequestID))
+		rows = append(rows, []string{"  " + loc.T("cli.created.request_id"), client.Inert(res.RequestID)})
 	}
-	_ = w.Flush() // its error is the writer's, checked by done
+	_ = factory.WriteTable(stdout, rows, 2) // its error is the writer's, checked by done
 }
 
 // Failure explains err on stderr (what happened, the server's words, the
@@ -220,12 +224,13 @@ func (o *Output) Failure(err error, after string) error {
 	var ae *client.APIError
 	if errors.As(err, &ae) && ae.StatusCode == 404 && o.conn.Target.Kind == "sandbox" {
 		explained := *ae
-		explained.Hint = "the built-in sandbox has no image with this id; list the ones it has with: " + o.conn.SandboxCommand("list")
+		explained.Hint = o.loc.T("upload.sandbox_404_hint", l10n.Args{"Command": client.Inert(o.conn.SandboxCommand("list"))})
 		err = &explained
 	}
-	factory.ExplainError(o.io.ErrOut, err)
+	var rows []client.Row
 	if after != "" {
-		fmt.Fprintf(o.io.ErrOut, "  afterwards: %s\n", after)
+		rows = append(rows, client.Row{Key: "afterwards", Label: o.loc.T("upload.progress.afterwards"), Value: after})
 	}
+	factory.Explain(o.io.ErrOut, o.loc, err, rows...)
 	return exitcode.Reported(exitcode.Of(err), err)
 }
