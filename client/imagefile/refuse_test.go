@@ -13,13 +13,20 @@ import (
 // within a deadline: a FIFO must never make it wait.
 func inspectWithin(t *testing.T, path string) (*Info, error) {
 	t.Helper()
+	return inspectSwapping(t, path, nil)
+}
+
+// inspectSwapping is inspectWithin with afterStat run between the check
+// and the open.
+func inspectSwapping(t *testing.T, path string, afterStat func(string)) (*Info, error) {
+	t.Helper()
 	type result struct {
 		info *Info
 		err  error
 	}
 	done := make(chan result, 1)
 	go func() {
-		info, err := Inspect(path)
+		info, err := inspect(path, afterStat)
 		done <- result{info, err}
 	}()
 	select {
@@ -77,16 +84,14 @@ func TestFIFOSwappedInAfterTheCheck(t *testing.T) {
 	if err := os.WriteFile(path, make([]byte, 4096), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	testHookAfterStat = func(p string) {
+	_, err := inspectSwapping(t, path, func(p string) {
 		if err := os.Remove(p); err != nil {
 			t.Error(err)
 		}
 		if err := syscall.Mkfifo(p, 0o600); err != nil {
 			t.Error(err)
 		}
-	}
-	t.Cleanup(func() { testHookAfterStat = func(string) {} })
-	_, err := inspectWithin(t, path)
+	})
 	wantKind(t, err, NotRegular)
 }
 
