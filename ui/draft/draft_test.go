@@ -85,15 +85,15 @@ func TestSaveIsAtomic(t *testing.T) {
 	before, _ := held.Stat()
 
 	var renames []string
-	defer func(r func(string, string) error) { rename = r }(rename)
-	rename = func(from, to string) error {
+	recording := system()
+	recording.rename = func(from, to string) error {
 		renames = append(renames, filepath.Base(from)+" -> "+filepath.Base(to))
 		if filepath.Dir(from) != dir {
 			t.Errorf("temporary file %s is not in the draft's directory", from)
 		}
 		return os.Rename(from, to)
 	}
-	if err := Save(path, sample("new")); err != nil {
+	if err := save(recording, path, sample("new")); err != nil {
 		t.Fatal(err)
 	}
 	if len(renames) != 1 || !strings.HasSuffix(renames[0], " -> draft.json") || !strings.HasPrefix(renames[0], ".draft.json.") {
@@ -122,9 +122,9 @@ func TestFailedSaveKeepsOldDraft(t *testing.T) {
 	if err := Save(path, sample("old")); err != nil {
 		t.Fatal(err)
 	}
-	defer func(r func(string, string) error) { rename = r }(rename)
-	rename = func(string, string) error { return errors.New("disk on fire") }
-	if err := Save(path, sample("new")); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+	failing := system()
+	failing.rename = func(string, string) error { return errors.New("disk on fire") }
+	if err := save(failing, path, sample("new")); err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Fatalf("Save = %v, want the rename's error", err)
 	}
 	assertOnly(t, dir, "draft.json", "draft.json.lock")

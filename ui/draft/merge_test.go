@@ -146,10 +146,10 @@ func TestLockedDraftIsReported(t *testing.T) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
 		t.Fatal(err)
 	}
-	defer func(w time.Duration) { LockWait = w }(LockWait)
-	LockWait = 50 * time.Millisecond
+	impatient := system()
+	impatient.lockWait = 50 * time.Millisecond
 	var le *LockedError
-	if err := Save(path, sample("y")); err == nil || !asLocked(err, &le) || !strings.Contains(err.Error(), "locked") {
+	if err := save(impatient, path, sample("y")); err == nil || !asLocked(err, &le) || !strings.Contains(err.Error(), "locked") {
 		t.Fatalf("Save under another's lock: %v", err)
 	}
 }
