@@ -555,7 +555,9 @@ func (c *Client) failed(parent context.Context, method, url string, err error, s
 		return c.redactor().err(err)
 	}
 	if parent.Err() != nil {
-		err = fmt.Errorf("%w (%v)", context.Canceled, err)
+		// Both stay in the chain: the cancel decides the kind, and the
+		// transport's error is still there for errors.Is and --debug.
+		err = fmt.Errorf("%w (%w)", context.Canceled, err)
 	}
 	return c.redactor().err(classifyNetworkError(method, url, err, sent, c.cfg.Timeout))
 }

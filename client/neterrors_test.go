@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"syscall"
@@ -176,5 +177,30 @@ func TestNetworkKindIsNotReadFromTheText(t *testing.T) {
 		if ne := classifyNetworkError("POST", "http://x", err, true, 0); ne.Kind != want {
 			t.Errorf("%q classified %q, want %q", err, ne.Kind, want)
 		}
+	}
+}
+
+// A call the user canceled while the transport failed keeps both in the
+// chain: context.Canceled (which decides the kind) and the transport's
+// error. Before, the transport's was formatted with %v and lost.
+func TestCanceledCallKeepsTheTransportError(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	proxyDown := &net.OpError{Op: "proxyconnect", Net: "tcp", Err: syscall.ECONNREFUSED}
+	c, err := New(Config{Endpoint: "http://ims.example.test", Proxy: func(*http.Request) (*url.URL, error) {
+		cancel() // the user's Ctrl+C, as the transport fails
+		return nil, proxyDown
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Create(ctx, SeedExample())
+	var ne *NetworkError
+	if !errors.As(err, &ne) || ne.Kind != NetCanceled {
+		t.Fatalf("got %#v (%v), want a canceled call", err, err)
+	}
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, proxyDown) || !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("%v: the chain lost context.Canceled or the transport's error", err)
 	}
 }

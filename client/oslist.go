@@ -108,7 +108,7 @@ func parseOSVersionList(body []byte, arch, endpoint string) ([]OSVersion, error)
 		} `json:"version_list"`
 	}
 	if err := json.Unmarshal(body, &groups); err != nil {
-		return nil, fmt.Errorf("the answer is not a list of platforms (%v): %w", err, ErrNoOSVersionAPI)
+		return nil, fmt.Errorf("the answer is not a list of platforms (%w): %w", err, ErrNoOSVersionAPI)
 	}
 	var out []OSVersion
 	for _, g := range groups {

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -54,6 +55,12 @@ func TestParseLiveCatalog(t *testing.T) {
 		if !errors.Is(err, ErrNoOSVersionAPI) {
 			t.Errorf("%s: %v, want ErrNoOSVersionAPI", name, err)
 		}
+	}
+	// The decoder's error stays in the chain beside ErrNoOSVersionAPI.
+	_, err = parseLiveCatalog(map[string][]byte{ArchX86: []byte(`<html>`), ArchArm: []byte(`[]`)}, "http://x", at)
+	var syntax *json.SyntaxError
+	if !errors.As(err, &syntax) {
+		t.Errorf("not JSON: %v does not keep the decoder's *json.SyntaxError", err)
 	}
 }
 
