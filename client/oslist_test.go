@@ -47,13 +47,20 @@ func TestParseLiveCatalog(t *testing.T) {
 
 	for name, body := range map[string]string{
 		"a Glance versions document": `{"versions": [{"id": "v2.15", "status": "CURRENT"}]}`,
-		"an empty list":              `[]`,
 		"not JSON":                   `<html>`,
 		"a version without a name":   `[{"platform":"P","version_list":[{"os_bit":64}]}]`,
 	} {
 		_, err := parseLiveCatalog(map[string][]byte{ArchX86: []byte(body), ArchArm: []byte(`[]`)}, "http://x", at)
 		if !errors.Is(err, ErrNoOSVersionAPI) {
 			t.Errorf("%s: %v, want ErrNoOSVersionAPI", name, err)
+		}
+	}
+	// A list with nothing in it is that, not a missing API: the target
+	// serves it (before: "does not serve IMS's OS list").
+	for name, body := range map[string]string{"an empty list": `[]`, "platforms without versions": `[{"platform":"P","version_list":[]}]`} {
+		_, err := parseLiveCatalog(map[string][]byte{ArchX86: []byte(body), ArchArm: []byte(`[]`)}, "http://x", at)
+		if !errors.Is(err, ErrEmptyOSList) || errors.Is(err, ErrNoOSVersionAPI) {
+			t.Errorf("%s: %v, want ErrEmptyOSList only", name, err)
 		}
 	}
 	// The decoder's error stays in the chain beside ErrNoOSVersionAPI.
@@ -86,6 +93,7 @@ func TestFallbackOf(t *testing.T) {
 		&APIError{StatusCode: 503}:                    FallbackFailed,
 		&NetworkError{Kind: NetRefused}:               FallbackUnreachable,
 		fmt.Errorf("x: %w", ErrNoOSVersionAPI):        FallbackNoAPI,
+		fmt.Errorf("x: %w", ErrEmptyOSList):           FallbackEmpty,
 		fmt.Errorf("wrapped: %w", &NetworkError{}):    FallbackUnreachable,
 		errors.New("something else went wrong there"): FallbackFailed,
 	} {
@@ -196,6 +204,8 @@ func TestDescribeSaysWhichListAndHowOld(t *testing.T) {
 			"http://g could not be reached to read its OS list (connection refused)", "no se pudo conectar"},
 		{CatalogSource{Origin: OriginEmbedded, Endpoint: "http://g", Fallback: FallbackFailed, Err: &APIError{StatusCode: 403}},
 			"did not give its OS list (HTTP 403", "no entregó"},
+		{CatalogSource{Origin: OriginEmbedded, Endpoint: "http://g", Fallback: FallbackEmpty, Err: fmt.Errorf("x: %w", ErrEmptyOSList)},
+			"built-in catalogue; http://g answered GET /v1/cloudimages/os_version with an empty list", "con una lista vacía"},
 		{CatalogSource{}, "a list given to the program", "proporcionada"},
 	} {
 		if got := tc.src.Describe(nil, now); !strings.Contains(got, tc.want) || strings.Contains(got, "[osversions") {

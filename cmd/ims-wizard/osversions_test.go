@@ -152,6 +152,32 @@ func TestWithoutALiveListTheEmbeddedCatalogueDecides(t *testing.T) {
 	}
 }
 
+// A target whose live list is empty (it serves the API, with no version
+// in it) is said to be that, and the built-in catalogue stands in. Before,
+// "(<nil>)", then "does not serve IMS's OS list".
+func TestAnEmptyLiveListIsSaidAsSuch(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(sandbox.New(sandbox.Options{Catalog: client.NewCatalog(nil)}))
+	defer srv.Close()
+	said := "OS versions: the built-in catalogue; endpoint " + srv.URL + " answered GET /v1/cloudimages/os_version with an empty list"
+	for _, args := range [][]string{
+		{"os-versions", "--endpoint", srv.URL},
+		{"--yes", "--endpoint", srv.URL, "--name", "x", "--os-version", "Ubuntu 14.04 server 64bit"},
+	} {
+		r := runInProcess(t, cleanEnv(t), args...)
+		if !strings.Contains(r.stderr, said+"\n") || strings.Contains(r.stderr, "<nil>") || strings.Contains(r.stderr, "does not serve") {
+			t.Errorf("%q: exit %d\n%s", args, r.code, r.stderr)
+		}
+		if args[0] == "os-versions" && (r.code != 0 || !strings.Contains(r.stdout, "Ubuntu 14.04 server 64bit")) {
+			t.Errorf("os-versions should list the built-in catalogue: exit %d\n%s", r.code, r.stdout)
+		}
+	}
+	r := runInProcess(t, cleanEnv(t), "--lang", "es", "os-versions", "--endpoint", srv.URL)
+	if !strings.Contains(r.stderr, "respondió a GET /v1/cloudimages/os_version con una lista vacía") {
+		t.Errorf("in Spanish: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
 // Credentials refused on the list are the run's error: nothing more is
 // sent (a second IAM login with a wrong password nears a lock-out).
 func TestRefusedCredentialsStopAtTheList(t *testing.T) {
