@@ -790,15 +790,19 @@ func TestDelayThenCancelCreatesNothing(t *testing.T) {
 		t.Errorf("the client waited %s: cancelling should not wait for the delay", took)
 	}
 
-	// Past the delay: had the server not noticed the hang-up, the image
-	// would exist by now.
-	time.Sleep(delay + 200*time.Millisecond)
+	// The access line is written when the create's handler has returned:
+	// once it says 499 the server noticed the hang-up, and nothing can be
+	// created after it.
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(log.String(), "POST /v2/images 499") {
+		if time.Now().After(deadline) {
+			t.Fatalf("access log does not show the abandoned create:\n%s", log.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	imgs, err := c.ListByName(context.Background(), "never")
 	if err != nil || len(imgs) != 0 {
 		t.Errorf("ListByName = %d images, %v; want none", len(imgs), err)
-	}
-	if !strings.Contains(log.String(), "POST /v2/images 499") {
-		t.Errorf("access log does not show the abandoned create:\n%s", log.String())
 	}
 
 	// Without a cancel the delay is honoured and the image created.
@@ -812,7 +816,8 @@ func TestDelayThenCancelCreatesNothing(t *testing.T) {
 }
 
 func TestCloseCancelsDelayedCreate(t *testing.T) {
-	srv := sandbox.New(sandbox.Options{Delay: time.Minute})
+	arrived := make(chan struct{}, 1)
+	srv := sandbox.New(sandbox.Options{Delay: time.Minute, Received: func(*http.Request) { arrived <- struct{}{} }})
 	url, err := srv.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -823,7 +828,7 @@ func TestCloseCancelsDelayedCreate(t *testing.T) {
 		_, err := c.Create(context.Background(), ubuntuRequest("shutdown"))
 		done <- err
 	}()
-	time.Sleep(200 * time.Millisecond) // let the request reach the delay
+	<-arrived // the create is in the sandbox, held by the delay
 	began := time.Now()
 	if err := srv.Close(); err != nil {
 		t.Errorf("Close: %v", err)
