@@ -105,6 +105,7 @@ var loopbackPort = regexp.MustCompile(`127\.0\.0\.1:\d+`)
 
 // The in-process path is the binary's: same output, same exit code.
 func TestInProcessRunIsTheBinarysRun(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"--yes", "--name", "", "--min-disk", "5"},
 		{"--dry-run", "--name", "demo", "--tag", "a=1"},

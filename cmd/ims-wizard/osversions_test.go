@@ -53,6 +53,7 @@ func (s *listStub) counts() (lists, posts int64) { return s.lists.Load(), s.post
 // what it lacks, whatever the embedded catalogue says; the list is read
 // once (two calls: x86 and arm) and then served from the cache.
 func TestScriptedCreateFollowsTheLiveList(t *testing.T) {
+	t.Parallel()
 	stub := newListStub(t)
 	env := cleanEnv(t, "XDG_CACHE_HOME="+t.TempDir())
 	at := []string{"--yes", "--endpoint", stub.url}
@@ -120,6 +121,7 @@ func TestScriptedCreateFollowsTheLiveList(t *testing.T) {
 // Without a live list (nothing sent, nothing answering, a plain Glance)
 // the embedded catalogue decides, and the user is told which list it is.
 func TestWithoutALiveListTheEmbeddedCatalogueDecides(t *testing.T) {
+	t.Parallel()
 	env := cleanEnv(t)
 	down := "http://127.0.0.1:1"
 
@@ -181,6 +183,7 @@ func TestAnEmptyLiveListIsSaidAsSuch(t *testing.T) {
 // Credentials refused on the list are the run's error: nothing more is
 // sent (a second IAM login with a wrong password nears a lock-out).
 func TestRefusedCredentialsStopAtTheList(t *testing.T) {
+	t.Parallel()
 	var requests atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		requests.Add(1)
@@ -197,6 +200,7 @@ func TestRefusedCredentialsStopAtTheList(t *testing.T) {
 
 // A value pasted by mistake is named by its start, not echoed whole.
 func TestLongOSVersionIsNotEchoed(t *testing.T) {
+	t.Parallel()
 	r := runCLI(t, cleanEnv(t), "--yes", "--name", "x", "--os-version", strings.Repeat("a", 131000))
 	if r.code != 2 || len(r.stderr) > 2000 || !strings.Contains(r.stderr, "aaaa…") {
 		t.Fatalf("exit %d, %d bytes of stderr:\n%.3000s", r.code, len(r.stderr), r.stderr)
@@ -204,6 +208,7 @@ func TestLongOSVersionIsNotEchoed(t *testing.T) {
 }
 
 func TestOSVersionsCommand(t *testing.T) {
+	t.Parallel()
 	env := cleanEnv(t)
 	noTrailingSpace := func(t *testing.T, out string) {
 		t.Helper()
