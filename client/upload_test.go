@@ -234,7 +234,9 @@ func TestUploadCanceledMidwayLeavesImageNotActive(t *testing.T) {
 			if s.name == "sandbox" && st != "queued" {
 				t.Fatalf("the sandbox should put the image back to queued, got %s", st)
 			}
-			time.Sleep(50 * time.Millisecond)
+			// Upload stops its reader under the reader's lock before it
+			// returns, so no report can start after: the status polls
+			// above gave a late one time to show.
 			if after.Load() {
 				t.Fatal("progress reported after Upload returned")
 			}
@@ -447,57 +449,68 @@ func TestUploadRequestShape(t *testing.T) {
 // steady upload longer than the timeout succeeds; a stalled one fails with
 // a timeout soon after the stall.
 func TestUploadTimeoutIsIdleNotTotal(t *testing.T) {
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.Contains(r.URL.Path, "stall") {
+	t.Parallel()
+	const timeout = time.Second
+	const size = 48 << 20
+	zeros := func() io.Reader { return io.LimitReader(zeroReader{}, size) }
+
+	t.Run("steady", func(t *testing.T) {
+		t.Parallel()
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// Slow and steady: 1 MiB every 50 ms, so the answer comes
+			// after 47 pauses, 2.35 s at least, whatever the socket
+			// buffers hold.
+			buf := make([]byte, 1<<20)
+			for {
+				_, err := io.ReadFull(r.Body, buf)
+				if err != nil {
+					break
+				}
+				time.Sleep(50 * time.Millisecond) // the server's pace, not a wait
+			}
+			w.WriteHeader(http.StatusNoContent)
+		}))
+		defer srv.Close()
+		c := newClient(t, client.Config{Endpoint: srv.URL, Timeout: timeout})
+		start := time.Now()
+		res, err := c.Upload(context.Background(), "steady", zeros(), size, nil)
+		took := time.Since(start)
+		if err != nil {
+			t.Fatalf("steady upload failed after %s: %v", took, err)
+		}
+		if took <= timeout {
+			t.Fatalf("steady upload took %s, not more than the %s timeout: the idle rule was not exercised", took, timeout)
+		}
+		if res.Bytes != size {
+			t.Fatalf("%+v", res)
+		}
+	})
+
+	t.Run("stalled", func(t *testing.T) {
+		t.Parallel()
+		release := make(chan struct{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			buf := make([]byte, 1<<20)
 			_, _ = io.ReadFull(r.Body, buf)
 			select { // then read nothing more
 			case <-release:
 			case <-time.After(20 * time.Second):
 			}
-			return
+		}))
+		defer srv.Close()
+		defer close(release)
+		c := newClient(t, client.Config{Endpoint: srv.URL, Timeout: timeout})
+		start := time.Now()
+		_, err := c.Upload(context.Background(), "stall", zeros(), size, nil)
+		took := time.Since(start)
+		var ne *client.NetworkError
+		if !errors.As(err, &ne) || ne.Kind != client.NetTimeout || !strings.Contains(ne.Advice.Text(nil), "stalls") {
+			t.Fatalf("stalled upload: %T %v", err, err)
 		}
-		// Slow and steady: 1 MiB every 50 ms.
-		buf := make([]byte, 1<<20)
-		for {
-			_, err := io.ReadFull(r.Body, buf)
-			if err != nil {
-				break
-			}
-			time.Sleep(50 * time.Millisecond)
+		if took > 10*time.Second {
+			t.Fatalf("stall noticed only after %s", took)
 		}
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	defer srv.Close()
-	defer close(release)
-	c := newClient(t, client.Config{Endpoint: srv.URL, Timeout: time.Second})
-	const size = 48 << 20
-	zeros := func() io.Reader { return io.LimitReader(zeroReader{}, size) }
-
-	start := time.Now()
-	res, err := c.Upload(context.Background(), "steady", zeros(), size, nil)
-	took := time.Since(start)
-	if err != nil {
-		t.Fatalf("steady upload failed after %s: %v", took, err)
-	}
-	if took < 2*time.Second {
-		t.Logf("steady upload took only %s (socket buffers absorbed it); the idle rule was not exercised", took)
-	}
-	if res.Bytes != size {
-		t.Fatalf("%+v", res)
-	}
-
-	start = time.Now()
-	_, err = c.Upload(context.Background(), "stall", zeros(), size, nil)
-	took = time.Since(start)
-	var ne *client.NetworkError
-	if !errors.As(err, &ne) || ne.Kind != client.NetTimeout || !strings.Contains(ne.Advice.Text(nil), "stalls") {
-		t.Fatalf("stalled upload: %T %v", err, err)
-	}
-	if took > 10*time.Second {
-		t.Fatalf("stall noticed only after %s", took)
-	}
+	})
 }
 
 // An IAM token that expired mid-session: the PUT gets 401, the client logs
