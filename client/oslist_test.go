@@ -21,6 +21,7 @@ func listBody(versions ...string) []byte {
 }
 
 func TestParseLiveCatalog(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
 	cat, err := parseLiveCatalog(map[string][]byte{ArchX86: listBody("P 1 64bit", "P 2 64bit"), ArchArm: listBody("P 2 64bit with ARM")},
 		"https://user:secret@IMS.example/", at)
@@ -72,6 +73,7 @@ func TestParseLiveCatalog(t *testing.T) {
 }
 
 func TestCacheKeyDropsCredentials(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"https://ak:sk@IMS.cn-north-4.example.com/": "https://ims.cn-north-4.example.com",
 		"http://127.0.0.1:9292/base/?x=1#f":         "http://127.0.0.1:9292/base",
@@ -84,6 +86,7 @@ func TestCacheKeyDropsCredentials(t *testing.T) {
 }
 
 func TestFallbackOf(t *testing.T) {
+	t.Parallel()
 	for err, want := range map[error]Fallback{
 		&APIError{StatusCode: 300}:                    FallbackNoAPI,
 		&APIError{StatusCode: 404}:                    FallbackNoAPI,
@@ -135,6 +138,7 @@ func liveOf(endpoint string, at time.Time, versions ...string) *Catalog {
 // Read once, then from the cache for a day; --refresh reads again; a
 // failure falls back to the embedded catalogue and is not cached.
 func TestResolveCatalogCachesTheLiveList(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
 	cache := OSListCache{Dir: t.TempDir(), Now: func() time.Time { return now }}
 	l := &fakeLister{endpoint: "https://ims.example", cat: liveOf("https://ims.example", now, "P 1 64bit")}
@@ -184,6 +188,7 @@ func TestResolveCatalogCachesTheLiveList(t *testing.T) {
 }
 
 func TestDescribeSaysWhichListAndHowOld(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
 	es := l10n.New(l10n.Spanish)
 	for _, tc := range []struct {

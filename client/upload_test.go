@@ -95,6 +95,7 @@ func fileMD5(t testing.TB, path string) string {
 const testFileSize = 40 << 20
 
 func TestUploadThenActiveWithMatchingChecksum(t *testing.T) {
+	t.Parallel()
 	path, written := randomFile(t, testFileSize)
 	want := fileMD5(t, path)
 	if want != written {
@@ -191,6 +192,7 @@ func (c *cancelAfter) Read(b []byte) (int, error) {
 }
 
 func TestUploadCanceledMidwayLeavesImageNotActive(t *testing.T) {
+	t.Parallel()
 	path, _ := randomFile(t, testFileSize)
 	for _, s := range uploadServers(t) {
 		t.Run(s.name, func(t *testing.T) {
@@ -245,6 +247,7 @@ func TestUploadCanceledMidwayLeavesImageNotActive(t *testing.T) {
 }
 
 func TestCheckUploadRefusals(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.New(sandbox.Options{})
 	sbURL, err := srv.Start("127.0.0.1:0")
 	if err != nil {
@@ -357,6 +360,7 @@ func TestCheckUploadRefusals(t *testing.T) {
 }
 
 func TestUploadSizeRules(t *testing.T) {
+	t.Parallel()
 	for endpoint, want := range map[string]bool{
 		"https://ims.cn-north-4.myhuaweicloud.com":       true,
 		"https://ims.ap-southeast-1.myhuaweicloud.com/":  true,
@@ -402,6 +406,7 @@ func TestUploadSizeRules(t *testing.T) {
 // The request on the wire: PUT, octet-stream, a Content-Length (never
 // chunked) and, with AK/SK, a signature over an unsigned payload.
 func TestUploadRequestShape(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var got *http.Request
 	var n int64
@@ -516,6 +521,7 @@ func TestUploadTimeoutIsIdleNotTotal(t *testing.T) {
 // An IAM token that expired mid-session: the PUT gets 401, the client logs
 // in again and sends the file again from its start (a file can be rewound).
 func TestUploadReauthenticatesOnceOn401(t *testing.T) {
+	t.Parallel()
 	var logins atomic.Int32
 	iam := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Subject-Token", fmt.Sprintf("token-%d", logins.Add(1)))
@@ -563,6 +569,7 @@ func (zeroReader) Read(b []byte) (int, error) {
 }
 
 func TestWaitForStatusReportsChanges(t *testing.T) {
+	t.Parallel()
 	seq := []string{"queued", "saving", "saving", "saving", "active"}
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -590,6 +597,7 @@ func TestWaitForStatusReportsChanges(t *testing.T) {
 }
 
 func TestVerifyChecksum(t *testing.T) {
+	t.Parallel()
 	img := &client.Image{ID: "i", Checksum: "ABCDEF"}
 	if ok, err := client.VerifyChecksum(img, "abcdef"); !ok || err != nil {
 		t.Fatal(ok, err)

@@ -48,6 +48,7 @@ func wantKind(t *testing.T, err error, kind ErrorKind) *Error {
 }
 
 func TestRefusesWhatIsNotARegularFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "disk.fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
@@ -79,6 +80,7 @@ func TestRefusesWhatIsNotARegularFile(t *testing.T) {
 // A FIFO put in the file's place after the check must neither block the
 // open (O_NONBLOCK) nor be read (the opened file is checked again).
 func TestFIFOSwappedInAfterTheCheck(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "disk.raw")
 	if err := os.WriteFile(path, make([]byte, 4096), 0o600); err != nil {
@@ -96,6 +98,7 @@ func TestFIFOSwappedInAfterTheCheck(t *testing.T) {
 }
 
 func TestUnreadableFile(t *testing.T) {
+	t.Parallel()
 	if os.Geteuid() == 0 {
 		t.Skip("root reads files whatever their mode")
 	}

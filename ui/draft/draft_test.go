@@ -26,6 +26,7 @@ func sample(name string) Draft[answers] {
 }
 
 func TestSaveLoadRoundTrip(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state", "ims-wizard", "draft.json")
 	if err := Save(path, sample("web")); err != nil {
 		t.Fatal(err)
@@ -43,6 +44,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 }
 
 func TestSaveModes(t *testing.T) {
+	t.Parallel()
 	old := syscall.Umask(0)
 	defer syscall.Umask(old)
 	root := t.TempDir()
@@ -71,6 +73,7 @@ func TestSaveModes(t *testing.T) {
 // The new draft replaces the old one by rename: a reader holding the old
 // file still reads the whole old draft, and no temporary file is left.
 func TestSaveIsAtomic(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "draft.json")
 	if err := Save(path, sample("old")); err != nil {
@@ -117,6 +120,7 @@ func TestSaveIsAtomic(t *testing.T) {
 // A save that fails (here, the rename) leaves the previous draft whole and
 // no temporary file behind.
 func TestFailedSaveKeepsOldDraft(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "draft.json")
 	if err := Save(path, sample("old")); err != nil {
@@ -134,6 +138,7 @@ func TestFailedSaveKeepsOldDraft(t *testing.T) {
 }
 
 func TestLoadMissingIsNoDraft(t *testing.T) {
+	t.Parallel()
 	d, err := Load[answers](filepath.Join(t.TempDir(), "nope", "draft.json"))
 	if d != nil || err != nil {
 		t.Fatalf("Load = %v, %v; want nil, nil", d, err)
@@ -141,6 +146,7 @@ func TestLoadMissingIsNoDraft(t *testing.T) {
 }
 
 func TestLoadDamaged(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"bad json":      `{"version": 1, "answers": {"name": "x"`,
 		"not an object": `[1, 2]`,
@@ -176,6 +182,7 @@ func TestLoadDamaged(t *testing.T) {
 }
 
 func TestSetAsideAndClear(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "draft.json")
 	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)

@@ -20,6 +20,7 @@ import (
 // .ci/glance install) takes about a second a call: the scenario is short,
 // and runs on both targets at once.
 func TestOpenstackCLI(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("openstack"); err != nil {
 		t.Skip("the openstack CLI is not installed (.ci/glance install installs python3-openstackclient)")
 	}
