@@ -224,11 +224,12 @@ func suite(t *testing.T, s server) {
 		{[]string{"--min-disk", "39"}, "min_disk"},
 		{[]string{"--min-disk", "256"}, "min_disk"},
 	}
+	// The matrix runs in-process (the other cases here run the binary).
 	for _, tc := range invalid {
 		t.Run("invalid "+strings.Join(tc.args, " "), func(t *testing.T) {
 			name := uniqueName("invalid")
 			args := append(append([]string{"--yes", "--name", name}, endpoint...), tc.args...)
-			r := runCLI(t, cleanEnv(t), args...)
+			r := runInProcess(t, cleanEnv(t), args...)
 			if r.code != 2 || !strings.Contains(r.stderr, "  "+tc.field+" (") || !strings.Contains(r.stderr, "nothing was sent") {
 				t.Fatalf("code %d\nstderr %s", r.code, r.stderr)
 			}

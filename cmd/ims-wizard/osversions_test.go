@@ -207,6 +207,7 @@ func TestLongOSVersionIsNotEchoed(t *testing.T) {
 	}
 }
 
+// The first listing runs the binary, the rest in-process.
 func TestOSVersionsCommand(t *testing.T) {
 	t.Parallel()
 	env := cleanEnv(t)
@@ -234,29 +235,29 @@ func TestOSVersionsCommand(t *testing.T) {
 	}
 	noTrailingSpace(t, r.stdout)
 
-	r = runCLI(t, env, "os-versions", "--platform", "Ubunut")
+	r = runInProcess(t, env, "os-versions", "--platform", "Ubunut")
 	if r.code != 2 || !strings.Contains(r.stderr, `--platform "Ubunut": no such platform`) || !strings.Contains(r.stderr, "Ubuntu, OpenSUSE") ||
 		!strings.Contains(r.stderr, "Rocky Linux") || strings.Contains(r.stderr, "Windows") {
 		t.Fatalf("unknown platform: exit %d\n%s", r.code, r.stderr)
 	}
 	// The start of a name will do when only one platform starts so.
-	if r = runCLI(t, env, "os-versions", "--platform", "rocky"); r.code != 0 || !strings.Contains(r.stdout, "Rocky Linux 9.5 64bit") {
+	if r = runInProcess(t, env, "os-versions", "--platform", "rocky"); r.code != 0 || !strings.Contains(r.stdout, "Rocky Linux 9.5 64bit") {
 		t.Fatalf("--platform rocky: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if r = runCLI(t, env, "os-versions", "--platform", "open"); r.code != 2 || !strings.Contains(r.stderr, "OpenSUSE") {
+	if r = runInProcess(t, env, "os-versions", "--platform", "open"); r.code != 2 || !strings.Contains(r.stderr, "OpenSUSE") {
 		t.Fatalf("--platform open (OpenSUSE or openEuler): exit %d\n%s", r.code, r.stderr)
 	}
-	r = runCLI(t, env, "os-versions", "--platform", "windows")
+	r = runInProcess(t, env, "os-versions", "--platform", "windows")
 	if r.code != 2 || !strings.Contains(r.stderr, "--all") {
 		t.Fatalf("Windows without --all: exit %d\n%s", r.code, r.stderr)
 	}
 
-	r = runCLI(t, env, "os-versions")
+	r = runInProcess(t, env, "os-versions")
 	if r.code != 0 || strings.Contains(r.stdout, "Windows") {
 		t.Fatalf("Windows listed without --all: exit %d\n%s", r.code, r.stdout)
 	}
 	noTrailingSpace(t, r.stdout)
-	r = runCLI(t, env, "os-versions", "--all", "--platform", "Windows")
+	r = runInProcess(t, env, "os-versions", "--all", "--platform", "Windows")
 	if r.code != 0 || strings.Count(r.stdout, "refused: no longer created through this API") != 14 {
 		t.Fatalf("--all: exit %d\n%s", r.code, r.stdout)
 	}
@@ -268,7 +269,7 @@ func TestOSVersionsCommand(t *testing.T) {
 		Accepted bool   `json:"accepted"`
 		Reason   string `json:"reason"`
 	}
-	r = runCLI(t, env, "os-versions", "--all", "-o", "json")
+	r = runInProcess(t, env, "os-versions", "--all", "-o", "json")
 	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil || r.code != 0 {
 		t.Fatalf("json: %v exit %d\n%s", err, r.code, r.stdout)
 	}
@@ -287,7 +288,7 @@ func TestOSVersionsCommand(t *testing.T) {
 	}
 
 	for _, arch := range []string{"arm", "Kunpeng", "aarch64"} {
-		r = runCLI(t, env, "os-versions", "--arch", arch, "-o", "json")
+		r = runInProcess(t, env, "os-versions", "--arch", arch, "-o", "json")
 		rows = nil
 		if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil || len(rows) != 13 {
 			t.Fatalf("--arch %s: %d rows (%v)\n%s", arch, len(rows), err, r.stderr)
@@ -298,18 +299,18 @@ func TestOSVersionsCommand(t *testing.T) {
 			}
 		}
 	}
-	if r = runCLI(t, env, "os-versions", "--arch", "mips"); r.code != 2 || !strings.Contains(r.stderr, "x86_64 or arm") {
+	if r = runInProcess(t, env, "os-versions", "--arch", "mips"); r.code != 2 || !strings.Contains(r.stderr, "x86_64 or arm") {
 		t.Fatalf("--arch mips: exit %d\n%s", r.code, r.stderr)
 	}
 
 	// The embedded catalogue shows each value's evidence, in either language.
-	r = runCLI(t, env, "os-versions", "--endpoint", "http://127.0.0.1:1", "--platform", "ubuntu")
+	r = runInProcess(t, env, "os-versions", "--endpoint", "http://127.0.0.1:1", "--platform", "ubuntu")
 	if r.code != 0 || !strings.Contains(r.stdout, "EVIDENCE") || !strings.Contains(r.stdout, "image-name") ||
 		!strings.Contains(r.stdout, "huawei-api-reference") || !strings.Contains(r.stderr, "EVIDENCE says why") {
 		t.Fatalf("embedded: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	noTrailingSpace(t, r.stdout)
-	r = runCLI(t, env, "--lang", "es", "os-versions", "--endpoint", "http://127.0.0.1:1", "--platform", "ubuntu")
+	r = runInProcess(t, env, "--lang", "es", "os-versions", "--endpoint", "http://127.0.0.1:1", "--platform", "ubuntu")
 	if r.code != 0 || !strings.Contains(r.stdout, "PLATAFORMA") || !strings.Contains(r.stderr, "el catálogo integrado; no se pudo conectar") {
 		t.Fatalf("Spanish: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
