@@ -14,6 +14,7 @@ import (
 // variable (never printing the value): before, it failed as "connection
 // lost" when Go refused the header.
 func TestCredentialWithALineBreakIsRefused(t *testing.T) {
+	t.Parallel()
 	for _, k := range []string{"OS_AUTH_TOKEN", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN"} {
 		vars := map[string]string{"HUAWEICLOUD_SDK_AK": "ak", "HUAWEICLOUD_SDK_SK": "sk", k: "secret-value\n"}
 		if k == "OS_AUTH_TOKEN" {
@@ -30,6 +31,7 @@ func TestCredentialWithALineBreakIsRefused(t *testing.T) {
 // A credentials file that cannot be read fails only a run that has no other
 // credential: a token set, the run goes on.
 func TestUnreadableCredentialsFileFailsOnlyWithoutOtherCredentials(t *testing.T) {
+	t.Parallel()
 	homes := map[string]func(home string){
 		"symlink loop": func(home string) {
 			os.Symlink(filepath.Join(home, ".huaweicloud"), filepath.Join(home, ".huaweicloud"))
@@ -76,6 +78,7 @@ func TestUnreadableCredentialsFileFailsOnlyWithoutOtherCredentials(t *testing.T)
 }
 
 func TestWorldReadableCredentialsFileIsWarned(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	path := filepath.Join(home, ".huaweicloud", "credentials")
 	os.MkdirAll(filepath.Dir(path), 0o700)
@@ -95,6 +98,7 @@ func TestWorldReadableCredentialsFileIsWarned(t *testing.T) {
 
 // OS_AUTH_URL with a password in it is refused like --endpoint.
 func TestAuthURLWithUserinfoIsRefused(t *testing.T) {
+	t.Parallel()
 	_, err := ResolveAuth(AuthEnv{Getenv: env(map[string]string{"OS_USERNAME": "u", "OS_PASSWORD": "p", "OS_USER_DOMAIN_NAME": "d",
 		"OS_PROJECT_NAME": "x", "OS_AUTH_URL": "https://u:hunter22@iam.example/v3"})})
 	if err == nil || !strings.Contains(err.Error(), "OS_AUTH_URL") || strings.Contains(err.Error(), "hunter22") {

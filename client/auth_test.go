@@ -21,6 +21,7 @@ import (
 // (SDK-HMAC-SHA256: canonical request, string to sign, HMAC with the SK) by
 // hand, independently of the SDK, and must equal what the SDK's signer made.
 func TestAKSKSignatureMatchesIndependentVector(t *testing.T) {
+	t.Parallel()
 	body := SeedExample().Body()
 	req, _ := http.NewRequest(http.MethodPost, "https://ims.cn-north-4.myhuaweicloud.com/v2/images?b=2&a=1", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
@@ -65,6 +66,7 @@ func TestAKSKSignatureMatchesIndependentVector(t *testing.T) {
 }
 
 func TestAKSKAuthorizeSetsHeaders(t *testing.T) {
+	t.Parallel()
 	var seen http.Header
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		seen = r.Header.Clone()
@@ -89,6 +91,7 @@ func TestAKSKAuthorizeSetsHeaders(t *testing.T) {
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestResolveAuthOrderAndSources(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	cases := []struct {
 		name   string
@@ -140,6 +143,7 @@ func TestResolveAuthOrderAndSources(t *testing.T) {
 }
 
 func TestPasswordAuthExchangesTokenOnce(t *testing.T) {
+	t.Parallel()
 	var logins atomic.Int32
 	var loginBody string
 	iam := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -178,6 +182,7 @@ func TestPasswordAuthExchangesTokenOnce(t *testing.T) {
 }
 
 func TestEndpointForRegion(t *testing.T) {
+	t.Parallel()
 	ep, err := EndpointForRegion("cn-north-4")
 	if err != nil || ep != "https://ims.cn-north-4.myhuaweicloud.com" {
 		t.Fatalf("got %q %v", ep, err)
@@ -191,6 +196,7 @@ func TestEndpointForRegion(t *testing.T) {
 // The SDK does not export its region list; its refusal names every region,
 // which is what Regions must equal.
 func TestRegionsMatchSDK(t *testing.T) {
+	t.Parallel()
 	r, sdkErr := sdkRegionErr("no-such-region")
 	if r {
 		t.Fatal("unexpected region")

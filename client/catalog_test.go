@@ -9,6 +9,7 @@ import (
 // The embedded files parse strictly, hold Huawei's 2022 table (133 values)
 // and the 129 later ones, and no value twice once spacing is normalised.
 func TestEmbeddedCatalogParses(t *testing.T) {
+	t.Parallel()
 	old, err := parseTSV(table2022, header2022, OSVersion{Arch: ArchX86, Evidence: EvidenceAPIReference})
 	if err != nil {
 		t.Fatal(err)
@@ -64,6 +65,7 @@ func TestEmbeddedCatalogParses(t *testing.T) {
 // x86 one (none names Arm, aarch64 or Kunpeng), so the column is derived
 // rather than added, and the file stays as published.
 func TestTable2022IsAllX86(t *testing.T) {
+	t.Parallel()
 	for _, line := range strings.Split(table2022, "\n") {
 		if strings.HasPrefix(line, "#") || line == "" {
 			continue
@@ -80,6 +82,7 @@ func TestTable2022IsAllX86(t *testing.T) {
 }
 
 func TestParseIsStrict(t *testing.T) {
+	t.Parallel()
 	const h4 = "platform\tos_type\tos_bit\tos_version\n"
 	const h7 = "platform\tos_type\tos_bit\tos_version\tarch\tevidence\tsource\n"
 	for _, tc := range []struct{ name, tsv, header, want string }{
@@ -112,6 +115,7 @@ func TestParseIsStrict(t *testing.T) {
 }
 
 func TestParseArch(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"x86_64": ArchX86, "X86": ArchX86, "amd64": ArchX86, "aarch64": ArchArm,
 		"ARM": ArchArm, "arm64": ArchArm, "Kunpeng": ArchArm} {
 		if got, ok := ParseArch(in); !ok || got != want {
@@ -124,6 +128,7 @@ func TestParseArch(t *testing.T) {
 }
 
 func TestArchesAndForArch(t *testing.T) {
+	t.Parallel()
 	c := EmbeddedCatalog()
 	if got := strings.Join(c.Arches(), ","); got != "x86_64,aarch64" {
 		t.Errorf("Arches = %s", got)
@@ -150,6 +155,7 @@ func TestArchesAndForArch(t *testing.T) {
 
 // A value listed for both architectures is kept for each; Lookup finds it.
 func TestNewCatalogKeepsAValuePerArch(t *testing.T) {
+	t.Parallel()
 	c := NewCatalog([]OSVersion{{Version: "Other Linux(64 bit)", Arch: ArchX86}, {Version: "Other Linux(64 bit)", Arch: ArchArm},
 		{Version: "Other  Linux(64 bit)", Arch: ArchArm}})
 	if len(c.Versions) != 2 || len(c.ForArch(ArchArm).Versions) != 1 {
@@ -161,6 +167,7 @@ func TestNewCatalogKeepsAValuePerArch(t *testing.T) {
 }
 
 func TestNewestFirst(t *testing.T) {
+	t.Parallel()
 	c := EmbeddedCatalog().NewestFirst()
 	if len(c.Versions) != len(EmbeddedCatalog().Versions) || c.Source != EmbeddedCatalog().Source {
 		t.Fatal("NewestFirst lost values or the source")
@@ -182,6 +189,7 @@ func TestNewestFirst(t *testing.T) {
 }
 
 func TestSuggestPrefersTheNearestSpelling(t *testing.T) {
+	t.Parallel()
 	got := EmbeddedCatalog().Suggest("Ubuntu 23.04 server 64bit", 3)
 	if len(got) != 3 || strings.Contains(strings.Join(got, ","), "19.04") || !strings.Contains(strings.Join(got, ","), "22.04") {
 		t.Errorf("suggestions %q, want the 20.04/22.04/24.04 neighbours", got)
@@ -197,6 +205,7 @@ func TestSuggestPrefersTheNearestSpelling(t *testing.T) {
 }
 
 func TestValidateAgainstALiveList(t *testing.T) {
+	t.Parallel()
 	live := NewCatalog([]OSVersion{
 		{Platform: "Ubuntu", Type: "Linux", Bits: 64, Version: "Ubuntu 26.04 server 64bit", Evidence: EvidenceLiveList},
 		{Platform: "Ubuntu", Type: "Linux", Bits: 64, Version: "Ubuntu 22.04 server 64bit", Evidence: EvidenceLiveList},
@@ -227,6 +236,7 @@ func TestValidateAgainstALiveList(t *testing.T) {
 // With the embedded catalogue, each weaker evidence level is a warning
 // naming it, never a refusal; Huawei's own table gets none.
 func TestWeakEvidenceWarns(t *testing.T) {
+	t.Parallel()
 	for version, id := range map[string]string{
 		"Ubuntu 20.04 server 64bit":          "osversions.validate.weak.api_test",
 		"openSUSE 15.1 64bit":                "osversions.validate.weak.peer_api_doc",
@@ -245,6 +255,7 @@ func TestWeakEvidenceWarns(t *testing.T) {
 
 // A value pasted by mistake is named, not repeated whole.
 func TestLongUnknownValueIsCut(t *testing.T) {
+	t.Parallel()
 	ps := ValidateOSVersion(nil, strings.Repeat("a", 131000))
 	if len(ps) != 1 || len(ps[0].Text(nil)) > 300 || !strings.Contains(ps[0].Text(nil), "a…\"") {
 		t.Fatalf("%d bytes: %.400s", len(ps[0].Text(nil)), ps[0].Text(nil))

@@ -23,8 +23,9 @@ import (
 	"github.com/ims-wizard/ims-wizard/client/localfile"
 )
 
-// Version is the tool's version, reported in User-Agent; set by main.
-var Version = "dev"
+// DevVersion is the version of a build that was not given one (go build,
+// go test): what Config.Version means when empty.
+const DevVersion = "dev"
 
 // DefaultTimeout bounds each call unless configured otherwise.
 const DefaultTimeout = 30 * time.Second
@@ -48,6 +49,9 @@ type Config struct {
 	Debug      io.Writer     // HTTP trace, secrets redacted; nil for none
 	// Proxy picks the proxy per request; nil means HTTP(S)_PROXY/NO_PROXY.
 	Proxy func(*http.Request) (*url.URL, error)
+	// Version is this tool's version, sent as User-Agent: ims-wizard/Version;
+	// "" means DevVersion.
+	Version string
 }
 
 // Client speaks IMS's native OpenStack API.
@@ -78,6 +82,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.Proxy == nil {
 		cfg.Proxy = http.ProxyFromEnvironment
+	}
+	if cfg.Version == "" {
+		cfg.Version = DevVersion
 	}
 	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.Insecure} //nolint:gosec // only when the user asks, and then said
 	if cfg.CACertFile != "" {
@@ -439,7 +446,7 @@ func (c *Client) attempt(parent context.Context, method string, path []string, q
 	if body != nil {
 		contentType = "application/json"
 	}
-	req, err := newRequest(ctx, method, full, contentType, reader)
+	req, err := c.newRequest(ctx, method, full, contentType, reader)
 	if err != nil {
 		return nil, err
 	}
@@ -487,13 +494,13 @@ func (c *Client) attempt(parent context.Context, method string, path []string, q
 }
 
 // newRequest is a request with the headers every call carries.
-func newRequest(ctx context.Context, method, url, contentType string, body io.Reader) (*http.Request, error) {
+func (c *Client) newRequest(ctx context.Context, method, url, contentType string, body io.Reader) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(ctx, method, url, body)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/json") // else Glance answers errors in HTML
-	req.Header.Set("User-Agent", "ims-wizard/"+Version)
+	req.Header.Set("User-Agent", "ims-wizard/"+c.cfg.Version)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
@@ -548,7 +555,9 @@ func (c *Client) failed(parent context.Context, method, url string, err error, s
 		return c.redactor().err(err)
 	}
 	if parent.Err() != nil {
-		err = fmt.Errorf("%w (%v)", context.Canceled, err)
+		// Both stay in the chain: the cancel decides the kind, and the
+		// transport's error is still there for errors.Is and --debug.
+		err = fmt.Errorf("%w (%w)", context.Canceled, err)
 	}
 	return c.redactor().err(classifyNetworkError(method, url, err, sent, c.cfg.Timeout))
 }

@@ -24,6 +24,7 @@ import (
 const tokenHeader = `-H @<(printf 'X-Auth-Token: %s\n' "$OS_AUTH_TOKEN")`
 
 func TestCurlCommandShape(t *testing.T) {
+	t.Parallel()
 	body := SeedExample().Body()
 	got := CurlCommand("http://127.0.0.1:9292/", AuthInfo{Kind: AuthNone}, body)
 	if !strings.HasPrefix(got, "curl -sS -X POST 'http://127.0.0.1:9292/v2/images' \\\n") || strings.Contains(got, "X-Auth-Token") {
@@ -48,6 +49,7 @@ func TestCurlCommandShape(t *testing.T) {
 // while curl waits for the answer no process on this machine has the token
 // on its command line (what ps shows every user).
 func TestPrintedCurlCommandsRunAndHideTheToken(t *testing.T) {
+	t.Parallel()
 	for _, tool := range []string{"bash", "curl"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s is not installed (make test installs curl): cannot run the printed command", tool)

@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"io"
 	"net"
 	"net/http"
 	"regexp"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client/l10n"
@@ -316,7 +318,6 @@ func classifyNetworkError(method, url string, err error, sent bool, timeout time
 	var unknownAuthority x509.UnknownAuthorityError
 	var hostnameErr x509.HostnameError
 	var recordErr tls.RecordHeaderError
-	var opErr *net.OpError
 	switch {
 	case errors.Is(err, context.Canceled):
 		ne.Kind, ne.Advice = NetCanceled, NewMsg("explain.net_hint.canceled")
@@ -332,9 +333,9 @@ func classifyNetworkError(method, url string, err error, sent bool, timeout time
 		ne.Kind, ne.Advice = NetTLS, NewMsg("explain.net_hint.tls_trust")
 	case errors.As(err, &recordErr):
 		ne.Kind, ne.Advice = NetTLS, NewMsg("explain.net_hint.tls_plain")
-	case isRefused(err):
+	case errors.Is(err, syscall.ECONNREFUSED):
 		ne.Kind, ne.Advice = NetRefused, NewMsg("explain.net_hint.refused")
-	case errors.As(err, &opErr) || isReset(err):
+	case connectionLost(err):
 		ne.Kind, ne.Advice = NetReset, NewMsg("explain.net_hint.reset")
 	}
 	// Only a failure after the request left us is ambiguous; DNS, TLS and
@@ -351,11 +352,20 @@ func isTimeout(err error) bool {
 	return errors.As(err, &t) && t.Timeout()
 }
 
-func isRefused(err error) bool { return strings.Contains(err.Error(), "connection refused") }
-
-func isReset(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "connection reset") || strings.Contains(s, "EOF") || strings.Contains(s, "broken pipe")
+// connectionLost is a connection that ended before the whole answer came,
+// told by the error's type, never its text: reset or aborted by the peer,
+// closed before any answer (io.EOF) or in the middle of one (a header or
+// body cut short: io.ErrUnexpectedEOF), written to after the peer left
+// (EPIPE), closed under the request (net.ErrClosed), or any other failure
+// of the socket (*net.OpError; a refused dial is told apart before).
+func connectionLost(err error) bool {
+	var opErr *net.OpError
+	for _, target := range []error{syscall.ECONNRESET, syscall.ECONNABORTED, syscall.EPIPE, io.EOF, io.ErrUnexpectedEOF, net.ErrClosed} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return errors.As(err, &opErr)
 }
 
 // RedirectError is a redirect the client refused to follow. IMS and IAM

@@ -13,6 +13,7 @@ import (
 )
 
 func TestParseErrorBodyShapes(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, ctype, body, code, msg string
 	}{
@@ -38,6 +39,7 @@ func TestParseErrorBodyShapes(t *testing.T) {
 }
 
 func TestAPIErrorFromServer(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnauthorized)
@@ -62,6 +64,7 @@ func TestAPIErrorFromServer(t *testing.T) {
 }
 
 func TestHintsPerStatus(t *testing.T) {
+	t.Parallel()
 	for code, word := range map[int]string{401: "credentials", 403: "permission", 404: "region", 500: "later", 503: "later"} {
 		if h := hintFor(code, AuthToken).Text(nil); !strings.Contains(h, word) {
 			t.Errorf("%d: hint %q lacks %q", code, h, word)
@@ -70,6 +73,7 @@ func TestHintsPerStatus(t *testing.T) {
 }
 
 func TestNetworkErrorsAreClassified(t *testing.T) {
+	t.Parallel()
 	// A port nobody listens on: refused, not ambiguous.
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := l.Addr().String()
@@ -105,6 +109,7 @@ func TestNetworkErrorsAreClassified(t *testing.T) {
 }
 
 func TestSuccessWithBadBody(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{"", `{"id": "x", "name":`, "<html>ok</html>"} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("X-Openstack-Request-Id", "req-1")
@@ -123,6 +128,7 @@ func TestSuccessWithBadBody(t *testing.T) {
 
 // An id is one path segment, escaped exactly once, whatever it holds.
 func TestIDIsEscapedOnce(t *testing.T) {
+	t.Parallel()
 	var seen string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		seen = r.RequestURI
@@ -137,6 +143,7 @@ func TestIDIsEscapedOnce(t *testing.T) {
 }
 
 func TestFindRecentKeepsNewAndUnreadableTimes(t *testing.T) {
+	t.Parallel()
 	now := time.Now().UTC()
 	var query string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -163,6 +170,7 @@ func TestFindRecentKeepsNewAndUnreadableTimes(t *testing.T) {
 }
 
 func TestErrorStringsAreInert(t *testing.T) {
+	t.Parallel()
 	ae := &APIError{Method: "POST", URL: "u", StatusCode: 400, Meaning: "m", Code: "C\x1b[1m", Message: "boom\x07\x1b]0;t\x07"}
 	ne := &NetworkError{Method: "POST", URL: "u", Kind: NetOther, Err: errors.New("bad \x1b[2J")}
 	for _, s := range []string{ae.Error(), ne.Error()} {

@@ -57,6 +57,7 @@ func rowsOf(x Explanation) string {
 }
 
 func TestExplainAPIError(t *testing.T) {
+	t.Parallel()
 	ae := &APIError{Method: "POST", URL: "https://ims.example/v2/images", StatusCode: 429, Meaning: StatusText(429),
 		Code: "APIG.0308", Message: "slow down\nplease", RequestID: "rid-1", RetryAfter: "7",
 		Hint: "you are being throttled; the server asks to wait 7s before trying again"}
@@ -84,6 +85,7 @@ func TestExplainAPIError(t *testing.T) {
 }
 
 func TestExplainNetworkError(t *testing.T) {
+	t.Parallel()
 	ne := &NetworkError{Method: "POST", URL: "http://127.0.0.1:1/v2/images", Kind: NetRefused,
 		Hint: "nothing listens at that address", Err: errors.New("dial tcp 127.0.0.1:1: connect: connection refused")}
 	x := Explain(ne, nil)
@@ -103,6 +105,7 @@ func TestExplainNetworkError(t *testing.T) {
 }
 
 func TestExplainUploadOutcomes(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		err          error
 		title, rows  string
@@ -131,6 +134,7 @@ func TestExplainUploadOutcomes(t *testing.T) {
 // Every string a server (or a path, or an error of the network stack)
 // supplies is made inert, in every field of every kind of error.
 func TestExplainMakesEveryServerStringInert(t *testing.T) {
+	t.Parallel()
 	errs := map[string]error{
 		"api": &APIError{Method: "PUT" + evil, URL: "https://h/v2/images/" + evil + "/file", StatusCode: 503, Meaning: evil,
 			Code: evil, Message: evil + "\n" + evil, RequestID: evil, RetryAfter: evil, Hint: evil},

@@ -34,6 +34,7 @@ func makeImage(t *testing.T, dir, name string, args ...string) string {
 }
 
 func TestDiskFormatFor(t *testing.T) {
+	t.Parallel()
 	for f, want := range map[imagefile.Format]bool{
 		imagefile.QCOW2: true, imagefile.VHD: true, imagefile.Raw: true, imagefile.ISO: true, imagefile.ZVHD2: true,
 		imagefile.VHDX: false, imagefile.VMDK: false, imagefile.VDI: false, imagefile.QCOW: false, imagefile.ZVHD: false,
@@ -46,6 +47,7 @@ func TestDiskFormatFor(t *testing.T) {
 }
 
 func TestMinDiskFor(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		info    imagefile.Info
 		gb      int64
@@ -66,6 +68,7 @@ func TestMinDiskFor(t *testing.T) {
 }
 
 func TestCheckMinDisk(t *testing.T) {
+	t.Parallel()
 	disk := &imagefile.Info{Format: imagefile.QCOW2, Version: 3, VirtualSize: 60 * GiB}
 	if p := CheckMinDisk(disk, 60); p != nil {
 		t.Errorf("60 GB for 60 GiB: %v", p)
@@ -94,6 +97,7 @@ func TestCheckMinDisk(t *testing.T) {
 }
 
 func TestCheckDiskFormat(t *testing.T) {
+	t.Parallel()
 	info := func(f imagefile.Format) *imagefile.Info {
 		return &imagefile.Info{Format: f, VirtualSize: GiB, FileSize: GiB}
 	}
@@ -137,6 +141,7 @@ func TestCheckDiskFormat(t *testing.T) {
 }
 
 func TestDescribeImageFile(t *testing.T) {
+	t.Parallel()
 	cases := map[string]imagefile.Info{
 		"qcow2 (version 3), 60.0 GiB virtual": {Format: imagefile.QCOW2, Version: 3, VirtualSize: 60 * GiB},
 		"vhd (dynamic), 10.0 GiB virtual":     {Format: imagefile.VHD, Subformat: "dynamic", VirtualSize: 10 * GiB},
@@ -173,6 +178,7 @@ func runPrinted(t *testing.T, dir, msg string) {
 }
 
 func TestCheckUploadFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	qcow2 := makeImage(t, dir, "disk.qcow2", "-f", "qcow2", "disk.qcow2", "1G")
 
@@ -251,6 +257,7 @@ func TestConversionHintsRun(t *testing.T) {
 }
 
 func TestPartialFilesAreRefused(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	makeImage(t, dir, "base.qcow2", "-f", "qcow2", "base.qcow2", "2G")
 	child := makeImage(t, dir, "child.qcow2", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", "child.qcow2")
@@ -280,6 +287,7 @@ func TestPartialFilesAreRefused(t *testing.T) {
 // The wizard's and --file's API: what the file suggests, what it makes of
 // a request, each problem of its field.
 func TestImageFileAgainstARequest(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	f, p := InspectImageFile(makeImage(t, dir, "disk.qcow2", "-f", "qcow2", "disk.qcow2", "60G"))
 	if p != nil {
@@ -331,6 +339,7 @@ func TestImageFileAgainstARequest(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 func TestInspectImageFileRefusals(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty.img")
 	if err := os.WriteFile(empty, nil, 0o600); err != nil {
@@ -360,6 +369,7 @@ func TestInspectImageFileRefusals(t *testing.T) {
 
 // Huawei's upload limits are checked before anything is created.
 func TestImageFileUploadProblems(t *testing.T) {
+	t.Parallel()
 	f := &ImageFile{Path: "big.raw", Info: &imagefile.Info{Format: imagefile.Raw, FileSize: 3 * GiB, VirtualSize: 3 * GiB}}
 	if ps := f.UploadProblems("https://ims.cn-north-4.myhuaweicloud.com", AuthToken); len(ps) != 1 || ps[0].Field != FieldImageFile || !strings.Contains(ps[0].Text(nil), "OBS") {
 		t.Errorf("3 GiB to Huawei: %v", ps)
@@ -372,6 +382,7 @@ func TestImageFileUploadProblems(t *testing.T) {
 // Every word of a refusal comes from the catalogue: in Spanish, the file's
 // description inside it is Spanish too, and the pseudo-locale marks both.
 func TestImageFileWordsAreTranslated(t *testing.T) {
+	t.Parallel()
 	es := l10n.New(l10n.Spanish)
 	disk := &imagefile.Info{Format: imagefile.QCOW2, Version: 3, VirtualSize: 60 * GiB}
 	p := CheckMinDisk(disk, 40)

@@ -7,6 +7,7 @@ import (
 // The one conversion of typed text: what the flags, the wizard and a draft
 // give means the same request.
 func TestInputRequest(t *testing.T) {
+	t.Parallel()
 	in := Input{Name: "web", OSVersion: "  Ubuntu  14.04   server 64bit ", MinDisk: " 50 ", MinRAM: "", Tags: "a=1, b=2\n\nc=3"}
 	r, ps := in.Request()
 	if len(ps) != 0 {

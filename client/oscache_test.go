@@ -9,6 +9,7 @@ import (
 )
 
 func TestOSListCacheRoundTrip(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
 	dir := filepath.Join(t.TempDir(), "cache", "ims-wizard")
 	cache := OSListCache{Dir: dir, Now: func() time.Time { return now }}
@@ -68,6 +69,7 @@ func TestOSListCacheRoundTrip(t *testing.T) {
 // A damaged, oversized or planted cache file is never used; a damaged one
 // is replaced by the next read.
 func TestOSListCacheRefusesWhatItDidNotWrite(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
 	dir := t.TempDir()
 	cache := OSListCache{Dir: dir, Now: func() time.Time { return now }}

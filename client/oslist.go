@@ -38,6 +38,7 @@ const (
 	FallbackNoAPI                       // the target does not serve the list (a plain Glance)
 	FallbackUnreachable                 // no answer from the target (network error)
 	FallbackFailed                      // the target answered with an error (401, 403, 5xx, …)
+	FallbackEmpty                       // the target answered the list, and it is empty
 )
 
 // CatalogSource is where a catalogue came from, for validation messages and
@@ -56,6 +57,11 @@ type CatalogSource struct {
 // /v1/cloudimages/os_version is not IMS's list: a plain Glance answers 300
 // with its versions document.
 var ErrNoOSVersionAPI = errors.New("not IMS's OS list")
+
+// ErrEmptyOSList is a target that answers GET /v1/cloudimages/os_version
+// with the list's shape and no version in it: it serves the API, but
+// nothing could be checked against it.
+var ErrEmptyOSList = errors.New("an empty OS list")
 
 // osVersionTags are the two reads of a live list and the architecture each
 // gives its values.
@@ -88,7 +94,7 @@ func parseLiveCatalog(bodies map[string][]byte, endpoint string, readAt time.Tim
 		all = append(lists[ArchX86], lists[ArchArm]...)
 	}
 	if len(all) == 0 {
-		return nil, fmt.Errorf("GET /v1/cloudimages/os_version: an empty list: %w", ErrNoOSVersionAPI)
+		return nil, fmt.Errorf("GET /v1/cloudimages/os_version: %w", ErrEmptyOSList)
 	}
 	cat := NewCatalog(all)
 	cat.Source = CatalogSource{Origin: OriginLive, Endpoint: endpoint, ReadAt: readAt}
@@ -108,7 +114,7 @@ func parseOSVersionList(body []byte, arch, endpoint string) ([]OSVersion, error)
 		} `json:"version_list"`
 	}
 	if err := json.Unmarshal(body, &groups); err != nil {
-		return nil, fmt.Errorf("the answer is not a list of platforms (%v): %w", err, ErrNoOSVersionAPI)
+		return nil, fmt.Errorf("the answer is not a list of platforms (%w): %w", err, ErrNoOSVersionAPI)
 	}
 	var out []OSVersion
 	for _, g := range groups {
@@ -231,6 +237,8 @@ func fallbackOf(err error) Fallback {
 	var ae *APIError
 	var ne *NetworkError
 	switch {
+	case errors.Is(err, ErrEmptyOSList):
+		return FallbackEmpty
 	case errors.Is(err, ErrNoOSVersionAPI):
 		return FallbackNoAPI
 	case errors.As(err, &ne):
@@ -267,6 +275,8 @@ func (s CatalogSource) Describe(loc *l10n.Localizer, now time.Time) string {
 		return loc.T("osversions.source.unreachable", args)
 	case FallbackFailed:
 		return loc.T("osversions.source.failed", args)
+	case FallbackEmpty:
+		return loc.T("osversions.source.empty", args)
 	}
 	return loc.T("osversions.source.embedded")
 }

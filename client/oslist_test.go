@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -20,6 +21,7 @@ func listBody(versions ...string) []byte {
 }
 
 func TestParseLiveCatalog(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
 	cat, err := parseLiveCatalog(map[string][]byte{ArchX86: listBody("P 1 64bit", "P 2 64bit"), ArchArm: listBody("P 2 64bit with ARM")},
 		"https://user:secret@IMS.example/", at)
@@ -46,7 +48,6 @@ func TestParseLiveCatalog(t *testing.T) {
 
 	for name, body := range map[string]string{
 		"a Glance versions document": `{"versions": [{"id": "v2.15", "status": "CURRENT"}]}`,
-		"an empty list":              `[]`,
 		"not JSON":                   `<html>`,
 		"a version without a name":   `[{"platform":"P","version_list":[{"os_bit":64}]}]`,
 	} {
@@ -55,9 +56,24 @@ func TestParseLiveCatalog(t *testing.T) {
 			t.Errorf("%s: %v, want ErrNoOSVersionAPI", name, err)
 		}
 	}
+	// A list with nothing in it is that, not a missing API: the target
+	// serves it (before: "does not serve IMS's OS list").
+	for name, body := range map[string]string{"an empty list": `[]`, "platforms without versions": `[{"platform":"P","version_list":[]}]`} {
+		_, err := parseLiveCatalog(map[string][]byte{ArchX86: []byte(body), ArchArm: []byte(`[]`)}, "http://x", at)
+		if !errors.Is(err, ErrEmptyOSList) || errors.Is(err, ErrNoOSVersionAPI) {
+			t.Errorf("%s: %v, want ErrEmptyOSList only", name, err)
+		}
+	}
+	// The decoder's error stays in the chain beside ErrNoOSVersionAPI.
+	_, err = parseLiveCatalog(map[string][]byte{ArchX86: []byte(`<html>`), ArchArm: []byte(`[]`)}, "http://x", at)
+	var syntax *json.SyntaxError
+	if !errors.As(err, &syntax) {
+		t.Errorf("not JSON: %v does not keep the decoder's *json.SyntaxError", err)
+	}
 }
 
 func TestCacheKeyDropsCredentials(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"https://ak:sk@IMS.cn-north-4.example.com/": "https://ims.cn-north-4.example.com",
 		"http://127.0.0.1:9292/base/?x=1#f":         "http://127.0.0.1:9292/base",
@@ -70,6 +86,7 @@ func TestCacheKeyDropsCredentials(t *testing.T) {
 }
 
 func TestFallbackOf(t *testing.T) {
+	t.Parallel()
 	for err, want := range map[error]Fallback{
 		&APIError{StatusCode: 300}:                    FallbackNoAPI,
 		&APIError{StatusCode: 404}:                    FallbackNoAPI,
@@ -79,6 +96,7 @@ func TestFallbackOf(t *testing.T) {
 		&APIError{StatusCode: 503}:                    FallbackFailed,
 		&NetworkError{Kind: NetRefused}:               FallbackUnreachable,
 		fmt.Errorf("x: %w", ErrNoOSVersionAPI):        FallbackNoAPI,
+		fmt.Errorf("x: %w", ErrEmptyOSList):           FallbackEmpty,
 		fmt.Errorf("wrapped: %w", &NetworkError{}):    FallbackUnreachable,
 		errors.New("something else went wrong there"): FallbackFailed,
 	} {
@@ -120,6 +138,7 @@ func liveOf(endpoint string, at time.Time, versions ...string) *Catalog {
 // Read once, then from the cache for a day; --refresh reads again; a
 // failure falls back to the embedded catalogue and is not cached.
 func TestResolveCatalogCachesTheLiveList(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
 	cache := OSListCache{Dir: t.TempDir(), Now: func() time.Time { return now }}
 	l := &fakeLister{endpoint: "https://ims.example", cat: liveOf("https://ims.example", now, "P 1 64bit")}
@@ -169,6 +188,7 @@ func TestResolveCatalogCachesTheLiveList(t *testing.T) {
 }
 
 func TestDescribeSaysWhichListAndHowOld(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
 	es := l10n.New(l10n.Spanish)
 	for _, tc := range []struct {
@@ -189,6 +209,8 @@ func TestDescribeSaysWhichListAndHowOld(t *testing.T) {
 			"http://g could not be reached to read its OS list (connection refused)", "no se pudo conectar"},
 		{CatalogSource{Origin: OriginEmbedded, Endpoint: "http://g", Fallback: FallbackFailed, Err: &APIError{StatusCode: 403}},
 			"did not give its OS list (HTTP 403", "no entregó"},
+		{CatalogSource{Origin: OriginEmbedded, Endpoint: "http://g", Fallback: FallbackEmpty, Err: fmt.Errorf("x: %w", ErrEmptyOSList)},
+			"built-in catalogue; http://g answered GET /v1/cloudimages/os_version with an empty list", "con una lista vacía"},
 		{CatalogSource{}, "a list given to the program", "proporcionada"},
 	} {
 		if got := tc.src.Describe(nil, now); !strings.Contains(got, tc.want) || strings.Contains(got, "[osversions") {

@@ -78,6 +78,7 @@ func errorIDs(ps Problems) []string {
 
 // Every input form of the issue gives the seed's request, with no problem.
 func TestPasteFormsGiveTheSeedRequest(t *testing.T) {
+	t.Parallel()
 	oneLine := strings.Join(strings.Fields(seedBody), " ")
 	cases := []struct {
 		name  string
@@ -132,6 +133,7 @@ curl -X POST https://ims.cn-north-4.myhuaweicloud.com/v2/images -H "X-Auth-Token
 
 // What ims-wizard's own --dry-run prints can be pasted back: the same body.
 func TestDryRunCurlPastesBack(t *testing.T) {
+	t.Parallel()
 	r := SeedExample()
 	r.Properties = []Property{{"os_distro", "ubuntu"}, {"note", "it's <ok> & \"quoted\""}}
 	for _, auth := range []AuthInfo{{Kind: AuthNone}, {Kind: AuthToken}, {Kind: AuthAKSK}} {
@@ -152,6 +154,7 @@ func TestDryRunCurlPastesBack(t *testing.T) {
 // curl -d @file drops newlines, --data-binary keeps them, --data-raw does
 // not read files: the body is what curl sent.
 func TestCurlDataOptionsReadAsCurlDoes(t *testing.T) {
+	t.Parallel()
 	opt := files(map[string]string{"b.json": "{\"name\":\r\n \"x\"}\n", "sub/c.json": `{"name": "sub"}`})
 	cases := map[string]string{
 		`curl -d @b.json u/v2/images`:                                        `{"name": "x"}`,
@@ -176,6 +179,7 @@ func TestCurlDataOptionsReadAsCurlDoes(t *testing.T) {
 // Each problem class is reported by field, all at once, with the flags'
 // rules and messages for the values.
 func TestPasteProblemsByField(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, paste string
 		want        []string // field=id of every error, in order
@@ -243,6 +247,7 @@ func TestPasteProblemsByField(t *testing.T) {
 // A mistyped field says what it should be, naming the field, in the words
 // of a fix: "min_disk": "100" → a number without quotes.
 func TestWrongTypeMessagesNameTheFix(t *testing.T) {
+	t.Parallel()
 	p := ParsePasted([]byte(`{"name": "x", "min_disk": "100"}`), PasteOptions{})
 	ps := p.Problems(p.Prepared(), nil).For(FieldMinDisk)
 	if len(ps) != 1 || !strings.Contains(ps[0].Text(nil), `"100"`) || !strings.Contains(ps[0].Text(nil), "without quotes: 100") {
@@ -260,6 +265,7 @@ func TestWrongTypeMessagesNameTheFix(t *testing.T) {
 // A key close to a field name is kept (IMS would store it) but said: it is
 // the likely cause of a customer's surprise.
 func TestNearMissKeysAreSaid(t *testing.T) {
+	t.Parallel()
 	p := ParsePasted([]byte(`{"name": "x", "os_version": "Ubuntu 14.04 server 64bit", "Name": "y", "os_distro": "ubuntu"}`), PasteOptions{})
 	var warned []string
 	for _, w := range p.Problems(p.Prepared(), nil).Warnings() {
@@ -278,6 +284,7 @@ func TestNearMissKeysAreSaid(t *testing.T) {
 // Credentials in the paste are never kept, never shown: only their names,
 // and which credentials are used instead.
 func TestPastedCredentialsAreIgnoredAndNeverShown(t *testing.T) {
+	t.Parallel()
 	paste := `curl -X POST 'https://alice:` + token + `x@ims.cn-north-4.myhuaweicloud.com/v2/images?token=` + token + `y' \
   -H 'X-Auth-Token: ` + token + `' -H "Authorization: Bearer ` + token + `a" -H 'X-Sdk-Date: 20240101T000000Z' \
   -H 'Cookie: s=` + token + `b' -H 'X-Security-Token: ` + token + `c' -H '` + token + `d' -H 'X-Project-Id: p1' \
@@ -314,6 +321,7 @@ func TestPastedCredentialsAreIgnoredAndNeverShown(t *testing.T) {
 // Credential headers whose value needs expansion are ignored like the
 // others; the same expansion in the body is refused.
 func TestExpansionInIgnoredHeadersIsFine(t *testing.T) {
+	t.Parallel()
 	p := ParsePasted([]byte(`curl -H "X-Auth-Token: $(openstack token issue -f value -c id)" -H"Authorization: $AUTH" -H 'Content-Type: application/json' -d '{"name": "x"}' https://ims.cn-north-4.myhuaweicloud.com/v2/images`), PasteOptions{})
 	if errs := errorIDs(p.Problems(p.Prepared(), nil)); len(errs) > 0 {
 		t.Fatalf("errors %v", errs)
@@ -324,6 +332,7 @@ func TestExpansionInIgnoredHeadersIsFine(t *testing.T) {
 }
 
 func TestRegionAndEndpointOfTheURL(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		url, region, endpoint, note string
 	}{
@@ -359,6 +368,7 @@ func TestRegionAndEndpointOfTheURL(t *testing.T) {
 
 // The differences from the pasted body, one per field.
 func TestDifferencesFromThePastedBody(t *testing.T) {
+	t.Parallel()
 	p := ParsePasted([]byte(`{"name": "old", "__os_version": "Ubuntu   14.04 server 64bit", "disk_format": null, "name": "x", "tags": ["a=1"], "k": "1", "k": "2"}`), PasteOptions{})
 	sent := p.Prepared()
 	sent.Tags = []string{"b=2"} // as --tag b=2 would
@@ -392,6 +402,7 @@ func TestDifferencesFromThePastedBody(t *testing.T) {
 
 // Flags next to --from replace fields: their findings no longer apply.
 func TestReplacedFieldsDropTheirFindings(t *testing.T) {
+	t.Parallel()
 	p := ParsePasted([]byte(`{"name": 7, "min_disk": "100"}`), PasteOptions{})
 	sent := p.Prepared()
 	sent.Name, sent.MinDisk = "fixed", Int64(100)
@@ -404,6 +415,7 @@ func TestReplacedFieldsDropTheirFindings(t *testing.T) {
 }
 
 func TestBodyWritesPropertiesLast(t *testing.T) {
+	t.Parallel()
 	r := SeedExample()
 	before := string(r.Body())
 	r.Properties = []Property{{"z", "1"}, {"a", "<&>"}}
@@ -424,6 +436,7 @@ func TestBodyWritesPropertiesLast(t *testing.T) {
 }
 
 func TestValidateProperties(t *testing.T) {
+	t.Parallel()
 	props := []Property{{"os_distro", "u"}, {"os_distro", "v"}, {"name", "n"}, {"deleted", "x"}, {"self", "s"}, {"a\x1bb", "c"}}
 	var got []string
 	for _, p := range ValidateProperties(props) {
@@ -443,6 +456,7 @@ func TestValidateProperties(t *testing.T) {
 }
 
 func TestPasteTooLarge(t *testing.T) {
+	t.Parallel()
 	p := ParsePasted(bytes.Repeat([]byte(" "), MaxPasteSize+1), PasteOptions{})
 	if errs := errorIDs(p.Findings); strings.Join(errs, "") != "paste=paste.too_large" {
 		t.Errorf("%v", errs)
@@ -455,6 +469,7 @@ func TestPasteTooLarge(t *testing.T) {
 
 // A real file next to the paste, as the CLI reads it.
 func TestBodyFileOnDisk(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "body.json"), []byte(seedBody), 0o600); err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 // A token that expired mid-session: IMS answers 401, the client logs in
 // again once and the create goes through.
 func TestPasswordAuthReauthenticatesOnceOn401(t *testing.T) {
+	t.Parallel()
 	var logins atomic.Int32
 	iam := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := logins.Add(1)
@@ -58,6 +59,7 @@ func TestPasswordAuthReauthenticatesOnceOn401(t *testing.T) {
 
 // Token and AK/SK auth never retry: nothing would change.
 func TestTokenAuthDoesNotRetry401(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	ims := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
@@ -72,6 +74,7 @@ func TestTokenAuthDoesNotRetry401(t *testing.T) {
 }
 
 func TestAKSK401ExplainsClockSkew(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		offset time.Duration
 		skew   bool
@@ -99,6 +102,7 @@ func TestAKSK401ExplainsClockSkew(t *testing.T) {
 // A refused login is not retried: only a cached token that IMS refused is
 // worth a second login, and repeating a wrong password risks a lock-out.
 func TestWrongPasswordLogsInOnce(t *testing.T) {
+	t.Parallel()
 	var logins atomic.Int32
 	iam := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		logins.Add(1)
@@ -123,6 +127,7 @@ func TestWrongPasswordLogsInOnce(t *testing.T) {
 }
 
 func TestRetryAfterForms(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	for in, want := range map[string]time.Duration{"7": 7 * time.Second, now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second} {
 		got, ok := retryAfter(in, now)

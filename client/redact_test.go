@@ -22,6 +22,7 @@ func randomSecret(t *testing.T) string {
 // Many generated secrets, each through every kind of auth, with --debug on:
 // none may appear in the trace or in the curl equivalent.
 func TestDebugTraceAndCurlNeverShowSecrets(t *testing.T) {
+	t.Parallel()
 	iam := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Subject-Token", r.Header.Get("X-Test-Issue"))
 		w.WriteHeader(201)
@@ -72,6 +73,7 @@ func (t issueTokenTransport) RoundTrip(r *http.Request) (*http.Response, error) 
 }
 
 func TestRedactHeader(t *testing.T) {
+	t.Parallel()
 	auth := "SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, SignedHeaders=host;x-sdk-date, Signature=abcdef0123"
 	got := RedactHeader("authorization", auth)
 	if got != "SDK-HMAC-SHA256 Access=QTWA…, SignedHeaders=host;x-sdk-date, Signature="+Redacted {

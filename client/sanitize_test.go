@@ -3,6 +3,7 @@ package client
 import "testing"
 
 func TestInert(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"plain name 镜像":      "plain name 镜像",
 		"\x1b[31mred\x1b[0m": "^[[31mred^[[0m",

@@ -77,6 +77,7 @@ func redirector(status int, to string) http.Handler {
 // Before, a 307 to a create was re-POSTed there with X-Auth-Token (or the
 // AK/SK headers), and the IAM login's body, password included.
 func TestRedirectsAreRefusedOnEveryCall(t *testing.T) {
+	t.Parallel()
 	other := newOtherOrigin(t)
 	file := filepath.Join(t.TempDir(), "disk.raw")
 	if err := os.WriteFile(file, bytes.Repeat([]byte("x"), 4096), 0o600); err != nil {
@@ -122,6 +123,7 @@ func TestRedirectsAreRefusedOnEveryCall(t *testing.T) {
 
 // An https endpoint redirecting to plain http is refused the same way.
 func TestHTTPSToHTTPRedirectIsRefused(t *testing.T) {
+	t.Parallel()
 	other := newOtherOrigin(t)
 	hostile := httptest.NewTLSServer(redirector(307, other.url))
 	defer hostile.Close()
@@ -166,6 +168,7 @@ func echoForms(s string) map[string]string {
 }
 
 func TestLoginErrorsNeverShowThePassword(t *testing.T) {
+	t.Parallel()
 	forms := echoForms(nastyPassword)
 	iam := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var body struct {
@@ -214,6 +217,7 @@ func TestLoginErrorsNeverShowThePassword(t *testing.T) {
 // An AK/SK signature and a proxy's Proxy-Authorization echoed back in a
 // message are redacted too.
 func TestEchoedSignatureAndProxyCredentialsAreRedacted(t *testing.T) {
+	t.Parallel()
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Echo", r.Header.Get("Proxy-Authorization"))
@@ -271,6 +275,7 @@ func rawServer(t *testing.T, resp string) string {
 // The reason phrase, like every other line of --debug, is made inert:
 // before, "HTTP/1.1 400 Bad\e]52;c;…" reached the terminal raw.
 func TestDebugTraceIsInertEverywhere(t *testing.T) {
+	t.Parallel()
 	url := rawServer(t, "HTTP/1.1 400 Bad\x1b]52;c;aGk=\x07\u202e\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
 	var trace bytes.Buffer
 	c := newClient(t, client.Config{Endpoint: url, Debug: &trace})
@@ -286,6 +291,7 @@ func TestDebugTraceIsInertEverywhere(t *testing.T) {
 // A 201 whose JSON holds no image ({}, null, the image wrapped) is an
 // unknown outcome, not "Created image \"\"" with an empty id.
 func TestCreatedWithoutAnImageIsAnUnknownOutcome(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{`{}`, `null`, `{"image":{"id":"abc","name":"x","status":"queued"}}`, `[]`} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(201)
@@ -302,6 +308,7 @@ func TestCreatedWithoutAnImageIsAnUnknownOutcome(t *testing.T) {
 }
 
 func TestHugeRetryAfterDoesNotOverflow(t *testing.T) {
+	t.Parallel()
 	for _, v := range []string{"99999999999", "99999999999999999999999", "86401", time.Now().Add(1e6 * time.Hour).UTC().Format(http.TimeFormat)} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", v)
@@ -318,6 +325,7 @@ func TestHugeRetryAfterDoesNotOverflow(t *testing.T) {
 }
 
 func TestCheckEndpoint(t *testing.T) {
+	t.Parallel()
 	for raw, id := range map[string]string{
 		"https://ims.cn-north-4.myhuaweicloud.com": "",
 		"http://127.0.0.1:9292/":                   "",
@@ -353,6 +361,7 @@ func TestCheckEndpoint(t *testing.T) {
 // the image a lost create made is still found, so the retry sends nothing.
 // Before, "no image was created since the first attempt" and a duplicate.
 func TestFindRecentWithTheServerClockBehind(t *testing.T) {
+	t.Parallel()
 	const behind = 120 * time.Second
 	var offset atomic.Int64 // how far further back the server's clock goes
 	clock := func() time.Time { return time.Now().Add(-behind - time.Duration(offset.Load())) }
@@ -419,6 +428,7 @@ func hostileUpload(t *testing.T, change func()) (*client.Client, *sandbox.Server
 // have changed, with how many of its bytes went: before, "connection
 // broken" (or nothing at all).
 func TestUploadOfAFileThatChanges(t *testing.T) {
+	t.Parallel()
 	// Sparse, so that it is big enough that the client is still reading it
 	// when the server makes the change, whatever the socket buffers.
 	const size = 64 << 20

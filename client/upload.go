@@ -363,7 +363,7 @@ func (c *Client) uploadOnce(parent context.Context, id string, body io.Reader, s
 		closed: make(chan struct{}),
 	}
 	pr.body, pr.tee = body, io.TeeReader(body, (*lockedHash)(pr))
-	req, err := newRequest(ctx, method, full, "application/octet-stream", nil)
+	req, err := c.newRequest(ctx, method, full, "application/octet-stream", nil)
 	if err != nil {
 		return nil, closedChan, err
 	}

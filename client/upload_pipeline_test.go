@@ -14,6 +14,7 @@ func imageWith(status, checksum string) *Result {
 }
 
 func TestVerifyUpload(t *testing.T) {
+	t.Parallel()
 	const md5 = "0123456789abcdef0123456789abcdef"
 	cases := []struct {
 		status, checksum string
@@ -75,6 +76,7 @@ func waiter(statuses ...string) WaitFunc {
 }
 
 func TestWaitUploaded(t *testing.T) {
+	t.Parallel()
 	res, err := WaitUploaded(context.Background(), waiter("saving", "active"), "img-1", time.Minute, nil)
 	if err != nil || res.Image.Status != "active" {
 		t.Fatalf("active: (%v, %v)", res, err)
@@ -118,6 +120,7 @@ func getter(calls *atomic.Int32, statuses ...string) GetFunc {
 }
 
 func TestSettleAfterUpload(t *testing.T) {
+	t.Parallel()
 	// The server has not yet seen the upload end: read again until it says
 	// something else than saving; a cancelled context does not stop that.
 	var calls atomic.Int32
@@ -177,6 +180,7 @@ func checked(status string) *UploadCheck {
 // While the file is sent, the image is read and its status reported: the
 // front ends show saving live, then active once the wait ends.
 func TestRunUploadReportsTheStatusWhileSending(t *testing.T) {
+	t.Parallel()
 	const md5 = "0123456789abcdef0123456789abcdef"
 	sawSaving := make(chan struct{})
 	api := &fakeUploadAPI{}
@@ -218,6 +222,7 @@ func TestRunUploadReportsTheStatusWhileSending(t *testing.T) {
 // A failed PUT says what the image is afterwards; a cancelled one is
 // reported as stopped, not as a failure.
 func TestRunUploadAfterAFailureOrAStop(t *testing.T) {
+	t.Parallel()
 	api := &fakeUploadAPI{}
 	api.status.Store("queued")
 	boom := errors.New("connection reset")
@@ -245,6 +250,7 @@ func TestRunUploadAfterAFailureOrAStop(t *testing.T) {
 // Wait 0 reads the image once: the checksum is compared only if the
 // server already reports one.
 func TestRunUploadWithoutWaiting(t *testing.T) {
+	t.Parallel()
 	api := &fakeUploadAPI{}
 	api.status.Store("saving")
 	api.upload = func(context.Context, func(UploadProgress)) (*UploadResult, error) {
@@ -258,6 +264,7 @@ func TestRunUploadWithoutWaiting(t *testing.T) {
 }
 
 func TestFormatClockAndETA(t *testing.T) {
+	t.Parallel()
 	for d, want := range map[time.Duration]string{0: "0:00", 65 * time.Second: "1:05", 3725 * time.Second: "1:02:05"} {
 		if got := FormatClock(d); got != want {
 			t.Errorf("FormatClock(%s) = %q, want %q", d, got, want)

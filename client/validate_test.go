@@ -16,6 +16,7 @@ func fields(ps Problems) []string {
 
 // Each rule is checked on both sides of each bound.
 func TestValidateRulesAtBounds(t *testing.T) {
+	t.Parallel()
 	long := func(n int) string { return strings.Repeat("a", n) }
 	cases := []struct {
 		name     string
@@ -109,6 +110,7 @@ func contains(ss []string, s string) bool {
 }
 
 func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
+	t.Parallel()
 	r := Request{Name: "", OSVersion: "Windows 10 64bit", Visibility: "public", ContainerFormat: "ovf",
 		DiskFormat: "vmdk", Tags: []string{"x"}, MinRAM: Int64(-5), MinDisk: Int64(10)}
 	got := fields(r.Validate(nil).Errors())
@@ -119,6 +121,7 @@ func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 }
 
 func TestWindowsRefusalGivesTheSeedsReason(t *testing.T) {
+	t.Parallel()
 	ps := ValidateOSVersion(nil, "Windows Server 2016 Standard 64bit")
 	if len(ps) != 1 || !strings.Contains(ps[0].Text(nil), "no longer") {
 		t.Fatalf("got %v", ps)
@@ -126,6 +129,7 @@ func TestWindowsRefusalGivesTheSeedsReason(t *testing.T) {
 }
 
 func TestUnknownOSSuggests(t *testing.T) {
+	t.Parallel()
 	ps := ValidateOSVersion(nil, "Ubuntu 14.04 server")
 	if len(ps) != 1 || !strings.Contains(ps[0].Text(nil), `did you mean "Ubuntu 14.04`) {
 		t.Fatalf("got %v", ps)
@@ -133,6 +137,7 @@ func TestUnknownOSSuggests(t *testing.T) {
 }
 
 func TestParseIntNamesTheField(t *testing.T) {
+	t.Parallel()
 	if v, err := ParseInt(FieldMinRAM, " 1024 "); err != nil || *v != 1024 {
 		t.Fatalf("got %v %v", v, err)
 	}
@@ -146,6 +151,7 @@ func TestParseIntNamesTheField(t *testing.T) {
 }
 
 func TestParseTags(t *testing.T) {
+	t.Parallel()
 	got := ParseTags(" a=1 \n\n b=2, c=3\n")
 	if strings.Join(got, "|") != "a=1|b=2|c=3" {
 		t.Fatalf("got %q", got)
@@ -153,6 +159,7 @@ func TestParseTags(t *testing.T) {
 }
 
 func TestBodyMatchesSeedExample(t *testing.T) {
+	t.Parallel()
 	body := SeedExample().Body()
 	var got, want map[string]any
 	if err := json.Unmarshal(body, &got); err != nil {
@@ -174,6 +181,7 @@ func TestBodyMatchesSeedExample(t *testing.T) {
 }
 
 func TestBodyKeepsHTMLCharacters(t *testing.T) {
+	t.Parallel()
 	r := NewRequest()
 	r.Name = "a<b>&c"
 	if !strings.Contains(string(r.Body()), `"a<b>&c"`) {

@@ -42,6 +42,7 @@ func accessibleOptions(cr Creator, input string, out *syncBuffer) Options {
 // Piped answers reach a created image; invalid answers are refused with the
 // client's messages and asked again.
 func TestAccessibleRunCreatesImage(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	input := strings.Join([]string{
 		"",         // name: required, asked again
@@ -95,6 +96,7 @@ func TestAccessibleRunCreatesImage(t *testing.T) {
 // huh's prompts give up at end of input holding the invalid answer; the
 // wizard does not send it.
 func TestAccessibleInputEndingOnInvalidValue(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	var out syncBuffer
 	res, err := Run(context.Background(), accessibleOptions(c, "ok\n\n\n\n\n300\n", &out))
@@ -112,6 +114,7 @@ func TestAccessibleInputEndingOnInvalidValue(t *testing.T) {
 // Before sending, the whole request is validated again and the steps
 // holding an error are asked again.
 func TestAccessibleRevalidatesBeforeSubmit(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	var out syncBuffer
 	o := accessibleOptions(c, "-\n\n\n\n", &out) // min_disk: "-" leaves it out; min_ram: keep; review: submit; result: quit
@@ -138,6 +141,7 @@ func TestAccessibleRevalidatesBeforeSubmit(t *testing.T) {
 // Ctrl+C while the request is in flight cancels it and returns to the
 // review; Cancel there ends the wizard with ErrInterrupted.
 func TestAccessibleInterruptCancelsRequest(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{Delay: time.Minute})
 	var out syncBuffer
 	pr, pw := ioPipe()
@@ -174,6 +178,7 @@ func TestAccessibleInterruptCancelsRequest(t *testing.T) {
 
 // TERM=dumb cannot redraw a screen: the wizard asks line by line.
 func TestDumbTerminalIsAccessible(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	var out syncBuffer
 	o := accessibleOptions(c, "dumb-term\n"+strings.Repeat("\n", 11), &out)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestAnswersRoundTripTheSeedRequest(t *testing.T) {
+	t.Parallel()
 	seed := client.NewRequest()
 	seed.Name, seed.OSVersion, seed.DiskFormat = "test", "Ubuntu 14.04 server 64bit", "vhd"
 	seed.MinDisk, seed.MinRAM = client.Int64(100), client.Int64(1024)
@@ -37,6 +38,7 @@ func TestAnswersRoundTripTheSeedRequest(t *testing.T) {
 }
 
 func TestAnswersProblemsUseTheClientRules(t *testing.T) {
+	t.Parallel()
 	a := Answers{Name: "", OSVersion: "Windows 10 64bit", DiskFormat: "vmdk", MinDisk: "ten", MinRAM: "-1", Tags: "a=1\nnokey\na=1"}
 	got := map[string][]string{}
 	for _, p := range a.Problems(nil).Errors() {
@@ -69,6 +71,7 @@ func TestAnswersProblemsUseTheClientRules(t *testing.T) {
 }
 
 func TestOSMenuOrdersPlatformsAndLeavesOutWindows(t *testing.T) {
+	t.Parallel()
 	menu := newOSMenu(client.EmbeddedCatalog(), nil)
 	var names []string
 	for _, p := range menu.platforms {
@@ -103,6 +106,7 @@ func TestOSMenuOrdersPlatformsAndLeavesOutWindows(t *testing.T) {
 }
 
 func TestListFieldFiltersAndKeepsTheCursor(t *testing.T) {
+	t.Parallel()
 	value := "b2"
 	p := newListField("k", "Title", []option{{label: "alpha one", value: "a1"}, {label: "beta two", value: "b2"}, {label: "gamma three", value: "g3"}, {label: "beta four", value: "b4"}}, &value, nil)
 	p.WithHeight(3)
@@ -162,6 +166,7 @@ func (r *recorder) Create(ctx context.Context, req client.Request) (*client.Resu
 // with the spacing of the flags and the catalogue (client.Input.Request),
 // not with the draft's double spaces.
 func TestResumedDraftSendsTheOSVersionNormalised(t *testing.T) {
+	t.Parallel()
 	rec := &recorder{Creator: startSandbox(t, sandbox.Options{})}
 	path := draftPath(t)
 	spaced := Answers{Name: "spaced", Platform: "Ubuntu", OSVersion: "Ubuntu  14.04   server 64bit", DiskFormat: "vhd"}
@@ -182,6 +187,7 @@ func TestResumedDraftSendsTheOSVersionNormalised(t *testing.T) {
 // The architecture filters the OS lists: Arm values are offered for Arm
 // only, and x86 values for x86 only.
 func TestArchitectureFiltersTheOSList(t *testing.T) {
+	t.Parallel()
 	c := testCommon(testOptions(failing{}))
 	for _, arch := range []string{client.ArchX86, client.ArchArm} {
 		a := &Answers{Arch: arch}

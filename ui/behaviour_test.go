@@ -22,6 +22,7 @@ import (
 
 // Warnings from the client's validators show on the step and do not block.
 func TestWarningsShowWithoutBlocking(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	w := startWizard(t, testOptions(c))
 	w.typeText("my image!")
@@ -44,6 +45,7 @@ func TestWarningsShowWithoutBlocking(t *testing.T) {
 // Values given on the command line prefill their steps; an invalid one
 // shows its error as soon as its step opens, and is refused.
 func TestPrefilledValuesAndTheirErrors(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
 	o.Initial = client.Request{Name: "pre", OSVersion: "Windows Server 2019 Standard 64bit", MinDisk: client.Int64(7)}
@@ -76,6 +78,7 @@ func TestPrefilledValuesAndTheirErrors(t *testing.T) {
 // "Edit a step" from the review opens the step with its answer, and
 // finishing it comes straight back to the review.
 func TestEditStepFromReviewReturnsToReview(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
 	o.Initial = client.Request{Name: "edit-me", MinRAM: client.Int64(512)}
@@ -102,6 +105,7 @@ func TestEditStepFromReviewReturnsToReview(t *testing.T) {
 // "Create another" starts over at step 1 with this image's answers, and
 // the second image is created too.
 func TestCreateAnother(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
 	o.Initial = client.Request{Name: "first", DiskFormat: "raw", Tags: []string{"k=v"}}
@@ -136,6 +140,7 @@ func TestCreateAnother(t *testing.T) {
 // c writes the id to the clipboard with OSC 52, on the terminal the UI
 // draws on.
 func TestCopyIDWithOSC52(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, deterministic())
 	o := testOptions(c)
 	out := &syncBuffer{}
@@ -158,6 +163,7 @@ func TestCopyIDWithOSC52(t *testing.T) {
 
 // Ctrl+C on any step ends the wizard with ErrInterrupted.
 func TestCtrlCOnAStepInterrupts(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
 	o.Initial = client.Request{Name: "x"}
@@ -174,6 +180,7 @@ func TestCtrlCOnAStepInterrupts(t *testing.T) {
 
 // Every page fits the terminal, follows resizes, and scrolls when small.
 func TestPagesFitAndFollowResizes(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, deterministic())
 	o := testOptions(stable{c})
 	o.Uploader = c
@@ -350,6 +357,7 @@ func checkUploadPages(t *testing.T, m *wizard, res *client.Result, sizes [][2]in
 // Colours come from the output the UI draws on: NO_COLOR wins, and a
 // forced colour terminal gets colours even when it is not stdout.
 func TestColourProfileFromOutput(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{}
 	getenv := func(k string) string { return env[k] }
 
@@ -385,6 +393,7 @@ func TestColourProfileFromOutput(t *testing.T) {
 // Run itself, driven through a pipe as a terminal would: an image is
 // created, the alternate screen is left, and Ctrl+C ends with ErrInterrupted.
 func TestRunTUIThroughAPipe(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	type ret struct {
 		res *client.Result
@@ -434,6 +443,7 @@ func TestRunTUIThroughAPipe(t *testing.T) {
 // (the review shows the error and refuses to submit), and finishing a step
 // goes back by way of any step still holding an error.
 func TestEditFromReviewReturnsToIt(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
 	o.Initial = client.Request{Name: "loop"}
@@ -462,6 +472,7 @@ func TestEditFromReviewReturnsToIt(t *testing.T) {
 // (Shift+Tab reaches every field backwards), and walking forward again goes
 // step by step too: it does not jump to the review.
 func TestWalkingBackFromTheReview(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
 	o.Initial = client.Request{Name: "walk", MinDisk: client.Int64(50), MinRAM: client.Int64(512)}
@@ -492,6 +503,7 @@ func TestWalkingBackFromTheReview(t *testing.T) {
 // Keys that arrive together (key repeat, a fast typist, a scripted demo)
 // are each a key: "jj" moves twice, as Down Down does. A paste stays text.
 func TestKeysReadTogetherAreEachAKey(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
 	o.Initial = client.Request{Name: "keys"}
@@ -511,6 +523,7 @@ func TestKeysReadTogetherAreEachAKey(t *testing.T) {
 
 // The review refuses to submit answers holding an error, and says why.
 func TestReviewBlocksInvalidAnswers(t *testing.T) {
+	t.Parallel()
 	calls := 0
 	m := newWizard(context.Background(), testOptions(countingCreator{&calls}), testRenderer())
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 40})
@@ -547,6 +560,7 @@ func (c countingCreator) FindRecent(context.Context, string, time.Time) ([]*clie
 // Without colour (NO_COLOR, a pipe) the selection is still visible: the
 // chosen button in brackets, the protection's choice too, and a text cursor.
 func TestSelectionVisibleWithoutColour(t *testing.T) {
+	t.Parallel()
 	c := testCommon(testOptions(failing{}))
 	a := &Answers{Name: "x"}
 	r := newReviewPage(c, a, nil, false)

@@ -62,6 +62,7 @@ func waitRun(t *testing.T, done chan runResult) runResult {
 // A panic, in a command (the Creator) or in the wizard's own Update,
 // restores the terminal, saves the answers, and returns a *CrashError.
 func TestCrashSavesDraftAndRestoresTerminal(t *testing.T) {
+	t.Parallel()
 	for name, cr := range map[string]Creator{
 		"in the creator": panicking{},
 		"in update":      failing{badError{}},
@@ -102,6 +103,7 @@ func TestCrashSavesDraftAndRestoresTerminal(t *testing.T) {
 
 // Accessible mode: a panicking Creator also ends with the answers saved.
 func TestAccessibleCrashSavesDraft(t *testing.T) {
+	t.Parallel()
 	var out syncBuffer
 	o := accessibleOptions(panicking{}, strings.Repeat("\n", 10), &out)
 	o.DraftPath = draftPath(t)
@@ -119,6 +121,7 @@ func TestAccessibleCrashSavesDraft(t *testing.T) {
 // Ctrl+C quits from every page (except while a create is in flight, where
 // it cancels the create) with ErrInterrupted and the session's last image.
 func TestCtrlCAnywhereInterrupts(t *testing.T) {
+	t.Parallel()
 	lost := &client.NetworkError{Method: "POST", URL: "http://x/v2/images", Kind: client.NetReset, Ambiguous: true, Err: errors.New("reset")}
 	toError := func(w *driver) {
 		w.throughReview()
@@ -200,6 +203,7 @@ func (f *foundOne) FindRecent(context.Context, string, time.Time) ([]*client.Ima
 // Ctrl+C through Run on the error view: the terminal is restored, the
 // answers kept, ErrInterrupted returned.
 func TestRunCtrlCOnErrorRestoresTerminal(t *testing.T) {
+	t.Parallel()
 	o := testOptions(failing{&client.APIError{Method: "POST", URL: "http://x/v2/images", StatusCode: 503, Meaning: "the service is unavailable"}})
 	o.DraftPath = draftPath(t)
 	o.Initial = client.Request{Name: "piped-error"}

@@ -62,6 +62,7 @@ func saveDraft(t *testing.T, path, step string, a Answers) {
 // The answers are on disk after every step, while the wizard runs: 0600 in
 // a 0700 directory, and never a temporary file left beside them.
 func TestDraftSavedAfterEachStep(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
 	o.DraftPath = draftPath(t)
@@ -140,6 +141,7 @@ func TestDraftSavedAfterEachStep(t *testing.T) {
 // A draft is offered on the first screen; resuming restores every answer
 // and the step it was saved at.
 func TestDraftResumeRestoresEveryAnswer(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ step, marker string }{{"sizes", "┃ Minimum disk"}, {"review", `"min_ram": 2048`}} {
 		t.Run(tc.step, func(t *testing.T) {
 			c := startSandbox(t, sandbox.Options{})
@@ -180,6 +182,7 @@ func TestDraftResumeRestoresEveryAnswer(t *testing.T) {
 
 // Start fresh drops the draft and starts from the command line's values.
 func TestDraftStartFresh(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
 	o.DraftPath = draftPath(t)
@@ -200,6 +203,7 @@ func TestDraftStartFresh(t *testing.T) {
 // Values given on the command line win over the draft's, and the first
 // screen says which.
 func TestDraftFlagsWinOverDraft(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
 	o.DraftPath = draftPath(t)
@@ -219,6 +223,7 @@ func TestDraftFlagsWinOverDraft(t *testing.T) {
 
 // A damaged draft is set aside, said on the first screen, and never fatal.
 func TestDraftDamagedIsSetAside(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		write func(path string) error
@@ -269,6 +274,7 @@ func TestDraftDamagedIsSetAside(t *testing.T) {
 
 // An image created from the answers clears the draft.
 func TestDraftClearedAfterCreate(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
 	o.DraftPath = draftPath(t)
@@ -293,6 +299,7 @@ func TestDraftClearedAfterCreate(t *testing.T) {
 
 // An error and Ctrl+C keep the draft.
 func TestDraftKeptAfterErrorAndCtrlC(t *testing.T) {
+	t.Parallel()
 	t.Run("error", func(t *testing.T) {
 		o := testOptions(failing{&client.APIError{Method: "POST", URL: "http://x/v2/images", StatusCode: 500, Meaning: "internal service error"}})
 		o.DraftPath = draftPath(t)
@@ -356,6 +363,7 @@ func TestDraftKeptAfterErrorAndCtrlC(t *testing.T) {
 
 // A draft that cannot be saved is said, and the wizard goes on.
 func TestDraftSaveFailureIsSaid(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
 	dir := t.TempDir()
@@ -375,6 +383,7 @@ func TestDraftSaveFailureIsSaid(t *testing.T) {
 // Accessible mode: the draft is offered with a line prompt, resumed at its
 // step, saved after each step and cleared by the created image.
 func TestAccessibleDraft(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	path := draftPath(t)
 	saveDraft(t, path, "sizes", fullAnswers)
@@ -434,6 +443,7 @@ func TestAccessibleDraft(t *testing.T) {
 // A draft made for another target says so; the sandbox is one target
 // whatever its port.
 func TestDraftForAnotherTargetIsSaid(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
 	o.DraftPath = draftPath(t)

@@ -19,6 +19,7 @@ import (
 // kind of network failure and its hint), and "edit answers" goes back to
 // the form with every answer as it was.
 func TestFaultsShowErrorAndKeepAnswers(t *testing.T) {
+	t.Parallel()
 	serve := func(status int, ctype, body string, headers map[string]string) func(t *testing.T) string {
 		return func(t *testing.T) string {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

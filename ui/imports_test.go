@@ -13,6 +13,7 @@ import (
 // The wizard only asks and shows: no file of ui (tests aside) speaks HTTP
 // itself; requests go through the Creator.
 func TestUIImportsNoHTTP(t *testing.T) {
+	t.Parallel()
 	var files []string
 	err := filepath.WalkDir(".", func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {

@@ -20,6 +20,7 @@ const (
 
 // The README's key table is the bindings the pages honour and draw.
 func TestREADMEKeyTable(t *testing.T) {
+	t.Parallel()
 	path := "../README.md"
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -46,6 +47,7 @@ func TestREADMEKeyTable(t *testing.T) {
 
 // Every key a page draws in its footer is in the key table.
 func TestEveryFooterKeyIsInTheTable(t *testing.T) {
+	t.Parallel()
 	table := map[string]bool{}
 	for _, row := range keyTable(nil) {
 		for _, k := range row.keys {

@@ -16,6 +16,7 @@ import (
 // matches the version text, not its description: "/u" on CentOS's
 // versions matches none (it matched every row, through "Linux").
 func TestPlatformFilterFindsVersions(t *testing.T) {
+	t.Parallel()
 	o := testOptions(failing{})
 	o.Initial = client.Request{Name: "demo"}
 	w := startWizard(t, o)
@@ -57,6 +58,7 @@ func TestPlatformFilterFindsVersions(t *testing.T) {
 // (which then answers the version); several matches are named and asked
 // again, and the version help says nothing of a "/" filter.
 func TestAccessibleListsTakeText(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	input := strings.Join([]string{
 		"typed",      // name

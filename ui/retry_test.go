@@ -65,6 +65,7 @@ func (w *driver) throughReview() {
 // says the image may exist; retry looks first, finds that one image, and
 // "use the existing image" ends with it: no second image is created.
 func TestRetryAfterLostAnswerUsesExistingImage(t *testing.T) {
+	t.Parallel()
 	c, posts := droppingServer(t, 1, true)
 	name := uniqueName("lost")
 	o := testOptions(c)
@@ -108,6 +109,7 @@ func TestRetryAfterLostAnswerUsesExistingImage(t *testing.T) {
 
 // "Create another anyway" sends the request again: a second image.
 func TestRetryAfterLostAnswerCreateAnotherAnyway(t *testing.T) {
+	t.Parallel()
 	c, _ := droppingServer(t, 1, true)
 	name := uniqueName("twice")
 	o := testOptions(c)
@@ -136,6 +138,7 @@ func TestRetryAfterLostAnswerCreateAnotherAnyway(t *testing.T) {
 // Nothing found (the lost request never reached IMS's database): the
 // request is sent again, saying why.
 func TestRetryAfterLostAnswerNothingFoundCreatesAgain(t *testing.T) {
+	t.Parallel()
 	c, posts := droppingServer(t, 1, false)
 	name := uniqueName("none")
 	o := testOptions(c)
@@ -154,6 +157,7 @@ func TestRetryAfterLostAnswerNothingFoundCreatesAgain(t *testing.T) {
 // The look-up itself fails: said, with "create anyway" and "back" (the
 // default: nothing is sent by a stray Enter).
 func TestRetryLookupFails(t *testing.T) {
+	t.Parallel()
 	lost := &client.NetworkError{Method: "POST", URL: "http://x/v2/images", Kind: client.NetReset, Ambiguous: true, Err: errors.New("connection reset by peer"), Hint: "the connection broke"}
 	listFailed := &client.APIError{Method: "GET", URL: "http://x/v2/images?name=n", StatusCode: 500,
 		Meaning: "internal service error", Code: "IMG.0500", Message: "list failed", RequestID: "rid-list"}
@@ -184,6 +188,7 @@ func TestRetryLookupFails(t *testing.T) {
 
 // A non-ambiguous error retries directly: no look-up.
 func TestRetryAfterDefiniteErrorSendsAtOnce(t *testing.T) {
+	t.Parallel()
 	cr := &scripted{create: []error{&client.APIError{Method: "POST", URL: "http://x/v2/images", StatusCode: 500, Meaning: "internal service error"}, nil}}
 	o := testOptions(cr)
 	o.Initial = client.Request{Name: "n"}
@@ -204,6 +209,7 @@ func TestRetryAfterDefiniteErrorSendsAtOnce(t *testing.T) {
 // Each retry says its attempt and when it was sent, so that r does not
 // redraw an identical screen; a new Submit from the review counts from 1.
 func TestRetrySaysWhichAttempt(t *testing.T) {
+	t.Parallel()
 	fail := &client.APIError{Method: "POST", URL: "http://x/v2/images", StatusCode: 500, Meaning: "internal service error"}
 	cr := &scripted{create: []error{fail, fail, fail, fail}}
 	o := testOptions(cr)
@@ -237,6 +243,7 @@ func TestRetrySaysWhichAttempt(t *testing.T) {
 
 // Accessible mode: the same look-up before a retry, with line prompts.
 func TestAccessibleRetryAfterLostAnswer(t *testing.T) {
+	t.Parallel()
 	c, posts := droppingServer(t, 1, true)
 	name := uniqueName("a11y")
 	var out syncBuffer
@@ -262,6 +269,7 @@ func TestAccessibleRetryAfterLostAnswer(t *testing.T) {
 // A draft saved after a lost answer carries it: the resumed run looks
 // before it sends.
 func TestResumedDraftLooksBeforeSending(t *testing.T) {
+	t.Parallel()
 	c, posts := droppingServer(t, 1, true)
 	name := uniqueName("resume-lost")
 	o := testOptions(c)

@@ -50,6 +50,7 @@ func TestReviewSavesARunnableCurl(t *testing.T) {
 // y sends the curl to the clipboard with OSC 52 and does not claim it
 // arrived: terminals do not answer.
 func TestReviewCopiesTheCurl(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
 	out := &syncBuffer{}
@@ -67,6 +68,7 @@ func TestReviewCopiesTheCurl(t *testing.T) {
 
 // Cancel on the review asks first: esc stays with every answer, q quits.
 func TestReviewCancelAsksFirst(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
 	o.DraftPath = filepath.Join(t.TempDir(), "draft.json")
@@ -98,6 +100,7 @@ func TestReviewCancelAsksFirst(t *testing.T) {
 // A command broken over lines by shellLines runs as the one command: the
 // breaks fall outside quotes and each line but the last ends in " \".
 func TestShellLinesRunAsTheOneCommand(t *testing.T) {
+	t.Parallel()
 	command := "printf '%s|' ims-wizard upload 4ca46bf1-5c61-48ff 'my image file.qcow2' --sandbox-dir '/tmp/a dir/state' --yes"
 	want, err := exec.Command("sh", "-c", command).Output()
 	if err != nil {

@@ -29,6 +29,7 @@ func unknownNames(d *draft.Draft[Answers]) string {
 // something was given; an image settles only its own name, and the draft
 // then keeps the other names' unknown outcomes without any answer.
 func TestSessionCreatedKeepsOtherUnknownOutcomes(t *testing.T) {
+	t.Parallel()
 	o := testOptions(nil)
 	o.DraftPath = draftPath(t)
 	o.Initial = client.Request{Name: "b"}
@@ -80,6 +81,7 @@ func TestSessionCreatedKeepsOtherUnknownOutcomes(t *testing.T) {
 // The full-screen wizard: an image made by one of two names with unknown
 // outcomes keeps the other's in the draft.
 func TestCreatedClearsOnlyItsOwnUnknownOutcome(t *testing.T) {
+	t.Parallel()
 	cr := &scripted{}
 	o := testOptions(cr)
 	o.DraftPath = draftPath(t)
@@ -149,6 +151,7 @@ func waitClosed(t *testing.T, ch <-chan struct{}, what string) {
 // signals themselves are cmd/root's, tested on the real binary
 // (cmd/ims-wizard): no test here signals its own process.
 func TestAccessibleEndDuringCreateKeepsUnknownOutcome(t *testing.T) {
+	t.Parallel()
 	for _, how := range []string{"context cancelled", "ctrl+c"} {
 		t.Run(how, func(t *testing.T) {
 			c, posted := hangingServer(t)
@@ -192,6 +195,7 @@ func TestAccessibleEndDuringCreateKeepsUnknownOutcome(t *testing.T) {
 // on SIGTERM and SIGHUP) while submitting: the create is cancelled after it
 // was sent, and the draft records its unknown outcome.
 func TestEndWhileSubmittingKeepsUnknownOutcome(t *testing.T) {
+	t.Parallel()
 	c, posted := hangingServer(t)
 	name := uniqueName("tui-signal")
 	o := testOptions(c)
@@ -230,6 +234,7 @@ func (l *lateCreator) Create(ctx context.Context, r client.Request) (*client.Res
 // A signal while submitting, but the image is created all the same: Run
 // returns it (the CLI says it) and its answers leave the draft.
 func TestSignalWhileSubmittingReturnsImageThatBeatTheCancel(t *testing.T) {
+	t.Parallel()
 	cr := &lateCreator{started: make(chan struct{})}
 	o := testOptions(cr)
 	o.DraftPath = draftPath(t)

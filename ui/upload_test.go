@@ -472,6 +472,7 @@ func TestUploadKilled(t *testing.T) {
 
 // The uploading page draws bytes, rate and ETA, then the live status.
 func TestUploadPageShowsProgressAndStatus(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, deterministic())
 	o := testOptions(c)
 	o.Uploader = c
@@ -514,6 +515,7 @@ func TestUploadPageShowsProgressAndStatus(t *testing.T) {
 // Accessible mode: the upload is a line prompt after the result, with the
 // same checks and plain progress lines.
 func TestAccessibleUpload(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	const size = 3 << 20
 	file, sum := clienttest.RandomFile(t, dir, "disk.raw", size)
@@ -568,6 +570,7 @@ func TestAccessibleUpload(t *testing.T) {
 
 // Accessible mode: Enter skips the upload; the image stays queued.
 func TestAccessibleUploadSkipped(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	var out syncBuffer
 	o := accessibleOptions(c, "\nskip-it\n"+strings.Repeat("\n", 9)+"\n\n", &out)
@@ -584,6 +587,7 @@ func TestAccessibleUploadSkipped(t *testing.T) {
 // Accessible mode: Ctrl+C during the upload cancels it, says what GET
 // says of the image, and asks for a path again; Enter then skips.
 func TestAccessibleUploadInterrupted(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file, _ := clienttest.RandomFile(t, dir, "slow.raw", 8<<20)
 	c, unthrottle := throttledSandbox(t)

@@ -16,6 +16,7 @@ import (
 // The seed's example request, typed through every step, one golden per
 // screen, then submitted to a deterministic sandbox.
 func TestGoldenScreens(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, deterministic())
 	o := testOptions(stable{c})
 	o.Uploader = c // as the CLI wires it: the result view offers u
@@ -97,6 +98,7 @@ func TestGoldenScreens(t *testing.T) {
 
 // Typing a name and pressing Enter through every default creates an image.
 func TestEnterThroughDefaultsCreatesImage(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	w := startWizardSize(t, testOptions(c), 100, 60)
 	w.waitView("Image name")
@@ -133,6 +135,7 @@ func TestEnterThroughDefaultsCreatesImage(t *testing.T) {
 // Going back works from a step holding an invalid value, and every earlier
 // answer is still there; so is the invalid value, with its error.
 func TestBackFromInvalidStepKeepsAnswers(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	w := startWizard(t, testOptions(c))
 	w.typeText("keep-me")
@@ -185,6 +188,7 @@ func TestBackFromInvalidStepKeepsAnswers(t *testing.T) {
 // Esc cancels the request in flight and returns to the review with every
 // answer kept; nothing is created.
 func TestCancelInFlightKeepsAnswers(t *testing.T) {
+	t.Parallel()
 	for _, k := range []tea.KeyType{tea.KeyEsc, tea.KeyCtrlC} {
 		t.Run(k.String(), func(t *testing.T) {
 			c := startSandbox(t, sandbox.Options{Delay: time.Minute})
@@ -234,6 +238,7 @@ func TestCancelInFlightKeepsAnswers(t *testing.T) {
 // A real 400 from the sandbox: the error view shows status, meaning, code,
 // message, request id and hint; e goes back with every answer; q returns it.
 func TestErrorViewFromReal400(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, deterministic())
 	bad := rawBody{c: c, change: func(b map[string]any) { b["min_ram"] = -1 }}
 	o := testOptions(stable{bad})
@@ -273,6 +278,7 @@ func TestErrorViewFromReal400(t *testing.T) {
 
 // Strings from the server never reach the terminal with control characters.
 func TestServerStringsShownInert(t *testing.T) {
+	t.Parallel()
 	evil := "evil\x1b]52;c;cHduZWQ=\x07\x1b[2J\u009b31m"
 	t.Run("result", func(t *testing.T) {
 		c := startSandbox(t, deterministic())
@@ -354,6 +360,7 @@ func (r *recording) Create(ctx context.Context, req client.Request) (*client.Res
 // A pasted request (--from) opens the wizard at the review, prefilled, its
 // extra properties in the body, every field editable.
 func TestPastedRequestOpensAtTheReview(t *testing.T) {
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
 	o.Review = &client.Input{Name: "from-ticket", OSVersion: "CentOS  7.6 64bit", DiskFormat: "qcow2", MinDisk: "100",

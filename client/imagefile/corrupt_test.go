@@ -24,6 +24,7 @@ func realBytes(t *testing.T, make func(testing.TB, string) string) []byte {
 // Damaged headers behind a known signature are errors that name the format
 // and what is wrong; never a panic, never a guess.
 func TestDamagedHeaders(t *testing.T) {
+	t.Parallel()
 	qcow2 := img("d.qcow2", "-f", "qcow2", "d.qcow2", "1G")
 	vhdFixed := img("f.vhd", "-f", "vpc", "-o", "subformat=fixed", "f.vhd", "8M")
 	vhdDynamic := img("d.vhd", "-f", "vpc", "d.vhd", "1G")
@@ -92,6 +93,7 @@ func TestDamagedHeaders(t *testing.T) {
 
 // The second VHDX region table stands in for a damaged first one.
 func TestVHDXSecondRegionTable(t *testing.T) {
+	t.Parallel()
 	b := realBytes(t, img("d.vhdx", "-f", "vhdx", "d.vhdx", "3G"))
 	b[192<<10+100]++
 	info, err := Read(bytes.NewReader(b), int64(len(b)))
@@ -134,6 +136,7 @@ func (c *countingReader) ReadAt(p []byte, off int64) (int, error) {
 // Reads are bounded: every real file is detected from a few regions, a
 // 100 GiB sparse raw file from three small reads.
 func TestReadsAreBounded(t *testing.T) {
+	t.Parallel()
 	for _, rf := range realFiles {
 		t.Run(rf.name, func(t *testing.T) {
 			f, err := os.Open(rf.path(t))

@@ -161,6 +161,7 @@ const seedDir = "testdata/fuzz/FuzzImageFile"
 // left out), each still detected as the format its name starts with.
 // -write-fuzz-seeds makes it again.
 func TestFuzzSeeds(t *testing.T) {
+	t.Parallel()
 	if *writeSeeds {
 		writeFuzzSeeds(t)
 	}

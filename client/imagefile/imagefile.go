@@ -92,7 +92,11 @@ const MaxBytesRead = 512 << 10
 // (FIFO, device, socket, directory) before reading anything, and opens
 // without blocking, so a FIFO swapped in after the check cannot hang it.
 // Errors are *Error.
-func Inspect(path string) (*Info, error) {
+func Inspect(path string) (*Info, error) { return inspect(path, nil) }
+
+// inspect is Inspect; afterStat, when set, runs between the check and the
+// open (a test swaps the file there).
+func inspect(path string, afterStat func(string)) (*Info, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, &Error{Path: path, Kind: Unreadable, Err: err}
@@ -100,7 +104,9 @@ func Inspect(path string) (*Info, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, &Error{Path: path, Kind: NotRegular, Mode: fi.Mode().Type()}
 	}
-	testHookAfterStat(path)
+	if afterStat != nil {
+		afterStat(path)
+	}
 	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlocking, 0)
 	if err != nil {
 		return nil, &Error{Path: path, Kind: Unreadable, Err: err}
@@ -124,10 +130,6 @@ func Inspect(path string) (*Info, error) {
 	}
 	return info, nil
 }
-
-// testHookAfterStat lets a test swap the file between the check and the
-// open.
-var testHookAfterStat = func(string) {}
 
 // Read detects the format of the size bytes behind r. It reads at most
 // MaxBytesRead bytes, at offsets the formats define, and allocates no

@@ -13,13 +13,20 @@ import (
 // within a deadline: a FIFO must never make it wait.
 func inspectWithin(t *testing.T, path string) (*Info, error) {
 	t.Helper()
+	return inspectSwapping(t, path, nil)
+}
+
+// inspectSwapping is inspectWithin with afterStat run between the check
+// and the open.
+func inspectSwapping(t *testing.T, path string, afterStat func(string)) (*Info, error) {
+	t.Helper()
 	type result struct {
 		info *Info
 		err  error
 	}
 	done := make(chan result, 1)
 	go func() {
-		info, err := Inspect(path)
+		info, err := inspect(path, afterStat)
 		done <- result{info, err}
 	}()
 	select {
@@ -41,6 +48,7 @@ func wantKind(t *testing.T, err error, kind ErrorKind) *Error {
 }
 
 func TestRefusesWhatIsNotARegularFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "disk.fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
@@ -72,25 +80,25 @@ func TestRefusesWhatIsNotARegularFile(t *testing.T) {
 // A FIFO put in the file's place after the check must neither block the
 // open (O_NONBLOCK) nor be read (the opened file is checked again).
 func TestFIFOSwappedInAfterTheCheck(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "disk.raw")
 	if err := os.WriteFile(path, make([]byte, 4096), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	testHookAfterStat = func(p string) {
+	_, err := inspectSwapping(t, path, func(p string) {
 		if err := os.Remove(p); err != nil {
 			t.Error(err)
 		}
 		if err := syscall.Mkfifo(p, 0o600); err != nil {
 			t.Error(err)
 		}
-	}
-	t.Cleanup(func() { testHookAfterStat = func(string) {} })
-	_, err := inspectWithin(t, path)
+	})
 	wantKind(t, err, NotRegular)
 }
 
 func TestUnreadableFile(t *testing.T) {
+	t.Parallel()
 	if os.Geteuid() == 0 {
 		t.Skip("root reads files whatever their mode")
 	}

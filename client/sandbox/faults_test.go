@@ -14,6 +14,7 @@ import (
 )
 
 func TestParseFault(t *testing.T) {
+	t.Parallel()
 	good := []struct {
 		spec string
 		want sandbox.Fault
@@ -56,6 +57,7 @@ func faults(t *testing.T, specs ...string) []sandbox.Fault {
 }
 
 func TestInjectedStatuses(t *testing.T) {
+	t.Parallel()
 	var log lockedBuffer
 	srv, c := start(t, sandbox.Options{Log: &log, Faults: faults(t,
 		"POST /v2/images=503*1", "GET /v2/images/*=401*1", "GET /v2/images=429*1", "DELETE /v2/images/*=400:IMG.0015")})
@@ -90,6 +92,7 @@ func TestInjectedStatuses(t *testing.T) {
 }
 
 func TestInjectedConnectionFaults(t *testing.T) {
+	t.Parallel()
 	srv, c := start(t, sandbox.Options{Faults: faults(t,
 		"POST /v2/images=reset*1", "POST /v2/images=created-then-reset*1", "PUT /v2/images/*/file=reset*1")})
 	ctx := context.Background()
@@ -125,6 +128,7 @@ func TestInjectedConnectionFaults(t *testing.T) {
 }
 
 func TestInjectedTimeout(t *testing.T) {
+	t.Parallel()
 	var log lockedBuffer
 	srv, _ := start(t, sandbox.Options{Log: &log, Faults: faults(t, "POST /v2/images=timeout")})
 	c, _ := client.New(client.Config{Endpoint: srv.URL(), Timeout: 300 * time.Millisecond})

@@ -16,6 +16,7 @@ import (
 )
 
 func TestPatchChangesWhatGlanceAllows(t *testing.T) {
+	t.Parallel()
 	srv, c := start(t, sandbox.Options{Clock: stepClock()})
 	base := srv.URL()
 	id := create(t, c, `{"name":"p","__os_version":"Ubuntu 14.04 server 64bit","tags":["a=1"],"hw_disk_bus":"scsi"}`)
@@ -72,6 +73,7 @@ func TestPatchChangesWhatGlanceAllows(t *testing.T) {
 }
 
 func TestPatchRefusals(t *testing.T) {
+	t.Parallel()
 	srv, c := start(t, sandbox.Options{})
 	base := srv.URL()
 	id := create(t, c, `{"name":"r","__os_version":"Ubuntu 14.04 server 64bit","x":"y"}`)
@@ -144,6 +146,7 @@ func TestPatchRefusals(t *testing.T) {
 }
 
 func TestDelete(t *testing.T) {
+	t.Parallel()
 	srv, c := start(t, sandbox.Options{})
 	base := srv.URL()
 	ctx := context.Background()
@@ -175,6 +178,7 @@ func TestDelete(t *testing.T) {
 }
 
 func TestTags(t *testing.T) {
+	t.Parallel()
 	srv, c := start(t, sandbox.Options{})
 	base := srv.URL()
 	id := create(t, c, `{"name":"tags","tags":["a=1"]}`)
@@ -208,6 +212,7 @@ func TestTags(t *testing.T) {
 }
 
 func TestDownload(t *testing.T) {
+	t.Parallel()
 	srv, c := start(t, sandbox.Options{})
 	base := srv.URL()
 	id := create(t, c, `{"name":"dl"}`)
@@ -245,6 +250,7 @@ func TestDownload(t *testing.T) {
 }
 
 func TestSchemas(t *testing.T) {
+	t.Parallel()
 	srv, _ := start(t, sandbox.Options{})
 	image := call(t, "GET", srv.URL()+"/v2/schemas/image", "", nil)
 	if image.status != 200 {

@@ -17,6 +17,7 @@ import (
 // Request sizes are capped as Glance caps them (413 in IMS's shape), so a
 // client cannot make the sandbox keep megabytes per image.
 func TestSizeLimits(t *testing.T) {
+	t.Parallel()
 	srv, c := start(t, sandbox.Options{})
 	base := srv.URL()
 	post := func(body string) answer { return call(t, "POST", base+"/v2/images", "application/json", []byte(body)) }
@@ -48,6 +49,7 @@ func TestSizeLimits(t *testing.T) {
 
 // A page holds at most Glance's api_limit_max (1000) images, 25 by default.
 func TestListPageSizes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	srv, _ := start(t, sandbox.Options{Dir: dir})
 	if err := sandbox.FillState(dir, 1010); err != nil {
@@ -67,6 +69,7 @@ func TestListPageSizes(t *testing.T) {
 // A client that stops sending in the middle of a body is cut off after the
 // idle timeout: an upload goes back to queued, a create creates nothing.
 func TestStalledBodiesTimeOut(t *testing.T) {
+	t.Parallel()
 	srv, c := start(t, sandbox.Options{BodyIdleTimeout: 200 * time.Millisecond})
 	addr := strings.TrimPrefix(srv.URL(), "http://")
 	send := func(head string, body string) (*http.Response, time.Duration) {
@@ -112,6 +115,7 @@ func TestStalledBodiesTimeOut(t *testing.T) {
 // The idle timeout is about the body only: a create held by --delay for
 // longer, once its body is read, still happens.
 func TestIdleTimeoutEndsWithTheBody(t *testing.T) {
+	t.Parallel()
 	_, c := start(t, sandbox.Options{BodyIdleTimeout: 100 * time.Millisecond, Delay: 400 * time.Millisecond})
 	if _, err := c.Create(context.Background(), ubuntuRequest("patient")); err != nil {
 		t.Fatalf("a delayed create failed: %v", err)

@@ -38,6 +38,7 @@ func listNames(t *testing.T, base, query string) ([]string, listPage) {
 // The filters, operators and sorting Glance answers, on images like those
 // of the comparison with a real Glance (created a second apart: fa oldest).
 func TestListFiltersAndSorting(t *testing.T) {
+	t.Parallel()
 	srv, c := start(t, sandbox.Options{Clock: stepClock()})
 	base := srv.URL()
 	create(t, c, `{"name":"fa","disk_format":"vhd","min_ram":512,"min_disk":40,"tags":["k=1"],"__os_version":"Ubuntu 14.04 server 64bit","hw":"x"}`)
@@ -126,6 +127,7 @@ func TestListFiltersAndSorting(t *testing.T) {
 }
 
 func TestListRefusals(t *testing.T) {
+	t.Parallel()
 	srv, _ := start(t, sandbox.Options{})
 	tests := []struct{ query, code, mentions string }{
 		{"limit=x", "IMG.0001", "limit"},
@@ -157,6 +159,7 @@ func TestListRefusals(t *testing.T) {
 // Paging through a sorted, filtered listing with limit and the next links
 // gives every match once, in order.
 func TestListPagingFollowsNext(t *testing.T) {
+	t.Parallel()
 	srv, c := start(t, sandbox.Options{Clock: fixedClock})
 	base := srv.URL()
 	for _, n := range []string{"e", "c", "a", "d", "b", "c", "x"} {

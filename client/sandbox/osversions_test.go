@@ -15,6 +15,7 @@ import (
 // IMS does: x86 and arm by architecture; bms and uefi are empty (it knows
 // of no such support); an unknown tag is refused.
 func TestOSVersionTags(t *testing.T) {
+	t.Parallel()
 	srv, _ := start(t, sandbox.Options{})
 	count := func(query string) (n, arm int) {
 		t.Helper()
@@ -66,6 +67,7 @@ func TestOSVersionTags(t *testing.T) {
 
 // The client reads the sandbox's list with each value's architecture.
 func TestListOSVersionsHasArches(t *testing.T) {
+	t.Parallel()
 	_, c := start(t, sandbox.Options{})
 	cat, err := c.ListOSVersions(context.Background())
 	if err != nil {
@@ -85,6 +87,7 @@ func TestListOSVersionsHasArches(t *testing.T) {
 // A real Glance has no such API: it answers 300 with its versions
 // document, which is "no such API", not an outage.
 func TestGlanceHasNoOSVersionList(t *testing.T) {
+	t.Parallel()
 	g := os.Getenv("IMS_TEST_GLANCE_URL")
 	if g == "" {
 		t.Skip("IMS_TEST_GLANCE_URL not set: skipping the real-Glance check (make test starts one and sets it)")

@@ -166,6 +166,7 @@ func decodeMap(t *testing.T, raw []byte) map[string]any {
 }
 
 func TestSeedExampleCreatedAndReadBack(t *testing.T) {
+	t.Parallel()
 	_, c := start(t, sandbox.Options{Clock: fixedClock, NewID: func() string { return seedID }})
 	ctx := context.Background()
 
@@ -249,6 +250,7 @@ func TestSeedExampleCreatedAndReadBack(t *testing.T) {
 }
 
 func TestCreateDerivesFieldsAndDefaults(t *testing.T) {
+	t.Parallel()
 	_, c := start(t, sandbox.Options{Clock: fixedClock})
 	ctx := context.Background()
 	tests := []struct {
@@ -298,6 +300,7 @@ func TestCreateDerivesFieldsAndDefaults(t *testing.T) {
 }
 
 func TestCreateWithClientRequestAndProtected(t *testing.T) {
+	t.Parallel()
 	_, c := start(t, sandbox.Options{})
 	req := ubuntuRequest("protected-one")
 	req.Protected = true
@@ -320,6 +323,7 @@ func TestCreateWithClientRequestAndProtected(t *testing.T) {
 }
 
 func TestCreateRefusesInvalidInput(t *testing.T) {
+	t.Parallel()
 	_, c := start(t, sandbox.Options{})
 	ctx := context.Background()
 	long := strings.Repeat("x", 256)
@@ -394,6 +398,7 @@ func TestCreateRefusesInvalidInput(t *testing.T) {
 }
 
 func TestExtraPropertiesKept(t *testing.T) {
+	t.Parallel()
 	_, c := start(t, sandbox.Options{})
 	ctx := context.Background()
 	body := `{"name":"x","hw_firmware_type":"uefi","__os_version":"Ubuntu 14.04 server 64bit","__description":"<b>&</b>"}`
@@ -419,6 +424,7 @@ func TestExtraPropertiesKept(t *testing.T) {
 }
 
 func TestGetUnknownImage(t *testing.T) {
+	t.Parallel()
 	_, c := start(t, sandbox.Options{})
 	_, err := c.Get(context.Background(), "00000000-0000-4000-8000-000000000000")
 	var apiErr *client.APIError
@@ -432,6 +438,7 @@ func TestGetUnknownImage(t *testing.T) {
 }
 
 func TestListByName(t *testing.T) {
+	t.Parallel()
 	_, c := start(t, sandbox.Options{Clock: stepClock()})
 	ctx := context.Background()
 	ids := map[string][]string{}
@@ -488,6 +495,7 @@ func getJSON(t *testing.T, url string) (*http.Response, []byte) {
 }
 
 func TestListShapeAndPaging(t *testing.T) {
+	t.Parallel()
 	srv, c := start(t, sandbox.Options{Clock: stepClock()})
 	var ids []string
 	for range 3 {
@@ -550,6 +558,7 @@ func TestListShapeAndPaging(t *testing.T) {
 }
 
 func TestListOSVersions(t *testing.T) {
+	t.Parallel()
 	_, c := start(t, sandbox.Options{})
 	cat, err := c.ListOSVersions(context.Background())
 	if err != nil {
@@ -571,6 +580,7 @@ func TestListOSVersions(t *testing.T) {
 }
 
 func TestOSVersionsExactShape(t *testing.T) {
+	t.Parallel()
 	cat := client.NewCatalog([]client.OSVersion{{Platform: "Ubuntu", Type: "Linux", Bits: 64, Version: "Ubuntu 14.04 server 64bit"}})
 	srv, _ := start(t, sandbox.Options{Catalog: cat})
 	resp, body := getJSON(t, srv.URL()+"/v1/cloudimages/os_version?tag=x86")
@@ -581,6 +591,7 @@ func TestOSVersionsExactShape(t *testing.T) {
 }
 
 func TestCustomCatalogWithoutFallback(t *testing.T) {
+	t.Parallel()
 	cat := client.NewCatalog([]client.OSVersion{{Platform: "Debian", Type: "Linux", Bits: 64, Version: "Debian GNU/Linux 12 64bit"}})
 	_, c := start(t, sandbox.Options{Catalog: cat})
 	ctx := context.Background()
@@ -617,6 +628,7 @@ func put(t *testing.T, url string, body io.Reader, size int64, contentType strin
 }
 
 func TestUploadFile(t *testing.T) {
+	t.Parallel()
 	srv, c := start(t, sandbox.Options{Clock: stepClock()})
 	ctx := context.Background()
 	created, err := c.Create(ctx, ubuntuRequest("upload"))
@@ -722,6 +734,7 @@ func waitStatus(t *testing.T, c *client.Client, id, status string) {
 }
 
 func TestUploadInterruptedGoesBackToQueued(t *testing.T) {
+	t.Parallel()
 	srv, c := start(t, sandbox.Options{})
 	created, err := c.Create(context.Background(), ubuntuRequest("interrupted"))
 	if err != nil {
@@ -774,6 +787,7 @@ func (b *lockedBuffer) String() string {
 }
 
 func TestDelayThenCancelCreatesNothing(t *testing.T) {
+	t.Parallel()
 	const delay = 300 * time.Millisecond
 	var log lockedBuffer
 	_, c := start(t, sandbox.Options{Delay: delay, Log: &log})
@@ -790,15 +804,19 @@ func TestDelayThenCancelCreatesNothing(t *testing.T) {
 		t.Errorf("the client waited %s: cancelling should not wait for the delay", took)
 	}
 
-	// Past the delay: had the server not noticed the hang-up, the image
-	// would exist by now.
-	time.Sleep(delay + 200*time.Millisecond)
+	// The access line is written when the create's handler has returned:
+	// once it says 499 the server noticed the hang-up, and nothing can be
+	// created after it.
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(log.String(), "POST /v2/images 499") {
+		if time.Now().After(deadline) {
+			t.Fatalf("access log does not show the abandoned create:\n%s", log.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	imgs, err := c.ListByName(context.Background(), "never")
 	if err != nil || len(imgs) != 0 {
 		t.Errorf("ListByName = %d images, %v; want none", len(imgs), err)
-	}
-	if !strings.Contains(log.String(), "POST /v2/images 499") {
-		t.Errorf("access log does not show the abandoned create:\n%s", log.String())
 	}
 
 	// Without a cancel the delay is honoured and the image created.
@@ -812,7 +830,9 @@ func TestDelayThenCancelCreatesNothing(t *testing.T) {
 }
 
 func TestCloseCancelsDelayedCreate(t *testing.T) {
-	srv := sandbox.New(sandbox.Options{Delay: time.Minute})
+	t.Parallel()
+	arrived := make(chan struct{}, 1)
+	srv := sandbox.New(sandbox.Options{Delay: time.Minute, Received: func(*http.Request) { arrived <- struct{}{} }})
 	url, err := srv.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -823,7 +843,7 @@ func TestCloseCancelsDelayedCreate(t *testing.T) {
 		_, err := c.Create(context.Background(), ubuntuRequest("shutdown"))
 		done <- err
 	}()
-	time.Sleep(200 * time.Millisecond) // let the request reach the delay
+	<-arrived // the create is in the sandbox, held by the delay
 	began := time.Now()
 	if err := srv.Close(); err != nil {
 		t.Errorf("Close: %v", err)
@@ -845,6 +865,7 @@ func TestCloseCancelsDelayedCreate(t *testing.T) {
 }
 
 func TestStartAndURL(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.New(sandbox.Options{})
 	if srv.URL() != "" {
 		t.Errorf("URL before Start = %q", srv.URL())
@@ -868,6 +889,7 @@ func TestStartAndURL(t *testing.T) {
 }
 
 func TestRoutingErrors(t *testing.T) {
+	t.Parallel()
 	srv, _ := start(t, sandbox.Options{})
 	tests := []struct {
 		method, path string
@@ -923,6 +945,7 @@ func TestRoutingErrors(t *testing.T) {
 }
 
 func TestConcurrentCreates(t *testing.T) {
+	t.Parallel()
 	srv, c := start(t, sandbox.Options{})
 	ctx := context.Background()
 	const n = 20
@@ -983,6 +1006,7 @@ func TestConcurrentCreates(t *testing.T) {
 }
 
 func TestAccessLog(t *testing.T) {
+	t.Parallel()
 	var log lockedBuffer
 	_, c := start(t, sandbox.Options{Log: &log})
 	res, err := c.Create(context.Background(), ubuntuRequest("logged"))
@@ -1008,6 +1032,7 @@ func TestAccessLog(t *testing.T) {
 
 // The Server is also a plain http.Handler, e.g. under httptest.
 func TestServeHTTPUnderHTTPTest(t *testing.T) {
+	t.Parallel()
 	srv := sandbox.New(sandbox.Options{NewID: func() string { return seedID }})
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
@@ -1030,6 +1055,7 @@ func TestServeHTTPUnderHTTPTest(t *testing.T) {
 
 // Glance's version discovery, which the openstack CLI reads first.
 func TestVersionDiscovery(t *testing.T) {
+	t.Parallel()
 	srv, _ := start(t, sandbox.Options{})
 	for _, tt := range []struct {
 		path   string
@@ -1054,6 +1080,7 @@ func TestVersionDiscovery(t *testing.T) {
 
 // Images created within the same second still list newest first.
 func TestListNewestFirstWithinOneSecond(t *testing.T) {
+	t.Parallel()
 	_, c := start(t, sandbox.Options{Clock: fixedClock})
 	ctx := context.Background()
 	var want []string

@@ -37,6 +37,10 @@ type Options struct {
 	// BodyIdleTimeout ends a request whose body sends nothing for this
 	// long (an upload goes back to queued); 0 means DefaultBodyIdleTimeout.
 	BodyIdleTimeout time.Duration
+	// Received, when set, is called as each request is taken in, before
+	// anything of it is read or answered: the event a test waits on ("the
+	// create is being held") instead of sleeping.
+	Received func(*http.Request)
 }
 
 // DefaultOwner is the project id of the seed's example response, so that a
@@ -64,6 +68,7 @@ type Server struct {
 	faults     *faultSet
 	log        io.Writer
 	logMu      sync.Mutex // the writer need not be safe for concurrent use
+	received   func(*http.Request)
 
 	store   store
 	dir     string       // "" for a private state
@@ -119,6 +124,7 @@ func newServer(opts Options) *Server {
 		bodyIdle: opts.BodyIdleTimeout,
 		faults:   newFaultSet(opts.Faults),
 		log:      opts.Log,
+		received: opts.Received,
 		quit:     make(chan struct{}),
 	}
 	if s.catalog == nil {
@@ -289,6 +295,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.inflight.Add(1)
 	s.mu.Unlock()
 	defer s.inflight.Done()
+	if s.received != nil {
+		s.received(r)
+	}
 
 	if s.broken != nil {
 		writeError(rec, sandboxError(http.StatusServiceUnavailable, "%v", s.broken))

@@ -21,6 +21,7 @@ import (
 // command and a running `ims-wizard sandbox` are: what one does, the other
 // serves at once.
 func TestStateSharedAtOnce(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a, ca := start(t, sandbox.Options{Dir: dir})
 	b, cb := start(t, sandbox.Options{Dir: dir})
@@ -48,6 +49,7 @@ func TestStateSharedAtOnce(t *testing.T) {
 }
 
 func TestStateSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	srv, c := start(t, sandbox.Options{Dir: dir})
 	id := create(t, c, `{"name":"kept","tags":["a=b"]}`)
@@ -75,6 +77,7 @@ func TestStateSurvivesRestart(t *testing.T) {
 
 // Several sandboxes creating at the same time on one state lose nothing.
 func TestConcurrentCreatesOnOneState(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var clients []*client.Client
 	for range 4 {
@@ -109,6 +112,7 @@ func TestConcurrentCreatesOnOneState(t *testing.T) {
 }
 
 func TestDamagedRecordSetAsideAndSaid(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var log lockedBuffer
 	srv, c := start(t, sandbox.Options{Dir: dir, Log: &log})
@@ -152,6 +156,7 @@ func TestDamagedRecordSetAsideAndSaid(t *testing.T) {
 }
 
 func TestDamagedOrNewerStateMovedAside(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ name, format, says string }{
 		{"newer", `{"program":"ims-wizard sandbox","format":2}`, "newer ims-wizard (state format 2"},
 		{"damaged", `not json`, "damaged"},
@@ -188,6 +193,7 @@ func TestDamagedOrNewerStateMovedAside(t *testing.T) {
 }
 
 func TestForeignDirectoryRefused(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	mine := filepath.Join(dir, "notes.txt")
 	os.WriteFile(mine, []byte("mine"), 0o600)
@@ -210,6 +216,7 @@ func TestForeignDirectoryRefused(t *testing.T) {
 // An image left saving by an upload that died (its process gone) is queued
 // again; one whose upload is alive stays saving.
 func TestSavingLeftByADeadUploadIsQueuedAgain(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a, ca := start(t, sandbox.Options{Dir: dir})
 	_, cb := start(t, sandbox.Options{Dir: dir})
@@ -238,6 +245,7 @@ func TestSavingLeftByADeadUploadIsQueuedAgain(t *testing.T) {
 }
 
 func TestReset(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	srv, c := start(t, sandbox.Options{Dir: dir})
 	for range 3 {
@@ -260,6 +268,7 @@ func TestReset(t *testing.T) {
 
 // The in-memory state (tests, Options.Dir "") keeps uploaded bytes too.
 func TestMemoryStateDownload(t *testing.T) {
+	t.Parallel()
 	srv, c := startMem(t, sandbox.Options{})
 	id := create(t, c, `{"name":"mem"}`)
 	uploadBytes(t, srv.URL(), id, []byte("in a temp file"))
@@ -280,6 +289,7 @@ func TestMemoryStateDownload(t *testing.T) {
 // A listing may answer from what it read before, but never misses a
 // change another sandbox made since.
 func TestListingSeesOtherSandboxesChanges(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a, ca := start(t, sandbox.Options{Dir: dir})
 	b, _ := start(t, sandbox.Options{Dir: dir})
@@ -319,6 +329,7 @@ func TestListingSeesOtherSandboxesChanges(t *testing.T) {
 // Sandboxes opening a damaged state at the same time move it aside once,
 // and share the new one.
 func TestConcurrentOpensOfADamagedState(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "sandbox")
 	srv, c := start(t, sandbox.Options{Dir: dir})
 	create(t, c, `{"name":"old"}`)

@@ -30,6 +30,9 @@ type ConnFlags struct {
 	// Loc is the language of what the connection says (its notices, its
 	// errors, the target's label); nil is English. cmd/root sets it.
 	Loc *l10n.Localizer
+	// Version is the program's version, for the client's User-Agent ("" is
+	// client.DevVersion). cmd/root sets it from Deps.Version.
+	Version string
 }
 
 // Register adds the connection flags to a flag set, described in f.Loc's
@@ -233,7 +236,8 @@ func (f *ConnFlags) Connect(env Env, debug io.Writer) (*Connection, error) {
 		conn.osCache = OSCache(env)
 	}
 	conn.repeat = f.repeatFlags(conn.Target, conn.SandboxDir, conn.sandboxDirChosen)
-	cfg := client.Config{Endpoint: conn.Target.Endpoint, Timeout: f.Timeout, CACertFile: f.CACert, Insecure: f.Insecure, Auth: auth}
+	cfg := client.Config{Endpoint: conn.Target.Endpoint, Timeout: f.Timeout, CACertFile: f.CACert, Insecure: f.Insecure, Auth: auth,
+		Version: f.Version}
 	if f.Debug {
 		cfg.Debug = debug
 	}

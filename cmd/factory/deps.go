@@ -16,6 +16,9 @@ type Deps struct {
 	Env  Env
 	Conn *ConnFlags
 	Loc  *l10n.Localizer // the interface language, chosen once (--lang, then the locale)
+	// Version is the program's version (main's, set at build time): what
+	// --version prints and User-Agent sends; "" means client.DevVersion.
+	Version string
 	// Interrupts routes Ctrl+C; nil in tests (it then reaches nothing).
 	Interrupts *Interrupts
 	Wizard     func(context.Context, ui.Options) (*client.Result, error)

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
 )
@@ -87,6 +86,7 @@ func nothingCreated(t *testing.T, endpoint, name string) {
 // the upload, active with the checksum verified; -o json prints the final
 // image alone.
 func TestCreateWithFileUploads(t *testing.T) {
+	t.Parallel()
 	qcow2 := createFile(t, "disk.qcow2")
 	sum := fileMD5(t, qcow2)
 	for _, s := range servers(t) {
@@ -125,6 +125,7 @@ func TestCreateWithFileUploads(t *testing.T) {
 // A file that does not fit the flags is refused with every other problem,
 // each naming its field and the detected facts, and nothing is created.
 func TestCreateWithFileRefusesAMismatch(t *testing.T) {
+	t.Parallel()
 	qcow2 := createFile(t, "disk.qcow2")
 	for _, s := range servers(t) {
 		t.Run(s.name, func(t *testing.T) {
@@ -168,6 +169,7 @@ func TestCreateWithFileRefusesAMismatch(t *testing.T) {
 // printed qemu-img command runs as printed, and its result is created and
 // uploaded.
 func TestCreateWithFileConvertsAVMDK(t *testing.T) {
+	t.Parallel()
 	source := createFile(t, "disk.vmdk")
 	for _, s := range servers(t) {
 		t.Run(s.name, func(t *testing.T) {
@@ -209,6 +211,7 @@ func TestCreateWithFileConvertsAVMDK(t *testing.T) {
 // queued), stderr says the image exists and prints the command that sends
 // the file again, with the connection flags used; it runs as printed.
 func TestCreateWithFileUploadFailsThenRetry(t *testing.T) {
+	t.Parallel()
 	source := createFile(t, "disk.qcow2")
 	const fail = "PUT /v2/images/*/file=503*1"
 	for _, tc := range []struct {
@@ -269,6 +272,7 @@ func TestCreateWithFileUploadFailsThenRetry(t *testing.T) {
 // disk format and minimum disk taken from the file: Enter through every
 // step creates the image with them, and uploads the file.
 func TestCreateWithFileOpensTheWizardInTmux(t *testing.T) {
+	t.Parallel()
 	qcow2 := createFile(t, "disk.qcow2")
 	env := cleanEnv(t)
 	endpoint := startSandboxServer(t, env)
@@ -276,14 +280,7 @@ func TestCreateWithFileOpensTheWizardInTmux(t *testing.T) {
 	p := newPane(t, 100, 30, paneEnv(t, "TERM=xterm-256color", "XDG_STATE_HOME="+t.TempDir())+" "+binary+
 		" --endpoint "+endpoint+" --name "+name+" --file "+qcow2+"; echo EXIT=$?; sleep 60")
 	p.waitFor("Image name")
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(p.screen(), "Image file uploaded") {
-		if time.Now().After(deadline) {
-			t.Fatalf("no image uploaded after pressing Enter through the steps; screen:\n%s", p.screen())
-		}
-		p.keys("Enter")
-		time.Sleep(300 * time.Millisecond)
-	}
+	p.enterUntil("Image file uploaded")
 	p.keys("q")
 	p.waitFor("EXIT=0")
 	c, err := client.New(client.Config{Endpoint: endpoint})

@@ -35,8 +35,10 @@ func noPanic(t *testing.T, r run) {
 
 // Each of the seed's error statuses (and 409, 413, 429) in each body shape
 // seen in the field: the user gets the status, its meaning, the server's
-// code and message without markup, the request id and what to do.
+// code and message without markup, the request id and what to do. Two
+// cases run the built binary, the others in-process.
 func TestErrorStatusesInEveryBodyShape(t *testing.T) {
+	t.Parallel()
 	shapes := []struct {
 		name, ctype string
 		body        func(code int) string
@@ -58,6 +60,7 @@ func TestErrorStatusesInEveryBodyShape(t *testing.T) {
 	for _, code := range []int{400, 401, 403, 404, 409, 413, 429, 500, 503} {
 		for _, shape := range shapes {
 			t.Run(fmt.Sprintf("%d %s", code, shape.name), func(t *testing.T) {
+				t.Parallel()
 				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					if shape.ctype != "" {
 						w.Header().Set("Content-Type", shape.ctype)
@@ -72,7 +75,11 @@ func TestErrorStatusesInEveryBodyShape(t *testing.T) {
 					io.WriteString(w, shape.body(code))
 				}))
 				defer srv.Close()
-				r := runCLI(t, cleanEnv(t), "--yes", "--name", "x", "--endpoint", srv.URL)
+				runner := runInProcess
+				if (code == 400 && shape.name == "ims") || (code == 503 && shape.name == "html") {
+					runner = runCLI
+				}
+				r := runner(t, cleanEnv(t), "--yes", "--name", "x", "--endpoint", srv.URL)
 				noPanic(t, r)
 				want := 3
 				if code == 503 {
@@ -115,18 +122,24 @@ func TestErrorStatusesInEveryBodyShape(t *testing.T) {
 }
 
 func TestCreatedWithUnreadableBody(t *testing.T) {
+	t.Parallel()
 	for name, body := range map[string]string{"empty": "", "truncated": `{"id": "abc", "name": "x", "sta`, "not json": "<html>Created</html>",
 		// JSON, but no image: before, "Created image \"\"" and exit 0.
 		"empty object": `{}`, "null": `null`, "wrapped": `{"image": {"id": "abc", "name": "x", "status": "queued"}}`,
 		"oversized": `{"id": "abc", "pad": "` + strings.Repeat("x", 9<<20) + `"}`} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("X-Openstack-Request-Id", "req-201")
 				w.WriteHeader(201)
 				io.WriteString(w, body)
 			}))
 			defer srv.Close()
-			r := runCLI(t, cleanEnv(t), "--yes", "--name", "x", "--endpoint", srv.URL, "-o", "json")
+			runner := runInProcess
+			if name == "truncated" { // end to end, on the built binary
+				runner = runCLI
+			}
+			r := runner(t, cleanEnv(t), "--yes", "--name", "x", "--endpoint", srv.URL, "-o", "json")
 			noPanic(t, r)
 			// The image was probably created: an unknown outcome (exit 4)
 			// with the look-up to run before creating again.
@@ -139,13 +152,14 @@ func TestCreatedWithUnreadableBody(t *testing.T) {
 }
 
 func TestOversizedErrorBodyIsCappedAndClear(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.WriteHeader(500)
 		io.WriteString(w, "disk on fire "+strings.Repeat("z", 5<<20))
 	}))
 	defer srv.Close()
-	r := runCLI(t, cleanEnv(t), "--yes", "--name", "x", "--endpoint", srv.URL)
+	r := runInProcess(t, cleanEnv(t), "--yes", "--name", "x", "--endpoint", srv.URL)
 	noPanic(t, r)
 	if r.code != 3 || !strings.Contains(r.stderr, "disk on fire") || !strings.Contains(r.stderr, "body cut at 64 KiB") || len(r.stderr) > 80<<10 {
 		t.Fatalf("exit %d, %d bytes of stderr", r.code, len(r.stderr))
@@ -153,6 +167,7 @@ func TestOversizedErrorBodyIsCappedAndClear(t *testing.T) {
 }
 
 func TestServerThatNeverAnswersTimesOut(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -187,6 +202,7 @@ func TestServerThatNeverAnswersTimesOut(t *testing.T) {
 // connection drops before the answer. The CLI says the outcome is unknown
 // (exit 4) and prints the look-up that finds exactly that image.
 func TestCreatedThenConnectionDropped(t *testing.T) {
+	t.Parallel()
 	sb := sandbox.New(sandbox.Options{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -202,7 +218,7 @@ func TestCreatedThenConnectionDropped(t *testing.T) {
 	}))
 	defer srv.Close()
 	name := uniqueName("dropped")
-	r := runCLI(t, cleanEnv(t), "--yes", "--name", name, "--endpoint", srv.URL)
+	r := runInProcess(t, cleanEnv(t), "--yes", "--name", name, "--endpoint", srv.URL)
 	noPanic(t, r)
 	if r.code != 4 || !strings.Contains(r.stderr, "connection lost") || !strings.Contains(r.stderr, "outcome is unknown") {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
@@ -218,7 +234,10 @@ func TestCreatedThenConnectionDropped(t *testing.T) {
 	}
 }
 
+// On the built binary: in-process, the client would take the proxy of the
+// test's own environment (Go reads HTTP(S)_PROXY from the process).
 func TestDNSFailure(t *testing.T) {
+	t.Parallel()
 	r := runCLI(t, cleanEnv(t), "--yes", "--name", "x", "--endpoint", "https://ims.nowhere.invalid")
 	noPanic(t, r)
 	if r.code != 4 || !strings.Contains(r.stderr, "DNS lookup failed") || strings.Contains(r.stderr, "outcome is unknown") {
@@ -227,6 +246,7 @@ func TestDNSFailure(t *testing.T) {
 }
 
 func TestSelfSignedTLS(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewTLSServer(sandbox.New(sandbox.Options{}))
 	defer srv.Close()
 	r := runCLI(t, cleanEnv(t), "--yes", "--name", "tls", "--endpoint", srv.URL)
@@ -240,25 +260,27 @@ func TestSelfSignedTLS(t *testing.T) {
 	if err := os.WriteFile(ca, pemBytes, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r = runCLI(t, cleanEnv(t), "--yes", "--name", "tls", "--endpoint", srv.URL, "--cacert", ca, "-o", "json")
+	r = runInProcess(t, cleanEnv(t), "--yes", "--name", "tls", "--endpoint", srv.URL, "--cacert", ca, "-o", "json")
 	if r.code != 0 || decode(t, r.stdout)["status"] != "queued" {
 		t.Fatalf("with --cacert: exit %d\n%s", r.code, r.stderr)
 	}
 
-	r = runCLI(t, cleanEnv(t), "--yes", "--name", "tls", "--endpoint", srv.URL, "--insecure", "-o", "json")
+	r = runInProcess(t, cleanEnv(t), "--yes", "--name", "tls", "--endpoint", srv.URL, "--insecure", "-o", "json")
 	if r.code != 0 || !strings.Contains(r.stderr, "verification is OFF") {
 		t.Fatalf("with --insecure: exit %d\n%s", r.code, r.stderr)
 	}
 
-	r = runCLI(t, cleanEnv(t), "--yes", "--name", "tls", "--endpoint", srv.URL, "--cacert", "/nonexistent.pem")
+	r = runInProcess(t, cleanEnv(t), "--yes", "--name", "tls", "--endpoint", srv.URL, "--cacert", "/nonexistent.pem")
 	if r.code != 2 || !strings.Contains(r.stderr, "--cacert") {
 		t.Fatalf("missing CA file: exit %d\n%s", r.code, r.stderr)
 	}
 }
 
 // Go never proxies loopback addresses, so the endpoint is a name that only
-// the proxy knows; the proxy forwards to the sandbox.
+// the proxy knows; the proxy forwards to the sandbox. On the built binary:
+// Go reads the proxy variables from the process's environment.
 func TestProxyFromEnvironment(t *testing.T) {
+	t.Parallel()
 	sb := sandbox.New(sandbox.Options{})
 	tlsSandbox := httptest.NewTLSServer(sb)
 	defer tlsSandbox.Close()
@@ -307,6 +329,7 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // 4 (the caller did not get the id: look it up, do not retry) and the id on
 // stderr. Before: exit 0, the id lost.
 func TestResultThatCannotBeWritten(t *testing.T) {
+	t.Parallel()
 	sb := sandbox.New(sandbox.Options{})
 	url, err := sb.Start("127.0.0.1:0")
 	if err != nil {
@@ -363,6 +386,7 @@ func TestResultThatCannotBeWritten(t *testing.T) {
 // Usage errors, not "connection lost" or a silent default: exit 2 naming
 // the flag or the variable, a token never printed.
 func TestBadFlagsAndVariablesAreUsageErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		vars []string
@@ -376,7 +400,7 @@ func TestBadFlagsAndVariablesAreUsageErrors(t *testing.T) {
 		{[]string{"--endpoint", "http://127.0.0.1:1"}, []string{"OS_AUTH_TOKEN=tok-SECRET-1\nrest"}, "OS_AUTH_TOKEN"},
 		{[]string{"--endpoint", "http://127.0.0.1:1"}, []string{"HUAWEICLOUD_SDK_AK=ak", "HUAWEICLOUD_SDK_SK=sk-SECRET-2\r"}, "HUAWEICLOUD_SDK_SK"},
 	} {
-		r := runCLI(t, cleanEnv(t, tc.vars...), append([]string{"--yes", "--name", "x"}, tc.args...)...)
+		r := runInProcess(t, cleanEnv(t, tc.vars...), append([]string{"--yes", "--name", "x"}, tc.args...)...)
 		if r.code != 2 || !strings.Contains(r.stderr, tc.want) || strings.Contains(r.stderr, "SECRET") {
 			t.Errorf("%v %v: exit %d\n%s", tc.args, tc.vars, r.code, r.stderr)
 		}
@@ -425,6 +449,7 @@ func runBounded(t *testing.T, env []string, args ...string) run {
 // refused at once, exit 2: before, they hung for ever, ate gigabytes or
 // crashed the runtime, and SIGTERM was swallowed.
 func TestLocalFilesThatNeverEnd(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
@@ -463,6 +488,7 @@ func TestLocalFilesThatNeverEnd(t *testing.T) {
 // A credentials file that cannot be read does not fail a run that needs
 // none: a token is set, or the sandbox is asked for.
 func TestUnreadableCredentialsFileWithAnotherCredential(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	loop := filepath.Join(home, ".huaweicloud")
 	os.Symlink(loop, loop) // stat fails with ELOOP, as an unreadable HOME would with EACCES
@@ -473,25 +499,26 @@ func TestUnreadableCredentialsFileWithAnotherCredential(t *testing.T) {
 	}
 	defer sb.Close()
 	env := append(cleanEnv(t), "HOME="+home)
-	if r := runCLI(t, append(env, "OS_AUTH_TOKEN=tok"), "--yes", "--name", "x", "--endpoint", url, "-o", "json"); r.code != 0 {
+	if r := runInProcess(t, append(env, "OS_AUTH_TOKEN=tok"), "--yes", "--name", "x", "--endpoint", url, "-o", "json"); r.code != 0 {
 		t.Fatalf("with a token: exit %d\n%s", r.code, r.stderr)
 	}
-	if r := runCLI(t, env, "--yes", "--name", "x", "--sandbox", "-o", "json"); r.code != 0 {
+	if r := runInProcess(t, env, "--yes", "--name", "x", "--sandbox", "-o", "json"); r.code != 0 {
 		t.Fatalf("--sandbox: exit %d\n%s", r.code, r.stderr)
 	}
-	if r := runCLI(t, env, "--yes", "--name", "x", "--region", "cn-north-4"); r.code != 2 || !strings.Contains(r.stderr, "credentials") {
+	if r := runInProcess(t, env, "--yes", "--name", "x", "--region", "cn-north-4"); r.code != 2 || !strings.Contains(r.stderr, "credentials") {
 		t.Fatalf("nothing else: exit %d\n%s", r.code, r.stderr)
 	}
 }
 
 // A credentials file others can read is warned about, as ssh does.
 func TestWorldReadableCredentialsFileIsWarned(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	path := filepath.Join(home, ".huaweicloud", "credentials")
 	os.MkdirAll(filepath.Dir(path), 0o700)
 	os.WriteFile(path, []byte("[basic]\nak = AKTESTAKTEST\nsk = sk-value\n"), 0o600)
 	os.Chmod(path, 0o644)
-	r := runCLI(t, append(cleanEnv(t), "HOME="+home), "--dry-run", "--name", "x", "--region", "cn-north-4")
+	r := runInProcess(t, append(cleanEnv(t), "HOME="+home), "--dry-run", "--name", "x", "--region", "cn-north-4")
 	if r.code != 0 || !strings.Contains(r.stderr, "chmod 600 "+path) {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -500,6 +527,7 @@ func TestWorldReadableCredentialsFileIsWarned(t *testing.T) {
 // A file that shrinks while it is uploaded is said to have changed, with
 // the image's status afterwards: before, "connection broken".
 func TestUploadOfAFileThatShrinks(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "disk.raw")
 	if err := os.WriteFile(path, nil, 0o600); err != nil || os.Truncate(path, 64<<20) != nil {
 		t.Fatal(err)
@@ -521,7 +549,7 @@ func TestUploadOfAFileThatShrinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := runCLI(t, cleanEnv(t), "upload", res.Image.ID, path, "--endpoint", srv.URL)
+	r := runInProcess(t, cleanEnv(t), "upload", res.Image.ID, path, "--endpoint", srv.URL)
 	noPanic(t, r)
 	if r.code != 2 || !strings.Contains(r.stderr, "the file changed while it was sent") || !strings.Contains(r.stderr, "afterwards: GET /v2/images/"+res.Image.ID+" says it is now queued") {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)

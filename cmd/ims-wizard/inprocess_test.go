@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
@@ -29,6 +31,9 @@ type inProcess struct {
 	ctx context.Context
 	// stdout, when set, receives stdout as it is written.
 	stdout *syncBuffer
+	// version is the program's version, as main passes it ("" as go test
+	// builds it: dev).
+	version string
 }
 
 // runInProcess runs the command line args in this process, through
@@ -62,10 +67,11 @@ func runInProcessWith(t *testing.T, p inProcess, env []string, args ...string) r
 		}
 	}
 	deps := factory.Deps{
-		IO:     io,
-		Env:    factory.Env{Getenv: func(k string) string { return vars[k] }, HomeDir: vars["HOME"]},
-		Conn:   &factory.ConnFlags{},
-		Wizard: wizard,
+		IO:      io,
+		Env:     factory.Env{Getenv: func(k string) string { return vars[k] }, HomeDir: vars["HOME"]},
+		Conn:    &factory.ConnFlags{},
+		Wizard:  wizard,
+		Version: p.version,
 	}
 	ctx := p.ctx
 	if ctx == nil {
@@ -99,6 +105,7 @@ var loopbackPort = regexp.MustCompile(`127\.0\.0\.1:\d+`)
 
 // The in-process path is the binary's: same output, same exit code.
 func TestInProcessRunIsTheBinarysRun(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"--yes", "--name", "", "--min-disk", "5"},
 		{"--dry-run", "--name", "demo", "--tag", "a=1"},
@@ -112,6 +119,33 @@ func TestInProcessRunIsTheBinarysRun(t *testing.T) {
 		}
 		if bin != in {
 			t.Errorf("%q:\nbinary     %+v\nin process %+v", args, bin, in)
+		}
+	}
+}
+
+// The version main is given is what --version prints and what the client
+// sends as User-Agent; a run given none says dev. Before, the version was a
+// package variable of client, set by main: two runs in one process shared it.
+func TestVersionComesFromTheDeps(t *testing.T) {
+	t.Parallel()
+	agents := make(chan string, 4)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			agents <- r.Header.Get("User-Agent")
+		}
+		w.WriteHeader(500)
+	}))
+	defer srv.Close()
+	for version, want := range map[string]string{"9.9.9-test": "9.9.9-test", "": "dev"} {
+		p := inProcess{version: version}
+		if r := runInProcessWith(t, p, cleanEnv(t), "--version"); r.code != 0 || r.stdout != "ims-wizard version "+want+"\n" {
+			t.Errorf("version %q: --version printed %q (exit %d)", version, r.stdout, r.code)
+		}
+		if r := runInProcessWith(t, p, cleanEnv(t), "--yes", "--name", "x", "--endpoint", srv.URL); r.code != 3 {
+			t.Fatalf("version %q: exit %d\n%s", version, r.code, r.stderr)
+		}
+		if got := <-agents; got != "ims-wizard/"+want {
+			t.Errorf("version %q: User-Agent %q, want ims-wizard/%s", version, got, want)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -17,7 +18,14 @@ import (
 // Ctrl+C during a create: exit 130, said plainly, and the slow server never
 // creates the image because the request was cancelled.
 func TestInterruptDuringCreateExits130(t *testing.T) {
-	srv := sandbox.New(sandbox.Options{Delay: 5 * time.Second})
+	t.Parallel()
+	held := make(chan struct{}, 1)
+	var log syncBuffer
+	srv := sandbox.New(sandbox.Options{Delay: 5 * time.Second, Log: &log, Received: func(r *http.Request) {
+		if r.Method == http.MethodPost {
+			held <- struct{}{}
+		}
+	}})
 	url, err := srv.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -31,12 +39,26 @@ func TestInterruptDuringCreateExits130(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond)
+	select {
+	case <-held: // the create is in the sandbox, held by the delay
+	case <-time.After(15 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("the create never reached the sandbox\nstderr %s", stderr.String())
+	}
 	cmd.Process.Signal(syscall.SIGINT)
 	err = cmd.Wait()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 130 || !strings.Contains(stderr.String(), "interrupted") {
 		t.Fatalf("err %v\nstderr %s", err, stderr.String())
+	}
+	// The access line is written when the create's handler has returned:
+	// 499, the hang-up noticed, and nothing created after it.
+	deadline := time.Now().Add(4 * time.Second) // within the delay
+	for !strings.Contains(log.String(), "POST /v2/images 499") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the sandbox did not see the create abandoned:\n%s", log.String())
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	c, _ := client.New(client.Config{Endpoint: url})
 	if imgs, err := c.ListByName(context.Background(), name); err != nil || len(imgs) != 0 {

@@ -53,6 +53,7 @@ func (s *listStub) counts() (lists, posts int64) { return s.lists.Load(), s.post
 // what it lacks, whatever the embedded catalogue says; the list is read
 // once (two calls: x86 and arm) and then served from the cache.
 func TestScriptedCreateFollowsTheLiveList(t *testing.T) {
+	t.Parallel()
 	stub := newListStub(t)
 	env := cleanEnv(t, "XDG_CACHE_HOME="+t.TempDir())
 	at := []string{"--yes", "--endpoint", stub.url}
@@ -120,6 +121,7 @@ func TestScriptedCreateFollowsTheLiveList(t *testing.T) {
 // Without a live list (nothing sent, nothing answering, a plain Glance)
 // the embedded catalogue decides, and the user is told which list it is.
 func TestWithoutALiveListTheEmbeddedCatalogueDecides(t *testing.T) {
+	t.Parallel()
 	env := cleanEnv(t)
 	down := "http://127.0.0.1:1"
 
@@ -152,9 +154,36 @@ func TestWithoutALiveListTheEmbeddedCatalogueDecides(t *testing.T) {
 	}
 }
 
+// A target whose live list is empty (it serves the API, with no version
+// in it) is said to be that, and the built-in catalogue stands in. Before,
+// "(<nil>)", then "does not serve IMS's OS list".
+func TestAnEmptyLiveListIsSaidAsSuch(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(sandbox.New(sandbox.Options{Catalog: client.NewCatalog(nil)}))
+	defer srv.Close()
+	said := "OS versions: the built-in catalogue; endpoint " + srv.URL + " answered GET /v1/cloudimages/os_version with an empty list"
+	for _, args := range [][]string{
+		{"os-versions", "--endpoint", srv.URL},
+		{"--yes", "--endpoint", srv.URL, "--name", "x", "--os-version", "Ubuntu 14.04 server 64bit"},
+	} {
+		r := runInProcess(t, cleanEnv(t), args...)
+		if !strings.Contains(r.stderr, said+"\n") || strings.Contains(r.stderr, "<nil>") || strings.Contains(r.stderr, "does not serve") {
+			t.Errorf("%q: exit %d\n%s", args, r.code, r.stderr)
+		}
+		if args[0] == "os-versions" && (r.code != 0 || !strings.Contains(r.stdout, "Ubuntu 14.04 server 64bit")) {
+			t.Errorf("os-versions should list the built-in catalogue: exit %d\n%s", r.code, r.stdout)
+		}
+	}
+	r := runInProcess(t, cleanEnv(t), "--lang", "es", "os-versions", "--endpoint", srv.URL)
+	if !strings.Contains(r.stderr, "respondió a GET /v1/cloudimages/os_version con una lista vacía") {
+		t.Errorf("in Spanish: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
 // Credentials refused on the list are the run's error: nothing more is
 // sent (a second IAM login with a wrong password nears a lock-out).
 func TestRefusedCredentialsStopAtTheList(t *testing.T) {
+	t.Parallel()
 	var requests atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		requests.Add(1)
@@ -171,13 +200,16 @@ func TestRefusedCredentialsStopAtTheList(t *testing.T) {
 
 // A value pasted by mistake is named by its start, not echoed whole.
 func TestLongOSVersionIsNotEchoed(t *testing.T) {
+	t.Parallel()
 	r := runCLI(t, cleanEnv(t), "--yes", "--name", "x", "--os-version", strings.Repeat("a", 131000))
 	if r.code != 2 || len(r.stderr) > 2000 || !strings.Contains(r.stderr, "aaaa…") {
 		t.Fatalf("exit %d, %d bytes of stderr:\n%.3000s", r.code, len(r.stderr), r.stderr)
 	}
 }
 
+// The first listing runs the binary, the rest in-process.
 func TestOSVersionsCommand(t *testing.T) {
+	t.Parallel()
 	env := cleanEnv(t)
 	noTrailingSpace := func(t *testing.T, out string) {
 		t.Helper()
@@ -203,29 +235,29 @@ func TestOSVersionsCommand(t *testing.T) {
 	}
 	noTrailingSpace(t, r.stdout)
 
-	r = runCLI(t, env, "os-versions", "--platform", "Ubunut")
+	r = runInProcess(t, env, "os-versions", "--platform", "Ubunut")
 	if r.code != 2 || !strings.Contains(r.stderr, `--platform "Ubunut": no such platform`) || !strings.Contains(r.stderr, "Ubuntu, OpenSUSE") ||
 		!strings.Contains(r.stderr, "Rocky Linux") || strings.Contains(r.stderr, "Windows") {
 		t.Fatalf("unknown platform: exit %d\n%s", r.code, r.stderr)
 	}
 	// The start of a name will do when only one platform starts so.
-	if r = runCLI(t, env, "os-versions", "--platform", "rocky"); r.code != 0 || !strings.Contains(r.stdout, "Rocky Linux 9.5 64bit") {
+	if r = runInProcess(t, env, "os-versions", "--platform", "rocky"); r.code != 0 || !strings.Contains(r.stdout, "Rocky Linux 9.5 64bit") {
 		t.Fatalf("--platform rocky: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if r = runCLI(t, env, "os-versions", "--platform", "open"); r.code != 2 || !strings.Contains(r.stderr, "OpenSUSE") {
+	if r = runInProcess(t, env, "os-versions", "--platform", "open"); r.code != 2 || !strings.Contains(r.stderr, "OpenSUSE") {
 		t.Fatalf("--platform open (OpenSUSE or openEuler): exit %d\n%s", r.code, r.stderr)
 	}
-	r = runCLI(t, env, "os-versions", "--platform", "windows")
+	r = runInProcess(t, env, "os-versions", "--platform", "windows")
 	if r.code != 2 || !strings.Contains(r.stderr, "--all") {
 		t.Fatalf("Windows without --all: exit %d\n%s", r.code, r.stderr)
 	}
 
-	r = runCLI(t, env, "os-versions")
+	r = runInProcess(t, env, "os-versions")
 	if r.code != 0 || strings.Contains(r.stdout, "Windows") {
 		t.Fatalf("Windows listed without --all: exit %d\n%s", r.code, r.stdout)
 	}
 	noTrailingSpace(t, r.stdout)
-	r = runCLI(t, env, "os-versions", "--all", "--platform", "Windows")
+	r = runInProcess(t, env, "os-versions", "--all", "--platform", "Windows")
 	if r.code != 0 || strings.Count(r.stdout, "refused: no longer created through this API") != 14 {
 		t.Fatalf("--all: exit %d\n%s", r.code, r.stdout)
 	}
@@ -237,7 +269,7 @@ func TestOSVersionsCommand(t *testing.T) {
 		Accepted bool   `json:"accepted"`
 		Reason   string `json:"reason"`
 	}
-	r = runCLI(t, env, "os-versions", "--all", "-o", "json")
+	r = runInProcess(t, env, "os-versions", "--all", "-o", "json")
 	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil || r.code != 0 {
 		t.Fatalf("json: %v exit %d\n%s", err, r.code, r.stdout)
 	}
@@ -256,7 +288,7 @@ func TestOSVersionsCommand(t *testing.T) {
 	}
 
 	for _, arch := range []string{"arm", "Kunpeng", "aarch64"} {
-		r = runCLI(t, env, "os-versions", "--arch", arch, "-o", "json")
+		r = runInProcess(t, env, "os-versions", "--arch", arch, "-o", "json")
 		rows = nil
 		if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil || len(rows) != 13 {
 			t.Fatalf("--arch %s: %d rows (%v)\n%s", arch, len(rows), err, r.stderr)
@@ -267,18 +299,18 @@ func TestOSVersionsCommand(t *testing.T) {
 			}
 		}
 	}
-	if r = runCLI(t, env, "os-versions", "--arch", "mips"); r.code != 2 || !strings.Contains(r.stderr, "x86_64 or arm") {
+	if r = runInProcess(t, env, "os-versions", "--arch", "mips"); r.code != 2 || !strings.Contains(r.stderr, "x86_64 or arm") {
 		t.Fatalf("--arch mips: exit %d\n%s", r.code, r.stderr)
 	}
 
 	// The embedded catalogue shows each value's evidence, in either language.
-	r = runCLI(t, env, "os-versions", "--endpoint", "http://127.0.0.1:1", "--platform", "ubuntu")
+	r = runInProcess(t, env, "os-versions", "--endpoint", "http://127.0.0.1:1", "--platform", "ubuntu")
 	if r.code != 0 || !strings.Contains(r.stdout, "EVIDENCE") || !strings.Contains(r.stdout, "image-name") ||
 		!strings.Contains(r.stdout, "huawei-api-reference") || !strings.Contains(r.stderr, "EVIDENCE says why") {
 		t.Fatalf("embedded: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	noTrailingSpace(t, r.stdout)
-	r = runCLI(t, env, "--lang", "es", "os-versions", "--endpoint", "http://127.0.0.1:1", "--platform", "ubuntu")
+	r = runInProcess(t, env, "--lang", "es", "os-versions", "--endpoint", "http://127.0.0.1:1", "--platform", "ubuntu")
 	if r.code != 0 || !strings.Contains(r.stdout, "PLATAFORMA") || !strings.Contains(r.stderr, "el catálogo integrado; no se pudo conectar") {
 		t.Fatalf("Spanish: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}

@@ -70,6 +70,7 @@ func writeTicket(t *testing.T, tok, body string) string {
 }
 
 func TestFromFileDryRun(t *testing.T) {
+	t.Parallel()
 	tok := secret(t)
 	ticket := writeTicket(t, tok, pastedBody)
 	// Run from elsewhere: body.json is found beside the ticket, not in the
@@ -123,6 +124,7 @@ func TestFromFileDryRun(t *testing.T) {
 // The pasted region is only said; --region decides (and then needs
 // credentials, which the pasted token is not).
 func TestPastedRegionIsUsedOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
 	ticket := writeTicket(t, "tok", pastedBody)
 	r := runCLI(t, cleanEnv(t, "OS_AUTH_TOKEN=machine-token"), "--from", ticket, "--dry-run", "--region", "ap-southeast-1")
 	if r.code != 0 || !strings.Contains(r.stdout, "POST https://ims.ap-southeast-1.myhuaweicloud.com/v2/images") ||
@@ -136,6 +138,7 @@ func TestPastedRegionIsUsedOnlyWhenAsked(t *testing.T) {
 // sandbox, and a real Glance when make test runs one); the extra property
 // comes back.
 func TestFromStdinYes(t *testing.T) {
+	t.Parallel()
 	for _, s := range servers(t) {
 		t.Run(s.name, func(t *testing.T) {
 			name := uniqueName("paste")
@@ -155,6 +158,7 @@ func TestFromStdinYes(t *testing.T) {
 // Every problem at once, by field, exit 2, nothing sent; the same body with
 // --no-validate gets the server's own refusal (exit 3): the customer's error.
 func TestPastedProblemsAndNoValidateReproducesTheServerError(t *testing.T) {
+	t.Parallel()
 	bad := `{"name": "cust", "min_disk": "100", "visibility": "public", "id": "0f3c", "os_version": "Ubuntu 14.04 server 64bit"}`
 	r := runCLIWithStdin(t, cleanEnv(t), bad, "--from", "-", "--yes")
 	if r.code != 2 {
@@ -200,6 +204,7 @@ func TestPastedProblemsAndNoValidateReproducesTheServerError(t *testing.T) {
 
 // Flags next to --from win, and say so.
 func TestFlagsNextToFromWin(t *testing.T) {
+	t.Parallel()
 	r := runCLIWithStdin(t, cleanEnv(t), pastedBody, "--from", "-", "--dry-run", "--name", "reproduced", "--tag", "case=4711")
 	if r.code != 0 || !strings.Contains(r.stderr, "--name replaces the pasted name") || !strings.Contains(r.stderr, "--tag replaces the pasted tags") ||
 		!strings.Contains(r.stdout, `"name": "reproduced"`) || !strings.Contains(r.stdout, `- name: "ticket-4711" in the pasted body; "reproduced" is sent`) ||
@@ -209,6 +214,7 @@ func TestFlagsNextToFromWin(t *testing.T) {
 }
 
 func TestFromUsageErrors(t *testing.T) {
+	t.Parallel()
 	ticket := writeTicket(t, "tok", pastedBody)
 	for _, tc := range []struct {
 		args []string
@@ -228,6 +234,7 @@ func TestFromUsageErrors(t *testing.T) {
 // A pasted credential never reaches stdout, stderr, the --debug trace or
 // the wizard's drafts, whatever the path.
 func TestPastedCredentialNeverComesOut(t *testing.T) {
+	t.Parallel()
 	tok := secret(t)
 	ticket := writeTicket(t, tok, pastedBody)
 	badTicket := writeTicket(t, tok, `{"name": "x", "min_disk": "1"}`)
@@ -288,7 +295,7 @@ func TestPastedCredentialNeverComesOut(t *testing.T) {
 // the last screen.
 func wizardFromPaste(t *testing.T, ticket, state string) string {
 	t.Helper()
-	socket := "ims-wizard-paste-" + strings.ReplaceAll(t.Name(), "/", "-")
+	socket := tmuxSocket(t, "paste-")
 	tmux := func(args ...string) string {
 		out, err := exec.Command("tmux", append([]string{"-L", socket}, args...)...).CombinedOutput()
 		if err != nil {
@@ -346,6 +353,7 @@ func draftSaved(state string) bool {
 // refuses too: each body is exit 2 here, and exit 3 (Glance's 400 or 403)
 // when sent as pasted.
 func TestPasteRefusalsMatchGlance(t *testing.T) {
+	t.Parallel()
 	glance := os.Getenv("IMS_TEST_GLANCE_URL")
 	if glance == "" {
 		t.Skip("IMS_TEST_GLANCE_URL not set: make test starts a real Glance for this comparison")
@@ -368,6 +376,7 @@ func TestPasteRefusalsMatchGlance(t *testing.T) {
 // A ticket cannot make ims-wizard read another file of this machine: not by
 // an absolute name, not by "..", not through a symbolic link beside it.
 func TestPastedFileNamesStayBesideThePaste(t *testing.T) {
+	t.Parallel()
 	outside := filepath.Join(t.TempDir(), "secret.json")
 	if err := os.WriteFile(outside, []byte(`{"name": "SECRETFILE"}`), 0o600); err != nil {
 		t.Fatal(err)

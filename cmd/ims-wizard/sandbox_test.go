@@ -167,6 +167,7 @@ func startSandbox(t *testing.T, env []string, args ...string) *sandboxProcess {
 // Every "Next:" line runs as printed, against the same target: the sandbox
 // whichever way it was chosen, another state directory, an endpoint.
 func TestNextLineRunsAsPrinted(t *testing.T) {
+	t.Parallel()
 	file := imageFile(t)
 	served := startSandbox(t, envWith(t, t.TempDir()))
 	tests := []struct {
@@ -200,6 +201,7 @@ func TestNextLineRunsAsPrinted(t *testing.T) {
 // An id that means something to a shell is quoted in the printed command,
 // which still runs as printed.
 func TestNextLineQuotesTheID(t *testing.T) {
+	t.Parallel()
 	const id = "it's; touch pwned"
 	srv := httptest.NewServer(sandbox.New(sandbox.Options{NewID: func() string { return id }}))
 	defer srv.Close()
@@ -219,6 +221,7 @@ func TestNextLineQuotesTheID(t *testing.T) {
 // the curl of an endpoint, or `ims-wizard sandbox list` for the built-in
 // sandbox (whose URL of that run is gone).
 func TestLookupHintRunsAsPrinted(t *testing.T) {
+	t.Parallel()
 	t.Run("built-in sandbox", func(t *testing.T) {
 		env := envWith(t, t.TempDir(), "IMS_WIZARD_SANDBOX_FAIL=POST /v2/images=created-then-reset*1")
 		r := runCLI(t, env, "--yes", "--name", "lost one")
@@ -254,6 +257,7 @@ func TestLookupHintRunsAsPrinted(t *testing.T) {
 
 // The upload's hint for an id the sandbox does not have runs as printed.
 func TestUploadUnknownIDHintRuns(t *testing.T) {
+	t.Parallel()
 	env := envWith(t, t.TempDir())
 	runCLI(t, env, "--yes", "--name", "exists")
 	r := runCLI(t, env, "upload", "no-such-id", imageFile(t), "--sandbox")
@@ -274,6 +278,7 @@ func TestUploadUnknownIDHintRuns(t *testing.T) {
 // sandbox` on the same state serves at once; processes creating at the
 // same time lose nothing.
 func TestSandboxProcessesShareTheState(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	served := startSandbox(t, envWith(t, dir))
 	const n = 6
@@ -311,6 +316,7 @@ func TestSandboxProcessesShareTheState(t *testing.T) {
 }
 
 func TestSandboxSaysWhereItsStateIsAndResets(t *testing.T) {
+	t.Parallel()
 	state := t.TempDir()
 	env := cleanEnv(t, "XDG_STATE_HOME="+state)
 	// cleanEnv's IMS_WIZARD_SANDBOX_DIR would win: this test is about the default.
@@ -355,6 +361,7 @@ func TestSandboxSaysWhereItsStateIsAndResets(t *testing.T) {
 // without --allow-remote. Nothing listens in this test: the refusal comes
 // before.
 func TestSandboxRefusesToListenBeyondLoopback(t *testing.T) {
+	t.Parallel()
 	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0"} {
 		r := runCLI(t, envWith(t, t.TempDir()), "sandbox", "--addr", addr)
 		if r.code != 2 || !strings.Contains(r.stderr, "no authentication") || !strings.Contains(r.stderr, "--allow-remote") {
@@ -368,6 +375,7 @@ func TestSandboxRefusesToListenBeyondLoopback(t *testing.T) {
 }
 
 func TestSandboxRefusesConnectionFlags(t *testing.T) {
+	t.Parallel()
 	help := runCLI(t, cleanEnv(t), "sandbox", "--help")
 	for _, hidden := range []string{"--endpoint", "--region", "--sandbox ", "--cacert"} {
 		if strings.Contains(help.stdout, hidden) {
@@ -394,6 +402,7 @@ func TestSandboxRefusesConnectionFlags(t *testing.T) {
 // A sandbox killed in the middle of an upload leaves no image saving for
 // ever: the next reader finds it queued.
 func TestKilledSandboxLeavesNoImageSaving(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := envWith(t, dir)
 	served := startSandbox(t, env)
@@ -431,6 +440,7 @@ func TestKilledSandboxLeavesNoImageSaving(t *testing.T) {
 
 // A damaged state is moved aside and said by the command that finds it.
 func TestDamagedStateIsSaid(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "state")
 	env := envWith(t, dir)
 	runCLI(t, env, "--yes", "--name", "before")

@@ -38,8 +38,11 @@ func secret(t *testing.T) string {
 // No credential reaches stdout or stderr, whatever the mode (--debug,
 // --dry-run, text, json, errors), for every kind of auth, over many
 // generated secrets. The server echoes credentials back in headers, as a
-// careless proxy might.
+// careless proxy might. The first round runs the built binary (what a
+// library writing to the real stdout or stderr would show), the others
+// run in-process.
 func TestNoSecretInAnyOutput(t *testing.T) {
+	t.Parallel()
 	var issued atomic.Value // the token IAM hands out, new each round
 	iam := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Subject-Token", issued.Load().(string))
@@ -61,6 +64,10 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	defer echo.Close()
 
 	for i := 0; i < 8; i++ {
+		runner := runInProcess
+		if i == 0 {
+			runner = runCLI
+		}
 		sk, token, password, secTok := secret(t), secret(t), secret(t), secret(t)
 		issuedToken := secret(t)
 		issued.Store(issuedToken)
@@ -81,7 +88,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 				{"--yes", "--debug", "--name", "fail", "--endpoint", echo.URL},
 			}
 			for _, args := range runs {
-				r := runCLI(t, cleanEnv(t, vars...), args...)
+				r := runner(t, cleanEnv(t, vars...), args...)
 				for _, s := range secrets {
 					if strings.Contains(r.stdout, s) || strings.Contains(r.stderr, s) {
 						t.Fatalf("%s %v leaked a secret (exit %d):\nstdout %s\nstderr %s", kind, args, r.code, r.stdout, r.stderr)
@@ -122,6 +129,7 @@ func otherOrigin(t *testing.T) (url string, seen func() []string) {
 // Before: re-POSTed with X-Auth-Token, "Created image … on endpoint <the
 // first host>", exit 0.
 func TestRedirectsNeverForwardCredentials(t *testing.T) {
+	t.Parallel()
 	other, seen := otherOrigin(t)
 	hostile := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		readAll(r)
@@ -141,7 +149,11 @@ func TestRedirectsNeverForwardCredentials(t *testing.T) {
 			{"--yes", "--name", "x", "--endpoint", hostile.URL},
 			{"upload", "img", file, "--endpoint", hostile.URL},
 		} {
-			r := runCLI(t, cleanEnv(t, vars...), args...)
+			runner := runInProcess
+			if kind == "token" { // one kind end to end, on the built binary
+				runner = runCLI
+			}
+			r := runner(t, cleanEnv(t, vars...), args...)
 			noPanic(t, r)
 			if r.code != 3 || !strings.Contains(r.stderr, "redirect to "+other) || !strings.Contains(r.stderr, "not followed") || strings.Contains(r.stdout, "stolen") {
 				t.Fatalf("%s %v: exit %d\nstdout %s\nstderr %s", kind, args, r.code, r.stdout, r.stderr)
@@ -156,6 +168,7 @@ func TestRedirectsNeverForwardCredentials(t *testing.T) {
 // IAM echoing the password back in error.code, X-Request-Id and the
 // message (JSON-escaped with \u003c, in markup): none of it shows.
 func TestLoginErrorEchoingThePasswordShowsNone(t *testing.T) {
+	t.Parallel()
 	password := "pw<" + secret(t) + ">&'x"
 	iam := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var body struct {
@@ -180,8 +193,12 @@ func TestLoginErrorEchoingThePasswordShowsNone(t *testing.T) {
 	escaped, _ := json.Marshal(password)
 	forms := []string{password, strings.Trim(string(escaped), `"`), secretPart(password)}
 	vars := []string{"OS_USERNAME=alice", "OS_PASSWORD=" + password, "OS_USER_DOMAIN_NAME=acct", "OS_PROJECT_NAME=p", "OS_AUTH_URL=" + iam.URL + "/v3"}
-	for _, args := range [][]string{{"--yes", "--name", "x", "--endpoint", "http://127.0.0.1:1"}, {"--yes", "--debug", "--name", "x", "--endpoint", "http://127.0.0.1:1"}} {
-		r := runCLI(t, cleanEnv(t, vars...), args...)
+	for i, args := range [][]string{{"--yes", "--name", "x", "--endpoint", "http://127.0.0.1:1"}, {"--yes", "--debug", "--name", "x", "--endpoint", "http://127.0.0.1:1"}} {
+		runner := runInProcess
+		if i == 1 { // --debug end to end, on the built binary
+			runner = runCLI
+		}
+		r := runner(t, cleanEnv(t, vars...), args...)
 		if r.code != 3 || !strings.Contains(r.stderr, "401") {
 			t.Fatalf("exit %d\n%s", r.code, r.stderr)
 		}
@@ -202,6 +219,7 @@ func secretPart(s string) string {
 // A password in the endpoint URL is refused (exit 2) before it can show in
 // the POST line, the summary, --debug, --dry-run or the curl equivalent.
 func TestPasswordInEndpointIsRefused(t *testing.T) {
+	t.Parallel()
 	pw := secret(t)
 	file := filepath.Join(t.TempDir(), "disk.raw")
 	os.WriteFile(file, []byte("d"), 0o600)
@@ -212,7 +230,11 @@ func TestPasswordInEndpointIsRefused(t *testing.T) {
 		{"--dry-run", "--name", "x", "--endpoint", endpoint},
 		{"upload", "img", file, "--endpoint", endpoint},
 	} {
-		r := runCLI(t, cleanEnv(t), args...)
+		runner := runInProcess
+		if args[0] == "upload" { // the upload end to end, on the built binary
+			runner = runCLI
+		}
+		r := runner(t, cleanEnv(t), args...)
 		if r.code != 2 || !strings.Contains(r.stderr, "--endpoint") || !strings.Contains(r.stderr, "OS_AUTH_TOKEN") ||
 			strings.Contains(r.stderr+r.stdout, pw) {
 			t.Fatalf("%v: exit %d\nstdout %s\nstderr %s", args, r.code, r.stdout, r.stderr)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -36,7 +37,7 @@ func newPane(t *testing.T, w, h int, script string) *pane {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed (make test installs it): skipping the pseudo-terminal test")
 	}
-	p := &pane{t: t, socket: "ims-wizard-" + strings.NewReplacer("/", "-", " ", "-").Replace(t.Name())}
+	p := &pane{t: t, socket: tmuxSocket(t, "")}
 	_ = exec.Command("tmux", "-L", p.socket, "kill-server").Run()
 	p.tmux("new-session", "-d", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), "-s", "main", script)
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", p.socket, "kill-server").Run() })
@@ -89,6 +90,48 @@ func (p *pane) waitUntil(what string, ok func(string) bool) string {
 	}
 }
 
+// tmuxSocket is the name of a tmux server of the test's own: the process
+// id keeps two runs of the suite on one machine (two engineers, two
+// worktrees) from sharing, or killing, each other's server.
+func tmuxSocket(t *testing.T, kind string) string {
+	return fmt.Sprintf("ims-wizard-%d-%s%s", os.Getpid(), kind, strings.NewReplacer("/", "-", " ", "-").Replace(t.Name()))
+}
+
+// enterUntil presses Enter until the screen shows what, one press at a
+// time: after each, it waits for the screen to change and then to hold
+// still for a capture, so that no press lands on a screen still being
+// drawn (a key meant for the review reaching the result). A press that
+// changes nothing is repeated after a while.
+func (p *pane) enterUntil(what string) string {
+	p.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	s := p.screen()
+	for !strings.Contains(s, what) {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("never saw %s pressing Enter; screen:\n%s", what, s)
+		}
+		p.keys("Enter")
+		s = p.settled(s, time.Now().Add(3*time.Second))
+	}
+	return s
+}
+
+// settled waits until the screen differs from before and two captures in
+// a row agree, or until giveUp; it returns the last capture.
+func (p *pane) settled(before string, giveUp time.Time) string {
+	p.t.Helper()
+	last := p.screen()
+	for time.Now().Before(giveUp) {
+		time.Sleep(30 * time.Millisecond)
+		s := p.screen()
+		if s != before && s == last {
+			return s
+		}
+		last = s
+	}
+	return last
+}
+
 // paneEnv is the environment a pane's script starts with: only HOME and
 // PATH of the test's clean environment, and what is given.
 func paneEnv(t *testing.T, extra ...string) string {
@@ -104,22 +147,15 @@ func paneEnv(t *testing.T, extra ...string) string {
 // The newcomer's path on a real pseudo-terminal: start the wizard, type a
 // name, press Enter through every default, see the created image, quit.
 func TestWizardSmokeInTmux(t *testing.T) {
+	t.Parallel()
 	p := newPane(t, 100, 30, paneEnv(t, "TERM=xterm-256color", "XDG_STATE_HOME="+t.TempDir())+" "+binary+"; echo EXIT=$?; sleep 60")
 	p.skipImageFile()
 	if s := p.screen(); !strings.Contains(s, "built-in sandbox") || !strings.Contains(s, "credentials") {
 		t.Fatalf("header should say where requests go and as whom:\n%s", s)
 	}
 	p.text("smoke-test")
-	p.keys("Enter")
 	// Enter through every default until the image is created.
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(p.screen(), "Image metadata created") {
-		if time.Now().After(deadline) {
-			t.Fatalf("no image after pressing Enter through the defaults; screen:\n%s", p.screen())
-		}
-		p.keys("Enter")
-		time.Sleep(300 * time.Millisecond)
-	}
+	p.enterUntil("Image metadata created")
 	s := p.waitFor("queued")
 	if !strings.Contains(s, "smoke-test") || !strings.Contains(s, "id ") {
 		t.Fatalf("result card lacks the name or id:\n%s", s)
@@ -176,6 +212,7 @@ func startSandboxServer(t *testing.T, env []string, flags ...string) string {
 // routes SIGINT to the wizard), nothing is created, and Cancel there exits
 // 130.
 func TestAccessibleCtrlCCancelsTheRequestInTmux(t *testing.T) {
+	t.Parallel()
 	state := t.TempDir()
 	env := cleanEnv(t, "XDG_STATE_HOME="+state)
 	url := startSandboxServer(t, env, "--delay", "1m")
@@ -186,14 +223,7 @@ func TestAccessibleCtrlCCancelsTheRequestInTmux(t *testing.T) {
 	p.keys("Enter")
 	p.waitFor("Step 1 of 6")
 	// Enter keeps every value, step by step, up to the review's question.
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(p.screen(), "Send this request?") {
-		if time.Now().After(deadline) {
-			t.Fatalf("never reached the review; screen:\n%s", p.screen())
-		}
-		p.keys("Enter")
-		time.Sleep(200 * time.Millisecond)
-	}
+	p.enterUntil("Send this request?")
 	p.keys("Enter") // Submit
 	p.waitFor("Press Ctrl+C to cancel.")
 	p.keys("C-c")
@@ -225,9 +255,7 @@ func TestAccessibleCtrlCCancelsTheRequestInTmux(t *testing.T) {
 // signal (129), nothing in the draft, the terminal raw in the alternate
 // screen.
 func TestSIGHUPDuringCreateInTheWizard(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (make test installs it): skipping the pseudo-terminal test")
-	}
+	t.Parallel()
 	posted := make(chan struct{})
 	var once sync.Once
 	sb := sandbox.New(sandbox.Options{Delay: time.Minute})
@@ -239,59 +267,29 @@ func TestSIGHUPDuringCreateInTheWizard(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	socket := "ims-wizard-hup-" + strings.ReplaceAll(t.Name(), "/", "-")
-	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", append([]string{"-L", socket}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	var env []string
-	for _, kv := range cleanEnv(t) {
-		if strings.HasPrefix(kv, "HOME=") || strings.HasPrefix(kv, "PATH=") {
-			env = append(env, kv)
-		}
-	}
 	state := t.TempDir()
-	script := "env -i " + strings.Join(env, " ") + " TERM=xterm-256color XDG_STATE_HOME=" + state + " " + binary +
-		" --endpoint " + srv.URL + "; echo EXIT=$?; sleep 60"
-	tmux("new-session", "-d", "-x", "100", "-y", "30", "-s", "hup", script)
-	defer exec.Command("tmux", "-L", socket, "kill-server").Run()
-	screen := func() string { return tmux("capture-pane", "-p", "-t", "hup") }
-	waitFor := func(what string) string {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			s := screen()
-			if strings.Contains(s, what) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("never saw %q; screen:\n%s", what, s)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
-
-	waitFor("Is the image file on this machine?")
-	tmux("send-keys", "-t", "hup", "Enter")
-	waitFor("Image name")
-	tmux("send-keys", "-t", "hup", "-l", "hup-test")
+	p := newPane(t, 100, 30, paneEnv(t, "TERM=xterm-256color", "XDG_STATE_HOME="+state)+" "+binary+
+		" --endpoint "+srv.URL+"; echo EXIT=$?; sleep 60")
+	p.skipImageFile()
+	p.text("hup-test")
+	// Enter through the defaults until the create is in flight (held by
+	// the sandbox's delay).
 	deadline := time.Now().Add(30 * time.Second)
 	for sent := false; !sent; {
 		select {
 		case <-posted:
 			sent = true
-		case <-time.After(300 * time.Millisecond):
+		default:
 			if time.Now().After(deadline) {
-				t.Fatalf("the create was never sent; screen:\n%s", screen())
+				t.Fatalf("the create was never sent; screen:\n%s", p.screen())
 			}
-			tmux("send-keys", "-t", "hup", "Enter")
+			before := p.screen()
+			p.keys("Enter")
+			p.settled(before, time.Now().Add(3*time.Second))
 		}
 	}
 	// The pane's shell runs env, which execs ims-wizard: its only child.
-	shell := strings.TrimSpace(tmux("display-message", "-p", "-t", "hup", "#{pane_pid}"))
+	shell := strings.TrimSpace(p.tmux("display-message", "-p", "-t", "main", "#{pane_pid}"))
 	children, err := os.ReadFile("/proc/" + shell + "/task/" + shell + "/children")
 	if err != nil || len(strings.Fields(string(children))) != 1 {
 		t.Fatalf("cannot find the ims-wizard process under pane %s: %q %v", shell, children, err)
@@ -300,11 +298,11 @@ func TestSIGHUPDuringCreateInTheWizard(t *testing.T) {
 	if err := syscall.Kill(pid, syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	s := waitFor("EXIT=")
+	s := p.waitFor("EXIT=")
 	if !strings.Contains(s, "EXIT=130") {
 		t.Fatalf("exit code after SIGHUP:\n%s", s)
 	}
-	if alt := strings.TrimSpace(tmux("display-message", "-p", "-t", "hup", "#{alternate_on}")); alt != "0" {
+	if alt := strings.TrimSpace(p.tmux("display-message", "-p", "-t", "main", "#{alternate_on}")); alt != "0" {
 		t.Fatalf("the pane is still in the alternate screen (%s):\n%s", alt, s)
 	}
 	data, err := os.ReadFile(filepath.Join(state, "ims-wizard", "draft.json"))
@@ -317,19 +315,13 @@ func TestSIGHUPDuringCreateInTheWizard(t *testing.T) {
 // only the last; the result's "later with:" command, copied off the
 // screen as the user would, uploads the file.
 func TestCreateAnotherListsEveryImageInTmux(t *testing.T) {
+	t.Parallel()
 	state := t.TempDir()
 	p := newPane(t, 100, 30, paneEnv(t, "TERM=xterm-256color", "XDG_STATE_HOME="+t.TempDir(), "IMS_WIZARD_SANDBOX_DIR="+state)+" "+binary+"; echo EXIT=$?; sleep 60")
 	p.skipImageFile()
 	p.text("first-of-two")
 	untilResult := func() string {
-		deadline := time.Now().Add(20 * time.Second)
-		for !strings.Contains(p.screen(), "Image metadata created") {
-			if time.Now().After(deadline) {
-				t.Fatalf("no image after pressing Enter through the defaults; screen:\n%s", p.screen())
-			}
-			p.keys("Enter")
-			time.Sleep(300 * time.Millisecond)
-		}
+		p.enterUntil("Image metadata created")
 		return p.waitFor("later with:")
 	}
 	s := untilResult()

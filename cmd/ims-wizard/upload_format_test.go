@@ -48,6 +48,7 @@ func imageStatus(t *testing.T, endpoint, id string) string {
 // anything is sent (exit 2, both named, the image still queued); --force
 // sends it with a warning.
 func TestUploadRefusesAMismatchedFormat(t *testing.T) {
+	t.Parallel()
 	file := qcow2File(t)
 	for _, s := range servers(t) {
 		t.Run(s.name, func(t *testing.T) {
@@ -85,6 +86,7 @@ func TestUploadRefusesAMismatchedFormat(t *testing.T) {
 // The default disk_format is zvhd2, whose files ims-wizard cannot check
 // for sure: a file without its signature is warned about, not refused.
 func TestUploadToZVHD2ImageWarns(t *testing.T) {
+	t.Parallel()
 	file, _ := clienttest.RandomFile(t, t.TempDir(), "disk.img", 1<<20)
 	for _, s := range servers(t) {
 		t.Run(s.name, func(t *testing.T) {

@@ -53,6 +53,7 @@ func (f *slowIMS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // A failed upload reports the image's status once the server has seen the
 // upload end: read again while it still says saving.
 func TestUploadFailureReportsSettledStatus(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(&slowIMS{failed: true, settle: 700 * time.Millisecond, state: "queued"})
 	defer srv.Close()
 	file, _ := clienttest.RandomFile(t, t.TempDir(), "disk.raw", 1<<20)
@@ -66,6 +67,7 @@ func TestUploadFailureReportsSettledStatus(t *testing.T) {
 // A --wait that runs out exits 4, as the wizard does, with the image's
 // status and what to do.
 func TestUploadWaitRunsOutExit4(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(&slowIMS{state: "queued"})
 	defer srv.Close()
 	file, _ := clienttest.RandomFile(t, t.TempDir(), "disk.raw", 1<<20)

@@ -46,6 +46,7 @@ func createImage(t *testing.T, endpoint string) string {
 }
 
 func TestUploadAgainstServers(t *testing.T) {
+	t.Parallel()
 	file, sum := clienttest.RandomFile(t, t.TempDir(), "disk.raw", 24<<20)
 	for _, s := range servers(t) {
 		t.Run(s.name, func(t *testing.T) {
@@ -98,6 +99,7 @@ func TestUploadAgainstServers(t *testing.T) {
 }
 
 func TestUploadUsageAndSizeRefusals(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"upload"}, {"upload", "id"}, {"upload", "id", "f", "extra"}, {"upload", "", "f"}} {
 		if r := runCLI(t, cleanEnv(t), args...); r.code != 2 || !strings.Contains(r.stderr, "<image-id>") {
 			t.Errorf("%v: code %d\n%s", args, r.code, r.stderr)
@@ -188,6 +190,7 @@ func newFake(t *testing.T, mode string) string {
 }
 
 func TestUploadWrongOutcomesExit3(t *testing.T) {
+	t.Parallel()
 	file, _ := clienttest.RandomFile(t, t.TempDir(), "disk.raw", 1<<20)
 	r := runCLI(t, cleanEnv(t), "upload", "img-1", file, "--endpoint", newFake(t, "badsum"), "-o", "json")
 	if r.code != 3 || !strings.Contains(r.stderr, "checksum mismatch") || r.stdout != "" {
@@ -200,6 +203,7 @@ func TestUploadWrongOutcomesExit3(t *testing.T) {
 }
 
 func TestUploadInterruptedExit130(t *testing.T) {
+	t.Parallel()
 	f := &fakeIMS{mode: "slow", status: "queued", started: make(chan struct{})}
 	srv := httptest.NewServer(f)
 	defer srv.Close()

@@ -25,9 +25,12 @@ import (
 // NewCmd builds the whole command tree from its dependencies, every
 // text of it (help, flags, cobra's own words) in deps.Loc's language.
 func NewCmd(deps factory.Deps) *cobra.Command {
-	deps.Conn.Loc = deps.Loc
+	if deps.Version == "" {
+		deps.Version = client.DevVersion
+	}
+	deps.Conn.Loc, deps.Conn.Version = deps.Loc, deps.Version
 	root := create.NewCmd(deps)
-	root.Version = client.Version
+	root.Version = deps.Version
 	deps.Conn.Register(root.PersistentFlags())
 	// Read before the commands are built (their help is in that language);
 	// declared so that cobra accepts it and lists it.
@@ -47,7 +50,6 @@ func NewCmd(deps factory.Deps) *cobra.Command {
 
 // Main runs the program with the real world and returns the exit code.
 func Main(version string, args []string) int {
-	client.Version = version
 	// SIGTERM and SIGHUP (the terminal closed) end the run as an
 	// interrupt: the wizard restores the terminal and records a create in
 	// flight in the draft. SIGINT is routed: see factory.Interrupts.
@@ -71,7 +73,7 @@ func Main(version string, args []string) int {
 			return pw, err
 		}
 	}
-	deps := factory.Deps{IO: io, Env: env, Conn: &factory.ConnFlags{}, Interrupts: interrupts, Wizard: ui.Run}
+	deps := factory.Deps{IO: io, Env: env, Conn: &factory.ConnFlags{}, Version: version, Interrupts: interrupts, Wizard: ui.Run}
 	return Run(ctx, deps, args)
 }
 

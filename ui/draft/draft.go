@@ -80,11 +80,18 @@ func (e *DamagedError) Error() string { return fmt.Sprintf("draft %s is damaged:
 
 func (e *DamagedError) Unwrap() error { return e.Err }
 
-// rename is os.Rename; tests replace it.
-var rename = os.Rename
-
 // LockWait bounds the wait for another process's lock on the draft.
-var LockWait = 5 * time.Second
+const LockWait = 5 * time.Second
+
+// disk is how drafts reach the file system: the real one for callers
+// (system), a failing or recording one in tests, passed down rather than
+// swapped in a package variable so that tests can run in parallel.
+type disk struct {
+	rename   func(from, to string) error
+	lockWait time.Duration
+}
+
+func system() disk { return disk{rename: os.Rename, lockWait: LockWait} }
 
 // Save writes d to path atomically (readers see the old draft or the new
 // one, never a part), under the lock, merged with the file as it is now:
@@ -92,9 +99,13 @@ var LockWait = 5 * time.Second
 // those the caller settled (see the package comment). Version is set;
 // SavedAt is set when zero.
 func Save[T any](path string, d Draft[T], settled ...Attempt) error {
-	return locked(path, func() error {
+	return save(system(), path, d, settled...)
+}
+
+func save[T any](on disk, path string, d Draft[T], settled ...Attempt) error {
+	return on.locked(path, func() error {
 		d.Unknown = merge(current(path), d.Unknown, settled)
-		return write(path, d)
+		return write(on, path, d)
 	})
 }
 
@@ -103,7 +114,8 @@ func Save[T any](path string, d Draft[T], settled ...Attempt) error {
 // outcomes-only draft of answers and step); with none left the file goes.
 // No draft is not an error.
 func Clear[T any](path string, blank Draft[T], settled ...Attempt) error {
-	return locked(path, func() error {
+	on := system()
+	return on.locked(path, func() error {
 		rest := merge(current(path), nil, settled)
 		if len(rest) == 0 {
 			err := os.Remove(path)
@@ -113,31 +125,35 @@ func Clear[T any](path string, blank Draft[T], settled ...Attempt) error {
 			return err
 		}
 		blank.Unknown = rest
-		return write(path, blank)
+		return write(on, path, blank)
 	})
 }
 
-// LockedError is a draft another process kept locked longer than LockWait.
-type LockedError struct{ Path string }
+// LockedError is a draft another process kept locked longer than Wait
+// (LockWait).
+type LockedError struct {
+	Path string
+	Wait time.Duration
+}
 
 func (e *LockedError) Error() string {
-	return (*l10n.Localizer)(nil).T("security.draft.locked", l10n.Args{"Path": e.Path, "Wait": LockWait.String()})
+	return (*l10n.Localizer)(nil).T("security.draft.locked", l10n.Args{"Path": e.Path, "Wait": e.Wait.String()})
 }
 
 // locked runs change under the draft's exclusive lock.
-func locked(path string, change func() error) error {
+func (on disk) locked(path string, change func() error) error {
 	if err := ensureDir(filepath.Dir(path)); err != nil {
 		return err
 	}
 	lock := flock.New(path+".lock", flock.SetPermissions(0o600))
-	ctx, cancel := context.WithTimeout(context.Background(), LockWait)
+	ctx, cancel := context.WithTimeout(context.Background(), on.lockWait)
 	defer cancel()
 	ok, err := lock.TryLockContext(ctx, 10*time.Millisecond)
 	if err != nil && !ok && ctx.Err() == nil {
 		return err
 	}
 	if !ok {
-		return &LockedError{Path: path}
+		return &LockedError{Path: path, Wait: on.lockWait}
 	}
 	defer lock.Unlock()
 	return change()
@@ -192,7 +208,7 @@ func isSettled(a Attempt, settled []Attempt) bool {
 }
 
 // write replaces path with d, atomically.
-func write[T any](path string, d Draft[T]) (err error) {
+func write[T any](on disk, path string, d Draft[T]) (err error) {
 	d.Version = Version
 	if d.SavedAt.IsZero() {
 		d.SavedAt = time.Now()
@@ -229,7 +245,7 @@ func write[T any](path string, d Draft[T]) (err error) {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if err := rename(tmp, path); err != nil {
+	if err := on.rename(tmp, path); err != nil {
 		return err
 	}
 	syncDir(dir)
@@ -316,6 +332,10 @@ func withoutPath(err error) error {
 // SetAside moves a damaged draft out of the way, to
 // path.damaged-<UTC time>, and returns the new path.
 func SetAside(path string, now time.Time) (string, error) {
+	return system().setAside(path, now)
+}
+
+func (on disk) setAside(path string, now time.Time) (string, error) {
 	base := path + ".damaged-" + now.UTC().Format("20060102T150405Z")
 	aside := base
 	for i := 2; ; i++ {
@@ -327,7 +347,7 @@ func SetAside(path string, now time.Time) (string, error) {
 		}
 		aside = fmt.Sprintf("%s-%d", base, i)
 	}
-	if err := rename(path, aside); err != nil {
+	if err := on.rename(path, aside); err != nil {
 		return "", err
 	}
 	syncDir(filepath.Dir(path))

@@ -26,6 +26,7 @@ func sample(name string) Draft[answers] {
 }
 
 func TestSaveLoadRoundTrip(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state", "ims-wizard", "draft.json")
 	if err := Save(path, sample("web")); err != nil {
 		t.Fatal(err)
@@ -43,6 +44,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 }
 
 func TestSaveModes(t *testing.T) {
+	t.Parallel()
 	old := syscall.Umask(0)
 	defer syscall.Umask(old)
 	root := t.TempDir()
@@ -71,6 +73,7 @@ func TestSaveModes(t *testing.T) {
 // The new draft replaces the old one by rename: a reader holding the old
 // file still reads the whole old draft, and no temporary file is left.
 func TestSaveIsAtomic(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "draft.json")
 	if err := Save(path, sample("old")); err != nil {
@@ -85,15 +88,15 @@ func TestSaveIsAtomic(t *testing.T) {
 	before, _ := held.Stat()
 
 	var renames []string
-	defer func(r func(string, string) error) { rename = r }(rename)
-	rename = func(from, to string) error {
+	recording := system()
+	recording.rename = func(from, to string) error {
 		renames = append(renames, filepath.Base(from)+" -> "+filepath.Base(to))
 		if filepath.Dir(from) != dir {
 			t.Errorf("temporary file %s is not in the draft's directory", from)
 		}
 		return os.Rename(from, to)
 	}
-	if err := Save(path, sample("new")); err != nil {
+	if err := save(recording, path, sample("new")); err != nil {
 		t.Fatal(err)
 	}
 	if len(renames) != 1 || !strings.HasSuffix(renames[0], " -> draft.json") || !strings.HasPrefix(renames[0], ".draft.json.") {
@@ -117,14 +120,15 @@ func TestSaveIsAtomic(t *testing.T) {
 // A save that fails (here, the rename) leaves the previous draft whole and
 // no temporary file behind.
 func TestFailedSaveKeepsOldDraft(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "draft.json")
 	if err := Save(path, sample("old")); err != nil {
 		t.Fatal(err)
 	}
-	defer func(r func(string, string) error) { rename = r }(rename)
-	rename = func(string, string) error { return errors.New("disk on fire") }
-	if err := Save(path, sample("new")); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+	failing := system()
+	failing.rename = func(string, string) error { return errors.New("disk on fire") }
+	if err := save(failing, path, sample("new")); err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Fatalf("Save = %v, want the rename's error", err)
 	}
 	assertOnly(t, dir, "draft.json", "draft.json.lock")
@@ -134,6 +138,7 @@ func TestFailedSaveKeepsOldDraft(t *testing.T) {
 }
 
 func TestLoadMissingIsNoDraft(t *testing.T) {
+	t.Parallel()
 	d, err := Load[answers](filepath.Join(t.TempDir(), "nope", "draft.json"))
 	if d != nil || err != nil {
 		t.Fatalf("Load = %v, %v; want nil, nil", d, err)
@@ -141,6 +146,7 @@ func TestLoadMissingIsNoDraft(t *testing.T) {
 }
 
 func TestLoadDamaged(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"bad json":      `{"version": 1, "answers": {"name": "x"`,
 		"not an object": `[1, 2]`,
@@ -176,6 +182,7 @@ func TestLoadDamaged(t *testing.T) {
 }
 
 func TestSetAsideAndClear(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "draft.json")
 	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)

@@ -28,6 +28,7 @@ func names(as []Attempt) string {
 // it), the answers are the last writer's, a name recorded by both keeps
 // the earliest time, and a settle removes only what its writer knew.
 func TestSavesMergeTheUnknownOutcomes(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "draft.json")
 	a := Attempt{Name: "alpha", Since: t0}
 	if err := Save(path, Draft[answers]{Answers: answers{Name: "from A"}, Unknown: []Attempt{a}}); err != nil {
@@ -70,6 +71,7 @@ func TestSavesMergeTheUnknownOutcomes(t *testing.T) {
 // Many writers at once, each adding its own outcome: every one is in the
 // file at the end.
 func TestConcurrentSavesLoseNoOutcome(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "draft.json")
 	const writers = 16
 	var wg sync.WaitGroup
@@ -100,6 +102,7 @@ func TestConcurrentSavesLoseNoOutcome(t *testing.T) {
 
 // The same across processes: the lock is a file lock, not a mutex.
 func TestConcurrentSavesFromTwoProcesses(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("DRAFT_TEST_CHILD") != "" {
 		mine := Attempt{Name: os.Getenv("DRAFT_TEST_CHILD"), Since: t0}
 		for j := 0; j < 50; j++ {
@@ -134,6 +137,7 @@ func TestConcurrentSavesFromTwoProcesses(t *testing.T) {
 
 // A draft another process keeps locked is reported, not waited on for ever.
 func TestLockedDraftIsReported(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "draft.json")
 	if err := Save(path, sample("x")); err != nil {
 		t.Fatal(err)
@@ -146,10 +150,10 @@ func TestLockedDraftIsReported(t *testing.T) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
 		t.Fatal(err)
 	}
-	defer func(w time.Duration) { LockWait = w }(LockWait)
-	LockWait = 50 * time.Millisecond
+	impatient := system()
+	impatient.lockWait = 50 * time.Millisecond
 	var le *LockedError
-	if err := Save(path, sample("y")); err == nil || !asLocked(err, &le) || !strings.Contains(err.Error(), "locked") {
+	if err := save(impatient, path, sample("y")); err == nil || !asLocked(err, &le) || !strings.Contains(err.Error(), "locked") {
 		t.Fatalf("Save under another's lock: %v", err)
 	}
 }
@@ -163,6 +167,7 @@ func asLocked(err error, le **LockedError) bool {
 // draft.json as a FIFO is damaged, refused at once: before, opening it
 // blocked the wizard for ever.
 func TestFIFODraftIsDamagedNotAHang(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "draft.json")
 	if err := syscall.Mkfifo(path, 0o600); err != nil {
 		t.Fatal(err)

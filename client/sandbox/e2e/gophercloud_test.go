@@ -40,6 +40,7 @@ func status(err error) string {
 }
 
 func TestGophercloud(t *testing.T) {
+	t.Parallel()
 	var all []*outcomes
 	for _, tg := range targets(t) {
 		o := newOutcomes(t, tg)

@@ -49,6 +49,7 @@ func str(s *string) string {
 }
 
 func TestHuaweiSDK(t *testing.T) {
+	t.Parallel()
 	var all []*outcomes
 	for _, tg := range targets(t) {
 		o := newOutcomes(t, tg)
