@@ -322,14 +322,7 @@ func TestImageFileFirstQuestionInTmux(t *testing.T) {
 	if !strings.Contains(s, "detected: qcow2") || !strings.Contains(s, "> qcow2") {
 		t.Fatalf("the disk step does not say what the file is, with qcow2 chosen:\n%s", s)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(p.screen(), "Image file uploaded") {
-		if time.Now().After(deadline) {
-			t.Fatalf("no upload after pressing Enter through the steps; screen:\n%s", p.screen())
-		}
-		p.keys("Enter")
-		time.Sleep(300 * time.Millisecond)
-	}
+	p.enterUntil("Image file uploaded")
 	p.keys("q")
 	p.waitFor("EXIT=0")
 	c, err := client.New(client.Config{Endpoint: endpoint})

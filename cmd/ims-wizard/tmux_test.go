@@ -370,14 +370,7 @@ func TestSpanishWizardInTmux(t *testing.T) {
 		t.Fatalf("the header is not in Spanish:\n%s", s)
 	}
 	p.text("en-espanol")
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(p.screen(), "Metadatos de la imagen creados") {
-		if time.Now().After(deadline) {
-			t.Fatalf("no image after pressing Enter through the defaults; screen:\n%s", p.screen())
-		}
-		p.keys("Enter")
-		time.Sleep(300 * time.Millisecond)
-	}
+	p.enterUntil("Metadatos de la imagen creados")
 	s = p.waitFor("pulse u para cargar")
 	if strings.Contains(s, "Next:") || strings.Contains(s, "Image metadata") {
 		t.Fatalf("English on the Spanish result:\n%s", s)
