@@ -133,30 +133,24 @@ func opText(loc *l10n.Localizer, op string) string {
 	return ""
 }
 
+// errnoIDs name the system errors a person meets with files.
+var errnoIDs = map[syscall.Errno]string{
+	syscall.ENOENT:       "explain.os.errno.not_exist",
+	syscall.EACCES:       "explain.os.errno.permission",
+	syscall.EPERM:        "explain.os.errno.not_permitted",
+	syscall.EISDIR:       "explain.os.errno.is_dir",
+	syscall.ENOTDIR:      "explain.os.errno.not_dir",
+	syscall.EEXIST:       "explain.os.errno.exists",
+	syscall.ENOSPC:       "explain.os.errno.no_space",
+	syscall.EROFS:        "explain.os.errno.read_only",
+	syscall.ELOOP:        "explain.os.errno.loop",
+	syscall.ENAMETOOLONG: "explain.os.errno.name_too_long",
+	syscall.EIO:          "explain.os.errno.io",
+}
+
 func errnoText(loc *l10n.Localizer, errno syscall.Errno) string {
-	switch errno {
-	case syscall.ENOENT:
-		return loc.T("explain.os.errno.not_exist")
-	case syscall.EACCES:
-		return loc.T("explain.os.errno.permission")
-	case syscall.EPERM:
-		return loc.T("explain.os.errno.not_permitted")
-	case syscall.EISDIR:
-		return loc.T("explain.os.errno.is_dir")
-	case syscall.ENOTDIR:
-		return loc.T("explain.os.errno.not_dir")
-	case syscall.EEXIST:
-		return loc.T("explain.os.errno.exists")
-	case syscall.ENOSPC:
-		return loc.T("explain.os.errno.no_space")
-	case syscall.EROFS:
-		return loc.T("explain.os.errno.read_only")
-	case syscall.ELOOP:
-		return loc.T("explain.os.errno.loop")
-	case syscall.ENAMETOOLONG:
-		return loc.T("explain.os.errno.name_too_long")
-	case syscall.EIO:
-		return loc.T("explain.os.errno.io")
+	if id, ok := errnoIDs[errno]; ok {
+		return loc.T(id)
 	}
 	return ""
 }

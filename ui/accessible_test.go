@@ -1,11 +1,10 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"github.com/ims-wizard/ims-wizard/client/clienttest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,23 +12,8 @@ import (
 	"github.com/ims-wizard/ims-wizard/client/sandbox"
 )
 
-// syncBuffer is a bytes.Buffer safe to read while the wizard writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a buffer safe to read while the program writes it.
+type syncBuffer = clienttest.SyncBuffer
 
 func accessibleOptions(cr Creator, input string, out *syncBuffer) Options {
 	o := testOptions(cr)

@@ -1,13 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
+	"github.com/ims-wizard/ims-wizard/client/clienttest"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -83,23 +82,8 @@ func runInProcessWith(t *testing.T, p inProcess, env []string, args ...string) r
 	return run{stdout.String(), stderr.String(), code}
 }
 
-// syncBuffer is a bytes.Buffer safe to read while a command writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a buffer safe to read while the program writes it.
+type syncBuffer = clienttest.SyncBuffer
 
 var loopbackPort = regexp.MustCompile(`127\.0\.0\.1:\d+`)
 

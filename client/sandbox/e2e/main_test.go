@@ -3,12 +3,12 @@ package e2e
 import (
 	"bufio"
 	"fmt"
+	"github.com/ims-wizard/ims-wizard/client/clienttest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -58,22 +58,8 @@ func targets(t *testing.T) []target {
 	return list
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a buffer safe to read while the program writes it.
+type syncBuffer = clienttest.SyncBuffer
 
 // startSandbox runs `ims-wizard sandbox` on a free loopback port with a
 // state of the test's own, and stops it (SIGINT) when the test ends.
