@@ -459,30 +459,32 @@ func TestUploadRequestShape(t *testing.T) {
 // a timeout soon after the stall.
 func TestUploadTimeoutIsIdleNotTotal(t *testing.T) {
 	t.Parallel()
-	const timeout = time.Second
-	const size = 48 << 20
-	zeros := func() io.Reader { return io.LimitReader(zeroReader{}, size) }
+	const timeout = 2 * time.Second
+	zeros := func(size int64) io.Reader { return io.LimitReader(zeroReader{}, size) }
 
 	t.Run("steady", func(t *testing.T) {
 		t.Parallel()
+		// Slow and steady: 1 MiB every 25 ms, so the answer comes after
+		// 127 pauses, 3.2 s at least. The idle timer only sees the
+		// client's reads, and loopback socket buffers can hold ~10 MiB
+		// the server has still to drain after the last one: 250 ms at
+		// this pace, far inside the timeout even on a loaded machine.
+		const size = 128 << 20
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			// Slow and steady: 1 MiB every 50 ms, so the answer comes
-			// after 47 pauses, 2.35 s at least, whatever the socket
-			// buffers hold.
 			buf := make([]byte, 1<<20)
 			for {
 				_, err := io.ReadFull(r.Body, buf)
 				if err != nil {
 					break
 				}
-				time.Sleep(50 * time.Millisecond) // the server's pace, not a wait
+				time.Sleep(25 * time.Millisecond) // the server's pace, not a wait
 			}
 			w.WriteHeader(http.StatusNoContent)
 		}))
 		defer srv.Close()
 		c := newClient(t, client.Config{Endpoint: srv.URL, Timeout: timeout})
 		start := time.Now()
-		res, err := c.Upload(context.Background(), "steady", zeros(), size, nil)
+		res, err := c.Upload(context.Background(), "steady", zeros(size), size, nil)
 		took := time.Since(start)
 		if err != nil {
 			t.Fatalf("steady upload failed after %s: %v", took, err)
@@ -510,7 +512,7 @@ func TestUploadTimeoutIsIdleNotTotal(t *testing.T) {
 		defer close(release)
 		c := newClient(t, client.Config{Endpoint: srv.URL, Timeout: timeout})
 		start := time.Now()
-		_, err := c.Upload(context.Background(), "stall", zeros(), size, nil)
+		_, err := c.Upload(context.Background(), "stall", zeros(48<<20), 48<<20, nil)
 		took := time.Since(start)
 		var ne *client.NetworkError
 		if !errors.As(err, &ne) || ne.Kind != client.NetTimeout || !strings.Contains(ne.Advice.Text(nil), "stalls") {
