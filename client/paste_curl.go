@@ -178,7 +178,10 @@ parts:
 			complete = false // the shell would expand ~ to a home directory
 		}
 	}
-	fields, err := expand.Fields(nil, prefix)
+	// A config of its own: with nil, mvdan.cc/sh (v3.14.1) prepares a
+	// shared package-level one in place, a data race between two pastes
+	// read at once (the race detector found it in parallel tests).
+	fields, err := expand.Fields(&expand.Config{}, prefix)
 	if err != nil || len(fields) > 1 {
 		return curlWord{source: src.String()}
 	}
@@ -681,7 +684,7 @@ func (p *Pasted) stdinOfStmt(st *syntax.Stmt, opt PasteOptions) (data []byte, fo
 					return nil, true, false
 				}
 			}
-			s, err := expand.Document(nil, r.Hdoc)
+			s, err := expand.Document(&expand.Config{}, r.Hdoc) // not nil: see wordValue
 			if err != nil {
 				p.find(FieldBody, "paste.curl.expansion", l10n.Args{"What": "<<" + clip(wordValue(r.Word).source)})
 				return nil, true, false
