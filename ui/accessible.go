@@ -492,8 +492,7 @@ func (ar *accessibleRun) askImageFile() error {
 		if err != nil {
 			return err
 		}
-		wd, _ := os.Getwd()
-		path := resolvePath(line, wd)
+		path := resolvePath(line, c.workDir())
 		if path == "" {
 			ar.printf("\n")
 			return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -39,8 +38,7 @@ func (ar *accessibleRun) offerUpload(res *client.Result) (_ *client.Result, fail
 			case err != nil:
 				return res, failed, err
 			}
-			wd, _ := os.Getwd()
-			path = resolvePath(line, wd)
+			path = resolvePath(line, c.workDir())
 		}
 		if path == "" {
 			ar.printf("\n")

@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -43,6 +45,18 @@ func newCommon(ctx context.Context, o Options, r *lipgloss.Renderer) *common {
 	}
 	return &common{ctx: ctx, width: 80, height: 24, r: r, st: newStyles(r), loc: loc, keys: newKeyMap(loc),
 		opts: o, cat: cat, menus: map[string]*osMenu{}, file: o.ImageFile, out: o.Out}
+}
+
+// workDir is Options.Dir, else the current directory (the root when even
+// that cannot be read, as a shell would show).
+func (c *common) workDir() string {
+	if c.opts.Dir != "" {
+		return c.opts.Dir
+	}
+	if wd, err := os.Getwd(); err == nil {
+		return wd
+	}
+	return string(filepath.Separator)
 }
 
 // problems is every finding about the answers: the client's rules (the

@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/ims-wizard/ims-wizard/client"
+	"github.com/ims-wizard/ims-wizard/client/clienttest"
 	"github.com/ims-wizard/ims-wizard/client/sandbox"
 	"github.com/muesli/termenv"
 )
@@ -25,6 +26,7 @@ func TestMain(m *testing.M) {
 	lipgloss.SetColorProfile(termenv.Ascii)
 	lipgloss.SetHasDarkBackground(true)
 	time.Local = time.UTC // clock times on screen (drafts, look-ups) as in the goldens, wherever they run
+	clienttest.WaitingTestsParallel(8)
 	os.Exit(m.Run())
 }
 

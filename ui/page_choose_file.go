@@ -108,11 +108,7 @@ type (
 // newFileChooser opens the chooser in dir (the current directory when "").
 func newFileChooser(c *common, img *client.Image, dir string) (*fileChooser, tea.Cmd) {
 	if dir == "" {
-		if wd, err := os.Getwd(); err == nil {
-			dir = wd
-		} else {
-			dir = string(filepath.Separator)
-		}
+		dir = c.workDir()
 	}
 	in := textinput.New()
 	in.Prompt = c.T("ui.chooser.path") + " "

@@ -245,11 +245,12 @@ func (r *reviewPage) activate(choice int) (tea.Cmd, tea.Msg) {
 // curlSavedMsg says where the curl command was written, or why not.
 type curlSavedMsg struct{ notice notice }
 
-// saveCurl writes the command to a new file in the current directory,
+// saveCurl writes the command to a new file in the working directory,
 // runnable with bash.
 func saveCurl(c *common, command string) tea.Cmd {
+	dir := c.workDir()
 	return func() tea.Msg {
-		f, err := os.CreateTemp(".", "ims-wizard-create-*.sh")
+		f, err := os.CreateTemp(dir, "ims-wizard-create-*.sh")
 		if err == nil {
 			_, err = f.WriteString("#!/usr/bin/env bash\n" + command + "\n")
 			if cerr := f.Close(); err == nil {

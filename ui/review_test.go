@@ -20,9 +20,11 @@ func TestReviewSavesARunnableCurl(t *testing.T) {
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("curl is not installed")
 	}
+	t.Parallel()
 	c := startSandbox(t, sandbox.Options{})
-	t.Chdir(t.TempDir())
+	dir := t.TempDir()
 	o := testOptions(c)
+	o.Dir = dir
 	o.Target.Endpoint = c.Endpoint()
 	o.Initial = client.Request{Name: "saved-curl", Tags: []string{"from=script"}}
 	w := startWizardSize(t, o, 160, 45)
@@ -33,7 +35,7 @@ func TestReviewSavesARunnableCurl(t *testing.T) {
 	if command == nil {
 		t.Fatalf("no command in the notice:\n%s", v)
 	}
-	saved, _ := filepath.Glob("ims-wizard-create-*.sh")
+	saved, _ := filepath.Glob(filepath.Join(dir, "ims-wizard-create-*.sh"))
 	if len(saved) != 1 {
 		t.Fatalf("files written: %v", saved)
 	}

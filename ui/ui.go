@@ -101,6 +101,11 @@ type Options struct {
 	// same ID when an image is read back after an upload. It is called
 	// on the goroutine that called Run.
 	Created func(*client.Result)
+	// Dir is the working directory: typed relative paths are resolved
+	// against it and the review's curl file is written in it. "" means the
+	// process's current directory (tests give their own, so that they can
+	// run in parallel).
+	Dir string
 }
 
 // ErrInterrupted is returned when the user cancels or presses Ctrl+C

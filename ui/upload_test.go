@@ -130,9 +130,10 @@ func createThrough(w *driver, name string) {
 // uploadThrough runs the whole path: create, u, pick the file in the
 // listing of the current directory, see the progress page, end active with
 // the checksum verified; the server holds the file's MD5.
-func uploadThrough(t *testing.T, c *client.Client, file, sum string, size int64) {
+func uploadThrough(t *testing.T, c *client.Client, dir, file, sum string, size int64) {
 	g := newGated(c)
 	o := testOptions(c)
+	o.Dir = dir
 	o.Uploader = g
 	w := startWizard(t, o)
 	createThrough(w, uniqueName("up"))
@@ -175,18 +176,19 @@ func uploadThrough(t *testing.T, c *client.Client, file, sum string, size int64)
 // From the result view: u, pick a real file, progress, active, checksum
 // verified; Run returns the active image (the summary says active).
 func TestUploadFromResultView(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	const size = 4 << 20
 	file, sum := clienttest.RandomFile(t, dir, "disk.raw", size)
 	if err := os.Mkdir(filepath.Join(dir, "a-directory"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	t.Chdir(dir)
-	uploadThrough(t, startSandbox(t, sandbox.Options{}), file, sum, size)
+	uploadThrough(t, startSandbox(t, sandbox.Options{}), dir, file, sum, size)
 }
 
 // The same against a real Glance (make test starts one).
 func TestUploadFromResultViewGlance(t *testing.T) {
+	t.Parallel()
 	g := os.Getenv("IMS_TEST_GLANCE_URL")
 	if g == "" {
 		t.Skip("IMS_TEST_GLANCE_URL not set: skipping the upload against a real Glance (make test starts one and sets it)")
@@ -194,12 +196,11 @@ func TestUploadFromResultViewGlance(t *testing.T) {
 	dir := t.TempDir()
 	const size = 20 << 20
 	file, sum := clienttest.RandomFile(t, dir, "glance.raw", size)
-	t.Chdir(dir)
 	c, err := client.New(client.Config{Endpoint: g, Timeout: 20 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	uploadThrough(t, c, file, sum, size)
+	uploadThrough(t, c, dir, file, sum, size)
 }
 
 // throttledSandbox is a sandbox on loopback whose uploads crawl (the body
@@ -267,13 +268,14 @@ func (c *crawl) Read(p []byte) (int, error) {
 // saying so and what GET says of the image; it is not active, and u is
 // offered again once the upload has returned.
 func TestUploadCancelMidway(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	clienttest.RandomFile(t, dir, "slow.raw", 8<<20)
-	t.Chdir(dir)
 	for _, k := range []tea.KeyType{tea.KeyEsc, tea.KeyCtrlC} {
 		t.Run(k.String(), func(t *testing.T) {
 			c, unthrottle := throttledSandbox(t)
 			o := testOptions(c)
+			o.Dir = dir
 			o.Uploader = c
 			w := startWizard(t, o)
 			createThrough(w, uniqueName("cancel"))
@@ -319,12 +321,13 @@ func TestUploadCancelMidway(t *testing.T) {
 // is sent: a missing file, a directory (typed), AK/SK over 12 MB, 2 GB and
 // more on a Huawei endpoint.
 func TestUploadRefusals(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	t.Chdir(dir)
 	t.Run("missing and directory", func(t *testing.T) {
 		c := startSandbox(t, sandbox.Options{})
 		up := &counting{Uploader: c}
 		o := testOptions(c)
+		o.Dir = dir
 		o.Uploader = up
 		w := startWizard(t, o)
 		createThrough(w, uniqueName("refused"))
@@ -359,7 +362,6 @@ func TestUploadRefusals(t *testing.T) {
 	t.Run("AK/SK over 12 MB", func(t *testing.T) {
 		sub := t.TempDir()
 		sparse(t, sub, "big.raw", client.AKSKBodyLimit+1)
-		t.Chdir(sub)
 		srv := sandbox.New(sandbox.Options{}) // ignores credentials: the signed requests go through
 		u, err := srv.Start("127.0.0.1:0")
 		if err != nil {
@@ -372,6 +374,7 @@ func TestUploadRefusals(t *testing.T) {
 		}
 		up := &counting{Uploader: c}
 		o := testOptions(c)
+		o.Dir = sub
 		o.Uploader, o.Auth = up, c.AuthInfo()
 		w := startWizard(t, o)
 		createThrough(w, uniqueName("aksk"))
@@ -391,7 +394,6 @@ func TestUploadRefusals(t *testing.T) {
 	t.Run("2 GB on Huawei", func(t *testing.T) {
 		sub := t.TempDir()
 		sparse(t, sub, "huge.raw", client.HuaweiUploadLimit)
-		t.Chdir(sub)
 		c := startSandbox(t, sandbox.Options{})
 		// The Huawei endpoint is never reached: the size is refused first,
 		// and a request would fail at the proxy anyway.
@@ -402,6 +404,7 @@ func TestUploadRefusals(t *testing.T) {
 		}
 		up := &counting{Uploader: hw}
 		o := testOptions(c)
+		o.Dir = sub
 		o.Uploader = up
 		w := startWizard(t, o)
 		createThrough(w, uniqueName("huge"))
@@ -418,11 +421,12 @@ func TestUploadRefusals(t *testing.T) {
 // A server checksum other than the file's MD5 ends in the error view,
 // which says so; quitting returns the image with the error.
 func TestUploadChecksumMismatch(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	clienttest.RandomFile(t, dir, "disk.raw", 1<<20)
-	t.Chdir(dir)
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
+	o.Dir = dir
 	o.Uploader = reporting{Uploader: c, statuses: []string{"saving"}, change: func(img *client.Image) {
 		img.Checksum = "00000000000000000000000000000000"
 	}}
@@ -450,11 +454,12 @@ func TestUploadChecksumMismatch(t *testing.T) {
 // An image the server killed after the upload: the error view says it,
 // with the statuses seen.
 func TestUploadKilled(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	clienttest.RandomFile(t, dir, "disk.raw", 256<<10)
-	t.Chdir(dir)
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
+	o.Dir = dir
 	o.Uploader = reporting{Uploader: c, statuses: []string{"saving"}, change: func(img *client.Image) { img.Status = "killed" }}
 	w := startWizard(t, o)
 	createThrough(w, uniqueName("killed"))
@@ -655,12 +660,13 @@ func qemuImage(t *testing.T, dir, name, format, size string) string {
 // refused with the reason, and after the create the file is uploaded
 // without being asked for again. A VMDK is refused with how to convert it.
 func TestImageFileChosenFirst(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	qcow := qemuImage(t, dir, "disk.qcow2", "qcow2", "60G")
 	qemuImage(t, dir, "other.vmdk", "vmdk", "1G")
-	t.Chdir(dir)
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
+	o.Dir = dir
 	o.Uploader = c
 	w := startWizardSize(t, o, 100, 40)
 	w.waitView("Is the image file on this machine?")
@@ -708,6 +714,7 @@ func TestImageFileChosenFirst(t *testing.T) {
 // path (in quotes, as terminals paste a dropped file) is the path; a
 // refusal goes as soon as the path is edited.
 func TestUploadPathTyping(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	images := filepath.Join(dir, "images")
 	if err := os.Mkdir(images, 0o700); err != nil {
@@ -717,9 +724,9 @@ func TestUploadPathTyping(t *testing.T) {
 	clienttest.RandomFile(t, images, "disk-beta.raw", 1024)
 	elsewhere := t.TempDir()
 	file, sum := clienttest.RandomFile(t, elsewhere, "my disk.raw", 64<<10)
-	t.Chdir(dir)
 	c := startSandbox(t, sandbox.Options{})
 	o := testOptions(c)
+	o.Dir = dir
 	o.Uploader = c
 	w := startWizard(t, o)
 	createThrough(w, uniqueName("typed"))
@@ -781,6 +788,7 @@ func (b *pausedBody) Read(p []byte) (int, error) {
 // status goes live on the page: saving, the bar short of the end (it used
 // to say queued until the end).
 func TestUploadStatusLiveWhileSending(t *testing.T) {
+	t.Parallel()
 	sb := sandbox.New(sandbox.Options{})
 	release := make(chan struct{})
 	var once sync.Once
@@ -798,8 +806,8 @@ func TestUploadStatusLiveWhileSending(t *testing.T) {
 	dir := t.TempDir()
 	const size = 4 << 20
 	file, sum := clienttest.RandomFile(t, dir, "disk.raw", size)
-	t.Chdir(dir)
 	o := testOptions(c)
+	o.Dir = dir
 	o.Uploader = c
 	w := startWizard(t, o)
 	createThrough(w, uniqueName("live"))

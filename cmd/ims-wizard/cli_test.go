@@ -303,6 +303,7 @@ func TestTagFlagSplitsOnCommas(t *testing.T) {
 // connects or says anything about a request: no "POST" line that reads as
 // if something was sent, and nothing created.
 func TestNotATerminalRefusesFirst(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := runCLI(t, envWith(t, dir), "--name", "never-sent")
 	if r.code != 2 || !strings.Contains(r.stderr, "not a terminal: pass --yes") {

@@ -300,6 +300,7 @@ func TestCreateWithFileOpensTheWizardInTmux(t *testing.T) {
 // picked in the chooser, it fills the disk format and the minimum disk
 // (the disk step says what it found), and is uploaded after the create.
 func TestImageFileFirstQuestionInTmux(t *testing.T) {
+	t.Parallel()
 	qcow2 := createFile(t, "disk.qcow2")
 	env := cleanEnv(t)
 	endpoint := startSandboxServer(t, env)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ims-wizard/ims-wizard/client/clienttest"
 )
 
 // binary is ims-wizard built once for the whole package: these tests run the
@@ -30,6 +32,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "building ims-wizard:", err)
 		os.Exit(1)
 	}
+	clienttest.WaitingTestsParallel(8)
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)

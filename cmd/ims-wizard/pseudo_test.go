@@ -70,6 +70,7 @@ func walkCommon(state string) []string {
 }
 
 func TestPseudoLocaleLeavesNoUnmarkedText(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state") // one sandbox state for the walk: list and reset see images
 	common := walkCommon(state)
@@ -342,6 +343,7 @@ func serveUntilListening(t *testing.T, env []string, args ...string) run {
 // it does not give (an image that stays saving, a failed store, a wrong
 // checksum, a killed image).
 func TestPseudoLocaleUpload(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state")
 	common := walkCommon(state)

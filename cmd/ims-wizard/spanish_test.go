@@ -17,6 +17,7 @@ import (
 const termWidth = 80
 
 func TestSpanishHelp(t *testing.T) {
+	t.Parallel()
 	for name, args := range map[string][]string{
 		"root":         {"--help"},
 		"sandbox":      {"sandbox", "--help"},
@@ -65,6 +66,7 @@ func checkFlagColumns(t *testing.T, help string) {
 // An API error as the CLI explains it: the labels ("código", "qué hacer")
 // padded to one column in cells.
 func TestSpanishErrorExplanation(t *testing.T) {
+	t.Parallel()
 	r := runInProcess(t, cleanEnv(t, "LANG=es_MX.UTF-8", "IMS_WIZARD_SANDBOX_FAIL=POST /v2/images=429"), "--yes", "--name", "demo")
 	if r.code != 3 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
@@ -95,6 +97,7 @@ func TestSpanishErrorExplanation(t *testing.T) {
 // The language comes from --lang, else LC_ALL, LC_MESSAGES, LANG, as the
 // built program reads its environment.
 func TestLanguageChoice(t *testing.T) {
+	t.Parallel()
 	create := []string{"--yes", "--name", "demo"}
 	for _, tc := range []struct {
 		name string
@@ -125,6 +128,7 @@ func TestLanguageChoice(t *testing.T) {
 
 // "1 problema", "3 problemas": the count picks the plural form.
 func TestSpanishProblemsArePlural(t *testing.T) {
+	t.Parallel()
 	env := cleanEnv(t, "LANG=es_MX.UTF-8")
 	one := runInProcess(t, env, "--yes", "--name", "")
 	three := runInProcess(t, env, "--yes", "--name", "", "--min-disk", "5", "--tag", "x")

@@ -362,6 +362,7 @@ func TestCreateAnotherListsEveryImageInTmux(t *testing.T) {
 // With a Spanish locale the whole wizard speaks Spanish on a real
 // terminal, and so does the line it leaves when it ends.
 func TestSpanishWizardInTmux(t *testing.T) {
+	t.Parallel()
 	p := newPane(t, 100, 30, paneEnv(t, "TERM=xterm-256color", "LANG=es_MX.UTF-8", "XDG_STATE_HOME="+t.TempDir())+" "+binary+"; echo EXIT=$?; sleep 60")
 	p.waitFor("¿El archivo de la imagen está en este equipo?")
 	p.keys("Enter")
@@ -385,6 +386,7 @@ func TestSpanishWizardInTmux(t *testing.T) {
 // Ctrl+C in the wizard says the answers are kept and the command that
 // resumes them; typed as printed, that command offers the draft back.
 func TestQuitSaysHowToResumeInTmux(t *testing.T) {
+	t.Parallel()
 	state := t.TempDir()
 	p := newPane(t, 100, 30, "PATH="+filepath.Dir(binary)+":$PATH; cd "+t.TempDir()+"; "+
 		paneEnv(t, "TERM=xterm-256color", "XDG_STATE_HOME="+state, "PATH="+filepath.Dir(binary)+":/usr/bin:/bin", "PS1='$ '")+" bash --norc")
@@ -421,6 +423,7 @@ func TestQuitSaysHowToResumeInTmux(t *testing.T) {
 // The README's first command, run as printed from the repository's root
 // on a real terminal, builds the binary and opens the wizard.
 func TestREADMEFirstCommandInTmux(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Skip("make is not installed")
 	}
