@@ -159,6 +159,7 @@ func (p *stepPage) key(k tea.KeyMsg) (tea.Cmd, tea.Msg) {
 		return nil, stepBackMsg{id: p.id}
 	}
 	_, cmd := p.form.Update(k)
+	cmd = p.navigateNow(cmd)
 	if k.Type == tea.KeyEnter && len(p.form.Errors()) > 0 {
 		p.touched = true
 	}
@@ -173,10 +174,86 @@ func (p *stepPage) key(k tea.KeyMsg) (tea.Cmd, tea.Msg) {
 }
 
 func (p *stepPage) after(cmd tea.Cmd) (tea.Cmd, tea.Msg) {
+	cmd = p.navigateNow(cmd)
 	if p.form.State == huh.StateCompleted {
 		return nil, stepDoneMsg{id: p.id}
 	}
 	return p.wrap(cmd), nil
+}
+
+// navigateNow does at once the moves between fields that the form asked
+// for in cmd. huh moves through commands (NextField, then its nextGroup),
+// which bubbletea runs on goroutines: a key read before their messages came
+// back (Enter Enter in one read, a scripted demo, a fast typist) reached
+// the field being left, or the form just completed, and was lost. Only
+// huh's own NextField and PrevField, and the batches that hold them, are
+// taken out of cmd (known by their code, so nothing else is run here);
+// everything else stays a command.
+func (p *stepPage) navigateNow(cmd tea.Cmd) tea.Cmd {
+	for range p.fields + 1 { // each move focuses a later (or earlier) field: bounded
+		rest, move := takeMove(cmd)
+		if move == 0 {
+			return rest
+		}
+		before := p.form.GetFocusedField()
+		var next tea.Cmd
+		if move > 0 {
+			next = p.form.NextField()
+			if p.form.GetFocusedField() == before && p.form.State == huh.StateNormal {
+				// The step's last field: huh asks next for the next group,
+				// and the step is one group: done unless a value is wrong.
+				// The nextGroup command in next then finds a finished form
+				// (or the same errors) and changes nothing.
+				next = tea.Batch(next, p.form.NextGroup())
+			}
+		} else {
+			next = p.form.PrevField()
+		}
+		cmd = tea.Batch(rest, next)
+	}
+	return cmd
+}
+
+var (
+	nextFieldCode = funcCode(huh.NextField)
+	prevFieldCode = funcCode(huh.PrevField)
+	// batchCode is the code of the command tea.Batch makes of several:
+	// running it only returns them (as a BatchMsg).
+	batchCode = funcCode(tea.Batch(huh.NextField, huh.PrevField))
+)
+
+func funcCode(cmd tea.Cmd) uintptr { return reflect.ValueOf(cmd).Pointer() }
+
+// takeMove returns cmd without huh's first field move in it, and that move:
+// +1 next, -1 previous, 0 none.
+func takeMove(cmd tea.Cmd) (rest tea.Cmd, move int) {
+	if cmd == nil {
+		return nil, 0
+	}
+	switch funcCode(cmd) {
+	case nextFieldCode:
+		return nil, 1
+	case prevFieldCode:
+		return nil, -1
+	case batchCode:
+		msg := cmd()
+		batch, ok := msg.(tea.BatchMsg)
+		if !ok { // tea.Sequence shares the code: its order is kept, it runs as it was
+			return func() tea.Msg { return msg }, 0
+		}
+		kept := make([]tea.Cmd, 0, len(batch))
+		for _, c := range batch {
+			if move != 0 {
+				kept = append(kept, c)
+				continue
+			}
+			var r tea.Cmd
+			r, move = takeMove(c)
+			kept = append(kept, r)
+		}
+		return tea.Batch(kept...), move
+	}
+	return cmd, 0
 }
 
 // atFirstField: going back from here leaves the step.

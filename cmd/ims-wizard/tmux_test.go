@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -468,5 +469,40 @@ func TestREADMEFirstCommandInTmux(t *testing.T) {
 	p.keys("C-c")
 	if s := p.waitUntil("the exit code", func(s string) bool { return regexp.MustCompile(`EXIT=\d`).MatchString(s) }); !strings.Contains(s, "EXIT=130") {
 		t.Fatalf("Ctrl+C should exit 130:\n%s", s)
+	}
+}
+
+// Typeahead: the whole wizard typed in one write (a scripted demo, a user
+// who knows the questions) lands every key on its question. huh moves
+// between fields through commands; a key read before they came back went
+// to the field being left and was lost, so three Enters moved one step.
+func TestTypeaheadInTmux(t *testing.T) {
+	t.Parallel()
+	endpoint := startSandboxServer(t, cleanEnv(t))
+	p := newPane(t, 100, 30, paneEnv(t, "TERM=xterm-256color", "XDG_STATE_HOME="+t.TempDir())+" "+binary+" --endpoint "+endpoint+"; echo EXIT=$?; sleep 60")
+	p.waitFor("Is the image file on this machine?")
+	name := uniqueName("typed-ahead")
+	// No image file; the name; x86_64; Ubuntu; the second version (22.04);
+	// the default disk format; min_disk 50, min_ram 2048; a tag; not
+	// protected; Submit: all in one send-keys, read at once.
+	p.keys("Enter", name, "Enter", "Enter", "Enter", "Down", "Enter", "Enter", "50", "Enter", "2048", "Enter", "ahead=yes", "Enter", "Enter", "Enter")
+	p.waitFor("Image metadata created")
+	p.keys("q")
+	if s := p.waitFor("EXIT="); !strings.Contains(s, "EXIT=0") {
+		t.Fatalf("the wizard did not end well:\n%s", s)
+	}
+	resp, err := http.Get(endpoint + "/v2/images?name=" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var list struct{ Images []map[string]any }
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil || len(list.Images) != 1 {
+		t.Fatalf("GET /v2/images?name=%s: %v, %d images", name, err, len(list.Images))
+	}
+	img := list.Images[0]
+	got := fmt.Sprintf("%v|%v|%v|%v", img["__os_version"], img["min_disk"], img["min_ram"], img["tags"])
+	if want := "Ubuntu 22.04 server 64bit|50|2048|[ahead=yes]"; got != want {
+		t.Errorf("typed ahead, the image has %s; want %s", got, want)
 	}
 }
