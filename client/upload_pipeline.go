@@ -46,7 +46,7 @@ type GetFunc func(ctx context.Context, id string) (*Result, error)
 // in time).
 type WaitTimeoutError struct {
 	ID     string        // the image
-	Status string        // its status when the wait ran out (saving, normally)
+	Status string        // its status when the wait ran out (saving, normally); "" when no read answered in time
 	Wait   time.Duration // how long it was waited for
 }
 
@@ -56,6 +56,9 @@ func (e *WaitTimeoutError) Error() string { return e.text(nil) }
 func (e *WaitTimeoutError) Localize(loc *l10n.Localizer) string { return e.text(loc) }
 
 func (e *WaitTimeoutError) text(loc *l10n.Localizer) string {
+	if e.Status == "" {
+		return loc.T("explain.wait.timeout_unread", l10n.Args{"Wait": e.Wait.String()})
+	}
 	return loc.T("explain.wait.timeout", l10n.Args{"Status": Inert(e.Status), "Meaning": StatusMeaningIn(loc, e.Status), "Wait": e.Wait.String()})
 }
 
@@ -73,8 +76,14 @@ func WaitUploaded(ctx context.Context, wait WaitFunc, id string, limit time.Dura
 	wctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	res, err := wait(wctx, id, UploadPollInterval, onStatus)
-	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) && res != nil && res.Image != nil {
-		return res, &WaitTimeoutError{ID: id, Status: res.Image.Status, Wait: limit}
+	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		// The limit ran out, even if during the first read (a slow
+		// server, a short --wait): the same answer, status unknown.
+		wt := &WaitTimeoutError{ID: id, Wait: limit}
+		if res != nil && res.Image != nil {
+			wt.Status = res.Image.Status
+		}
+		return res, wt
 	}
 	return res, err
 }

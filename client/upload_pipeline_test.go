@@ -87,6 +87,17 @@ func TestWaitUploaded(t *testing.T) {
 	if !errors.As(err, &wt) || wt.Status != "saving" || wt.ID != "img-1" || wt.Wait != 50*time.Millisecond || res.Image.Status != "saving" {
 		t.Fatalf("timeout: (%v, %v)", res, err)
 	}
+	// The limit runs out during the first read (a slow server, a short
+	// --wait): still a *WaitTimeoutError, the status unknown, not the
+	// context's bare error (which the CLI would call unexpected, exit 1).
+	res, err = WaitUploaded(context.Background(), func(ctx context.Context, _ string, _ time.Duration, _ func(string)) (*Result, error) {
+		<-ctx.Done() // as WaitForStatus, when its GET outlives ctx
+		return nil, ctx.Err()
+	}, "img-1", 20*time.Millisecond, nil)
+	if !errors.As(err, &wt) || wt.Status != "" || res != nil ||
+		err.Error() != "the file was sent but no read of the image answered within 20ms: its status is not known yet" {
+		t.Fatalf("timeout before any read: (%v, %v)", res, err)
+	}
 	// The caller's context ends first: its error, not a timeout.
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(30*time.Millisecond, cancel)

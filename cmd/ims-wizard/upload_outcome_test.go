@@ -83,3 +83,37 @@ func TestUploadWaitRunsOutExit4(t *testing.T) {
 		}
 	}
 }
+
+// The wait runs out before any read of the image answered (a slow server,
+// a short --wait): the same exit 4 and advice, the status said unknown,
+// not an unexpected error (it was exit 1 with "context deadline exceeded").
+func TestUploadWaitRunsOutBeforeAnyRead(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	slow := &slowIMS{state: "queued"}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		slow.mu.Lock()
+		sent := slow.state == "saving"
+		slow.mu.Unlock()
+		if r.Method == http.MethodGet && sent {
+			select { // a read after the file was sent answers late
+			case <-release:
+			case <-time.After(10 * time.Second):
+			}
+		}
+		slow.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	defer close(release) // first: the held read ends, so Close does not wait
+	file, _ := clienttest.RandomFile(t, t.TempDir(), "disk.raw", 1<<20)
+	r := runInProcess(t, cleanEnv(t), "upload", "img-1", file, "--endpoint", srv.URL, "--wait", "100ms")
+	if r.code != 4 {
+		t.Fatalf("exit %d; want 4\n%s", r.code, r.stderr)
+	}
+	for _, want := range []string{"error: the file was sent but no read of the image answered within 100ms: its status is not known yet",
+		"what to do: read it again later (GET /v2/images/img-1)"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+}
