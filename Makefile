@@ -4,6 +4,7 @@
 #                    with apt-get if missing, started on a free loopback port,
 #                    always stopped afterwards); tests read IMS_TEST_GLANCE_URL
 #   make test-short  go test without Glance (integration tests skip themselves)
+#   make race        go test -race over ./client/... and ./ui/... (make test runs it)
 #   make vet         go vet
 #   make build       bin/ims-wizard
 #   make glance-up   start a long-lived Glance for manual work; prints its URL
@@ -21,11 +22,20 @@ GLANCE := .ci/glance
 GLANCE_DIR ?= $(or $(TMPDIR),/tmp)/ims-wizard-glance
 GOTESTFLAGS ?=
 
-.PHONY: test fuzz test-short vet build glance-install glance-up glance-down clean
+.PHONY: test race fuzz test-short vet build glance-install glance-up glance-down clean
 
 test: glance-install
 	$(GLANCE) run -- bash -c '$(GO) vet ./... && $(GO) test -count=1 $(GOTESTFLAGS) ./...'
+	$(MAKE) --no-print-directory race
 	$(MAKE) --no-print-directory fuzz
+
+# The race detector over the packages where goroutines meet: the client's
+# pipelines, parsers and sandbox, and the wizard's models. (cmd/ims-wizard's
+# tests mostly run the built binary, which -race would not instrument.) It
+# found a data race in the paste parser that every plain run passed.
+RACE_PKGS ?= ./client/... ./ui/...
+race:
+	$(GO) test -race -count=1 $(RACE_PKGS)
 
 # Each fuzz target briefly, from the committed seed corpora (client/testdata/fuzz,
 # client/imagefile/testdata/fuzz). FUZZ_TARGETS are ./client's; FUZZ_PKG_TARGETS
