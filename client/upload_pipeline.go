@@ -76,9 +76,10 @@ func WaitUploaded(ctx context.Context, wait WaitFunc, id string, limit time.Dura
 	wctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	res, err := wait(wctx, id, UploadPollInterval, onStatus)
-	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+	if err != nil && ctx.Err() == nil && errors.Is(wctx.Err(), context.DeadlineExceeded) {
 		// The limit ran out, even if during the first read (a slow
-		// server, a short --wait): the same answer, status unknown.
+		// server, a short --wait): the same answer, status unknown. (A
+		// read's own --timeout is that read's error, with its advice.)
 		wt := &WaitTimeoutError{ID: id, Wait: limit}
 		if res != nil && res.Image != nil {
 			wt.Status = res.Image.Status
@@ -315,11 +316,10 @@ func (s *statusReporter) report(st string) {
 // the outcome's last read: "image X is now queued: metadata created; …".
 func (o UploadOutcome) StatusAfter(loc *l10n.Localizer, id string) string {
 	if o.AfterErr != nil || o.Final == nil || o.Final.Image == nil {
-		reason := ""
-		if o.AfterErr != nil {
-			reason = Explain(o.AfterErr, loc).Summary
+		if o.AfterErr == nil { // nothing was read (the wait ran out first)
+			return loc.T("upload.after.unread")
 		}
-		return loc.T("upload.after.unknown", l10n.Args{"Reason": reason})
+		return loc.T("upload.after.unknown", l10n.Args{"Reason": Explain(o.AfterErr, loc).Summary})
 	}
 	st := o.Final.Image.Status
 	return loc.T("upload.after.status", l10n.Args{"ID": Inert(id), "Status": Inert(st), "Meaning": StatusMeaningIn(loc, st)})

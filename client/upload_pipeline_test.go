@@ -98,6 +98,19 @@ func TestWaitUploaded(t *testing.T) {
 		err.Error() != "the file was sent but no read of the image answered within 20ms: its status is not known yet" {
 		t.Fatalf("timeout before any read: (%v, %v)", res, err)
 	}
+	// A read's own timeout (--timeout) within a longer wait is that read's
+	// error, with its advice: not "no read answered within" the wait.
+	readTimeout := &NetworkError{Method: "GET", URL: "http://x/v2/images/img-1", Kind: NetTimeout, Err: context.DeadlineExceeded}
+	_, err = WaitUploaded(context.Background(), func(context.Context, string, time.Duration, func(string)) (*Result, error) {
+		return nil, readTimeout
+	}, "img-1", 10*time.Minute, nil)
+	if err != readTimeout {
+		t.Fatalf("a read's timeout: %v, want the read's error", err)
+	}
+	// Nothing read at all: the status after says so, without an empty reason.
+	if got := (UploadOutcome{Err: wt}).StatusAfter(nil, "img-1"); got != "its status is not known: no read of it answered" {
+		t.Errorf("StatusAfter with nothing read: %q", got)
+	}
 	// The caller's context ends first: its error, not a timeout.
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(30*time.Millisecond, cancel)
