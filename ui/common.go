@@ -51,6 +51,9 @@ func newCommon(ctx context.Context, o Options, r *lipgloss.Renderer) *common {
 // that cannot be read, as a shell would show).
 func (c *common) workDir() string {
 	if c.opts.Dir != "" {
+		if abs, err := filepath.Abs(c.opts.Dir); err == nil {
+			return abs
+		}
 		return c.opts.Dir
 	}
 	if wd, err := os.Getwd(); err == nil {

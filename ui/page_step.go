@@ -181,35 +181,36 @@ func (p *stepPage) after(cmd tea.Cmd) (tea.Cmd, tea.Msg) {
 	return p.wrap(cmd), nil
 }
 
-// navigateNow does at once the moves between fields that the form asked
-// for in cmd. huh moves through commands (NextField, then its nextGroup),
-// which bubbletea runs on goroutines: a key read before their messages came
-// back (Enter Enter in one read, a scripted demo, a fast typist) reached
-// the field being left, or the form just completed, and was lost. Only
-// huh's own NextField and PrevField, and the batches that hold them, are
-// taken out of cmd (known by their code, so nothing else is run here);
-// everything else stays a command.
+// navigateNow does at once the move between fields that the form asked
+// for with cmd. huh moves through commands (NextField, then its
+// nextGroup), which bubbletea runs on goroutines: a key read before their
+// messages came back (Enter Enter in one read, a scripted demo, a fast
+// typist) reached the field being left, or the form just completed, and was
+// lost. huh v1.0.0's fields answer Enter, Tab and Shift+Tab with NextField
+// or PrevField itself, known here by its code; anything else stays a
+// command. (A batch holding one cannot be known: tea.Batch is inlined,
+// each caller with a closure of its own. TestTypeaheadInTmux types every
+// step ahead and would catch a field that starts to send one.)
 func (p *stepPage) navigateNow(cmd tea.Cmd) tea.Cmd {
-	for range p.fields + 1 { // each move focuses a later (or earlier) field: bounded
-		rest, move := takeMove(cmd)
+	for range p.fields + 1 { // each move focuses another field: bounded
+		move := fieldMove(cmd)
 		if move == 0 {
-			return rest
+			return cmd
 		}
 		before := p.form.GetFocusedField()
-		var next tea.Cmd
-		if move > 0 {
-			next = p.form.NextField()
-			if p.form.GetFocusedField() == before && p.form.State == huh.StateNormal {
-				// The step's last field: huh asks next for the next group,
-				// and the step is one group: done unless a value is wrong.
-				// The nextGroup command in next then finds a finished form
-				// (or the same errors) and changes nothing.
-				next = tea.Batch(next, p.form.NextGroup())
-			}
-		} else {
-			next = p.form.PrevField()
+		if move < 0 {
+			cmd = p.form.PrevField()
+			continue
 		}
-		cmd = tea.Batch(rest, next)
+		cmd = p.form.NextField()
+		if p.form.GetFocusedField() == before && p.form.State == huh.StateNormal {
+			// The step's last field: huh asks next for the next group,
+			// and the step is one group: done unless a value is wrong.
+			// The nextGroup command in cmd then finds a finished form
+			// (or the same errors) and changes nothing, as huh's own
+			// order would.
+			cmd = tea.Batch(cmd, p.form.NextGroup())
+		}
 	}
 	return cmd
 }
@@ -217,43 +218,22 @@ func (p *stepPage) navigateNow(cmd tea.Cmd) tea.Cmd {
 var (
 	nextFieldCode = funcCode(huh.NextField)
 	prevFieldCode = funcCode(huh.PrevField)
-	// batchCode is the code of the command tea.Batch makes of several:
-	// running it only returns them (as a BatchMsg).
-	batchCode = funcCode(tea.Batch(huh.NextField, huh.PrevField))
 )
 
 func funcCode(cmd tea.Cmd) uintptr { return reflect.ValueOf(cmd).Pointer() }
 
-// takeMove returns cmd without huh's first field move in it, and that move:
-// +1 next, -1 previous, 0 none.
-func takeMove(cmd tea.Cmd) (rest tea.Cmd, move int) {
+// fieldMove is +1 when cmd is huh's NextField, -1 for PrevField, else 0.
+func fieldMove(cmd tea.Cmd) int {
 	if cmd == nil {
-		return nil, 0
+		return 0
 	}
 	switch funcCode(cmd) {
 	case nextFieldCode:
-		return nil, 1
+		return 1
 	case prevFieldCode:
-		return nil, -1
-	case batchCode:
-		msg := cmd()
-		batch, ok := msg.(tea.BatchMsg)
-		if !ok { // tea.Sequence shares the code: its order is kept, it runs as it was
-			return func() tea.Msg { return msg }, 0
-		}
-		kept := make([]tea.Cmd, 0, len(batch))
-		for _, c := range batch {
-			if move != 0 {
-				kept = append(kept, c)
-				continue
-			}
-			var r tea.Cmd
-			r, move = takeMove(c)
-			kept = append(kept, r)
-		}
-		return tea.Batch(kept...), move
+		return -1
 	}
-	return cmd, 0
+	return 0
 }
 
 // atFirstField: going back from here leaves the step.

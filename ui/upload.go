@@ -123,7 +123,7 @@ func stoppedText(loc *l10n.Localizer, o uploadOutcome, id string) string {
 // resolvePath turns what the user typed into a path: ~ is the home
 // directory, a relative path is relative to dir.
 func resolvePath(typed, dir string) string {
-	p := unquotePath(strings.TrimSpace(typed))
+	p := unquotePath(strings.TrimSpace(typed), dir)
 	if p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, "~"+string(filepath.Separator)) {
 		if home, err := os.UserHomeDir(); err == nil {
 			p = filepath.Join(home, p[1:])
@@ -171,15 +171,23 @@ func checkUpload(ctx context.Context, up Uploader, img *client.Image, path strin
 
 // unquotePath is a path as a terminal pastes a dropped file: in quotes
 // ('/tmp/my disk.qcow2'), or with its blanks escaped (/tmp/my\ disk.qcow2).
-// A path that exists as typed is kept as typed.
-func unquotePath(p string) string {
+// A path that exists as typed (in dir, when relative) is kept as typed.
+func unquotePath(p, dir string) string {
+	exists := func() bool {
+		q := p
+		if !filepath.IsAbs(q) && dir != "" {
+			q = filepath.Join(dir, q)
+		}
+		_, err := os.Lstat(q)
+		return err == nil
+	}
 	if len(p) >= 2 && (p[0] == '\'' || p[0] == '"') && p[len(p)-1] == p[0] {
-		if _, err := os.Lstat(p); err != nil {
+		if !exists() {
 			return p[1 : len(p)-1]
 		}
 	}
 	if strings.Contains(p, "\\ ") {
-		if _, err := os.Lstat(p); err != nil {
+		if !exists() {
 			return strings.ReplaceAll(p, "\\ ", " ")
 		}
 	}

@@ -821,3 +821,27 @@ func TestUploadStatusLiveWhileSending(t *testing.T) {
 	once.Do(func() { close(release) })
 	w.waitFlat("Image file uploaded", "status active", sum)
 }
+
+// A quoted or escaped path that exists as typed is kept, judged in the
+// wizard's working directory (Options.Dir), not the process's.
+func TestResolvePathJudgesQuotesInTheWorkDir(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, name := range []string{"'quoted'", `a\ b`} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for typed, want := range map[string]string{
+		"'quoted'":       filepath.Join(dir, "'quoted'"), // a file of that very name
+		`a\ b`:           filepath.Join(dir, `a\ b`),
+		"'my disk.raw'":  filepath.Join(dir, "my disk.raw"), // quotes a terminal added
+		`my\ disk.raw`:   filepath.Join(dir, "my disk.raw"),
+		"/abs/'x'":       "/abs/'x'",
+		"  disk.qcow2  ": filepath.Join(dir, "disk.qcow2"),
+	} {
+		if got := resolvePath(typed, dir); got != want {
+			t.Errorf("resolvePath(%q) = %q, want %q", typed, got, want)
+		}
+	}
+}
