@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -57,12 +58,15 @@ type Env struct {
 	// AskPassword asks for the IAM password, masked, when OS_USERNAME is set
 	// without OS_PASSWORD; nil when there is no terminal to ask on.
 	AskPassword func(user string) (string, error)
+	// Program is how the user runs ims-wizard, for the commands it prints
+	// ("" is "ims-wizard"): see ProgramName.
+	Program string
 }
 
 // SystemEnv is the real environment.
 func SystemEnv() Env {
 	home, _ := os.UserHomeDir()
-	return Env{Getenv: os.Getenv, HomeDir: home}
+	return Env{Getenv: os.Getenv, HomeDir: home, Program: ProgramName(os.Args[0], exec.LookPath, os.Executable)}
 }
 
 // Target says where requests go, for the user.
@@ -86,6 +90,7 @@ type Connection struct {
 	SandboxDir       string
 	sandboxDirChosen bool
 	repeat           []string // flags that reach this target again, for Command
+	program          string   // Env.Program
 	close            func()
 
 	osCache client.OSListCache // where the target's live OS list is kept
@@ -201,7 +206,7 @@ func (f *ConnFlags) Connect(env Env, debug io.Writer) (*Connection, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn := &Connection{Target: target, Auth: auth.Info(), Notices: notices}
+	conn := &Connection{Target: target, Auth: auth.Info(), Notices: notices, program: env.Program}
 	if target.Kind == "sandbox" {
 		faults, err := sandboxFaults(env)
 		if err != nil {

@@ -1,6 +1,7 @@
 package factory
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -84,7 +85,7 @@ func (f *ConnFlags) OpenSandbox(env Env, opts sandbox.Options) (*sandbox.Server,
 // target (--sandbox, --sandbox-dir, --endpoint, --region, --cacert,
 // --insecure), each argument shell-quoted where it needs to be.
 func (c *Connection) Command(args ...string) string {
-	return commandLine(append(args, c.repeat...))
+	return c.commandLine(append(args, c.repeat...))
 }
 
 // SandboxCommand is an `ims-wizard sandbox …` command line on this
@@ -94,15 +95,47 @@ func (c *Connection) SandboxCommand(args ...string) string {
 	if c.sandboxDirChosen {
 		all = append(all, "--sandbox-dir", c.SandboxDir)
 	}
-	return commandLine(all)
+	return c.commandLine(all)
 }
 
-func commandLine(args []string) string {
+func (c *Connection) commandLine(args []string) string {
+	program := "ims-wizard"
+	if c.program != "" {
+		program = client.ShellArg(c.program)
+	}
 	quoted := make([]string, len(args))
 	for i, a := range args {
 		quoted[i] = client.ShellArg(a)
 	}
-	return "ims-wizard " + strings.Join(quoted, " ")
+	return strings.TrimSpace(program + " " + strings.Join(quoted, " "))
+}
+
+// ProgramName is how the user runs ims-wizard, for the commands it prints
+// to run next: "ims-wizard" when it was started by that name, or when that
+// name on PATH is this very program; else the path it was started by
+// (bin/ims-wizard after make build: "ims-wizard upload …" would not be
+// found), which runs from the same shell. A binary of go run is deleted
+// when it ends: then "ims-wizard" too.
+func ProgramName(arg0 string, lookPath func(string) (string, error), executable func() (string, error)) string {
+	const name = "ims-wizard"
+	if !strings.ContainsRune(arg0, filepath.Separator) {
+		return name
+	}
+	self, err := executable()
+	if err != nil {
+		return name
+	}
+	if onPath, err := lookPath(name); err == nil {
+		a, errA := os.Stat(onPath)
+		b, errB := os.Stat(self)
+		if errA == nil && errB == nil && os.SameFile(a, b) {
+			return name
+		}
+	}
+	if strings.Contains(self, string(filepath.Separator)+"go-build") {
+		return name
+	}
+	return arg0
 }
 
 // repeatFlags are the flags that make a later command reach the same

@@ -7,8 +7,10 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"math/big"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -123,5 +125,46 @@ func TestUnusableSandboxState(t *testing.T) {
 	}
 	if _, err := (&ConnFlags{Sandbox: true, SandboxDir: state}).Connect(env, nil); err == nil || !strings.Contains(err.Error(), "--sandbox-dir") {
 		t.Errorf("a chosen unusable state: %v", err)
+	}
+}
+
+func TestProgramName(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	self := filepath.Join(dir, "bin", "ims-wizard")
+	other := filepath.Join(dir, "other", "ims-wizard")
+	for _, p := range []string{self, other} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	found := func(p string) func(string) (string, error) {
+		return func(string) (string, error) {
+			if p == "" {
+				return "", exec.ErrNotFound
+			}
+			return p, nil
+		}
+	}
+	is := func(p string) func() (string, error) { return func() (string, error) { return p, nil } }
+	for _, tc := range []struct {
+		name, arg0 string
+		look       func(string) (string, error)
+		exe        func() (string, error)
+		want       string
+	}{
+		{"started by name", "ims-wizard", found(""), is(self), "ims-wizard"},
+		{"bin/ims-wizard, not installed", "bin/ims-wizard", found(""), is(self), "bin/ims-wizard"},
+		{"bin/ims-wizard, that one installed", "bin/ims-wizard", found(self), is(self), "ims-wizard"},
+		{"another ims-wizard on PATH", "./bin/ims-wizard", found(other), is(self), "./bin/ims-wizard"},
+		{"go run", "/tmp/go-build123/b001/exe/ims-wizard", found(""), is("/tmp/go-build123/b001/exe/ims-wizard"), "ims-wizard"},
+		{"no executable", "bin/ims-wizard", found(""), func() (string, error) { return "", errors.New("unknown") }, "ims-wizard"},
+	} {
+		if got := ProgramName(tc.arg0, tc.look, tc.exe); got != tc.want {
+			t.Errorf("%s: ProgramName(%q) = %q, want %q", tc.name, tc.arg0, got, tc.want)
+		}
 	}
 }

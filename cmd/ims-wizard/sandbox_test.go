@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ims-wizard/ims-wizard/client/clienttest"
 	"github.com/ims-wizard/ims-wizard/client/sandbox"
 )
 
@@ -448,5 +449,60 @@ func TestDamagedStateIsSaid(t *testing.T) {
 	r := runCLI(t, env, "--yes", "--name", "after")
 	if r.code != 0 || !strings.Contains(r.stderr, "is damaged") || !strings.Contains(r.stderr, "moved to "+dir+".set-aside-") {
 		t.Errorf("%d %s", r.code, r.stderr)
+	}
+}
+
+// After `make build && bin/ims-wizard` the program is not on PATH: the
+// commands it prints start with bin/ims-wizard, as it was started, and run
+// as printed from the same directory ("ims-wizard upload …" was "command
+// not found").
+func TestPrintedCommandsUseTheProgramAsStarted(t *testing.T) {
+	t.Parallel()
+	work := t.TempDir()
+	if err := os.Mkdir(filepath.Join(work, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	exe, err := os.ReadFile(binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(work, "bin", "ims-wizard"), exe, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var env []string
+	for _, kv := range cleanEnv(t) {
+		if !strings.HasPrefix(kv, "PATH=") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "PATH=/usr/bin:/bin") // ims-wizard is not installed
+	file, _ := clienttest.RandomFile(t, t.TempDir(), "disk.raw", 1<<16)
+	sh := func(line string) run {
+		cmd := exec.Command("bash", "-c", line)
+		cmd.Env, cmd.Dir = env, work
+		var out, errOut strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return run{out.String(), errOut.String(), code}
+	}
+	r := sh("bin/ims-wizard --yes --name as-started")
+	if r.code != 0 {
+		t.Fatalf("create: %d\n%s", r.code, r.stderr)
+	}
+	next := lineAfter(t, r.stdout, "Next: upload the image file")
+	if !strings.HasPrefix(next, "bin/ims-wizard upload ") {
+		t.Fatalf("Next line %q does not start with bin/ims-wizard", next)
+	}
+	if !strings.Contains(r.stderr, "bin/ims-wizard sandbox reset") {
+		t.Errorf("the sandbox notice does not name bin/ims-wizard:\n%s", r.stderr)
+	}
+	if up := sh(strings.Replace(next, "FILE", file, 1)); up.code != 0 || !strings.Contains(up.stdout, "active") {
+		t.Fatalf("%s\n= %d\n%s\n%s", next, up.code, up.stdout, up.stderr)
 	}
 }
