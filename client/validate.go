@@ -47,6 +47,23 @@ func (ps Problems) Errors() Problems { return ps.filter(SeverityError) }
 func (ps Problems) Warnings() Problems { return ps.filter(SeverityWarning) }
 
 // For returns the problems of the fields given.
+// RequestFields are the fields of a create request, in the seed's order:
+// the ones a step of the wizard and a flag hold.
+var RequestFields = []string{FieldName, FieldOSVersion, FieldVisibility, FieldContainerFormat,
+	FieldDiskFormat, FieldProtected, FieldTags, FieldMinRAM, FieldMinDisk}
+
+// NotInRequest are the problems about anything but a request field: a
+// pasted request's read-only, unknown or misspelt keys, its method or URL.
+func (ps Problems) NotInRequest() Problems {
+	var out Problems
+	for _, p := range ps {
+		if !slices.Contains(RequestFields, p.Field) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 func (ps Problems) For(fields ...string) Problems {
 	var out Problems
 	for _, p := range ps {

@@ -37,6 +37,7 @@ type reviewPage struct {
 	cursor   int  // in editable
 	notice   []notice
 	blocked  bool // the answers hold an error: Submit is refused
+	builtFor int  // the content width the content was wrapped for
 }
 
 // notice is a line of news above the review's choices (a cancelled
@@ -72,6 +73,7 @@ func (r *reviewPage) noticeLines() []string {
 // refresh rebuilds the review's content from the answers.
 func (r *reviewPage) refresh() {
 	content, blocked := reviewContent(r.c, *r.a)
+	r.builtFor = r.c.contentWidth()
 	r.blocked = blocked
 	if r.blocked && r.choice == choiceSubmit {
 		r.choice = choiceEdit
@@ -100,6 +102,14 @@ func reviewContent(c *common, a Answers) (content string, blocked bool) {
 	if lines := c.problemLines(ps, true, cw); len(lines) > 0 {
 		b.WriteString("\n" + strings.Join(lines, "\n") + "\n")
 	}
+	if dropped := c.opts.PasteDropped; len(dropped) > 0 {
+		// What the customer's body did that no step holds: said, so the
+		// mistake is seen, and not sent.
+		b.WriteString("\n" + renderLines(st.warn, wrapText(c.T("ui.review.paste_dropped"), cw)) + "\n")
+		for _, p := range dropped {
+			b.WriteString(strings.Join(wrapPrefix(st.warn, "! ", fmt.Sprintf("%q", client.Inert(p.Field))+": "+p.Text(c.loc), cw), "\n") + "\n")
+		}
+	}
 	b.WriteString("\n" + st.bold.Render(c.T("ui.review.body")) + "\n")
 	body := req.Body()
 	b.WriteString(renderLines(st.code, client.InertMultiline(string(body))))
@@ -119,6 +129,13 @@ func curlOf(c *common, a Answers) string {
 }
 
 func (r *reviewPage) resize() tea.Cmd {
+	if r.builtFor != r.c.contentWidth() {
+		// Built for another width (a review opened before the terminal's
+		// size was known, with --from; a resize): wrapped again, or the
+		// viewport would cut its lines.
+		r.refresh()
+		return nil
+	}
 	r.vp.Width = r.c.contentWidth()
 	r.vp.Height = max(r.c.bodyHeight()-2-len(r.noticeLines()), 1)
 	return nil

@@ -88,6 +88,10 @@ type Options struct {
 	// them, every field editable. No draft is offered then (the draft on
 	// disk is kept).
 	Review *client.Input
+	// PasteDropped are what the pasted request did that no step holds
+	// (read-only keys, misspelt or unknown keys): the review lists them,
+	// as not sent, so the customer's mistake is seen.
+	PasteDropped client.Problems
 	// Interrupts delivers Ctrl+C in accessible mode, where the terminal is
 	// cooked and Ctrl+C is SIGINT: cmd/root forwards SIGINT here while the
 	// wizard runs. nil: the wizard listens for SIGINT itself.

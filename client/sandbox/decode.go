@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -143,9 +144,7 @@ func describeToken(tok json.Token) string {
 // fieldLabel names a field in a message: API fields as they are, extra
 // properties quoted because they are the caller's text.
 func fieldLabel(key string) string {
-	switch key {
-	case client.FieldName, client.FieldOSVersion, client.FieldVisibility, client.FieldContainerFormat,
-		client.FieldDiskFormat, client.FieldProtected, client.FieldTags, client.FieldMinRAM, client.FieldMinDisk:
+	if slices.Contains(client.RequestFields, key) {
 		return key
 	}
 	if client.IsReadOnlyField(key) {

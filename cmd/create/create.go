@@ -223,11 +223,13 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 	}
 	initialFields := f.givenFields()
 	var review *client.Input
+	var dropped client.Problems
 	if pasted != nil {
 		printPasteNoticesFor(deps, pasted, conn)
 		initialFields = pastedFields(pasted, f)
 		in := withFlags(pasted.Input(), client.InputOf(initial), f.givenFields())
 		review = &in // the wizard opens at the review, prefilled from the paste
+		dropped = pasted.Findings.NotInRequest()
 	}
 	images := &sessionImages{}
 	opts := ui.Options{
@@ -246,6 +248,7 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 		Getenv:        deps.Env.Getenv,
 		ImageFile:     f.file,
 		Review:        review,
+		PasteDropped:  dropped,
 		UploadCommand: func(id string) string { return conn.Command("upload", id, "FILE") },
 		Created:       images.add,
 	}

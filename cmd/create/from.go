@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/ims-wizard/ims-wizard/client"
@@ -319,10 +320,11 @@ func printPasteProblems(io *factory.IOStreams, loc *l10n.Localizer, errs client.
 // fieldLabel names a problem's field: API fields and the paste's parts as
 // they are, extra property keys quoted (they are the customer's text).
 func fieldLabel(field string) string {
+	if slices.Contains(client.RequestFields, field) {
+		return field
+	}
 	switch field {
-	case client.FieldName, client.FieldOSVersion, client.FieldVisibility, client.FieldContainerFormat,
-		client.FieldDiskFormat, client.FieldProtected, client.FieldTags, client.FieldMinRAM, client.FieldMinDisk,
-		client.FieldPaste, client.FieldBody, client.FieldMethod, client.FieldURL, client.FieldCurl, client.FieldProperties:
+	case client.FieldPaste, client.FieldBody, client.FieldMethod, client.FieldURL, client.FieldCurl, client.FieldProperties:
 		return field
 	}
 	return fmt.Sprintf("%q", client.Inert(field))

@@ -400,3 +400,26 @@ func TestPastedFileNamesStayBesideThePaste(t *testing.T) {
 		}
 	}
 }
+
+// A pasted body with keys no step holds (read-only id and status, a
+// misspelt minDisk) opens at the review with them listed as not sent, as
+// --dry-run lists them; at 60 columns the review is wrapped, not cut (it
+// was built for 80 before the terminal's size came: the URL and the ends
+// of lines were missing).
+func TestFromWizardListsWhatIsNotSentInTmux(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ticket := filepath.Join(dir, "ticket.json")
+	if err := os.WriteFile(ticket, []byte(`{"name":"ticket-dropped","__os_version":"Ubuntu 22.04 server 64bit","id":"abc","status":"active","minDisk":40}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := newPane(t, 60, 40, paneEnv(t, "TERM=xterm-256color", "XDG_STATE_HOME="+t.TempDir())+" "+binary+" --from "+ticket+"; echo EXIT=$?; sleep 60")
+	s := p.waitFor("did you mean min_disk?")
+	for _, want := range []string{"/v2/images", "not sent:", `! "id": is set by IMS`, `! "status": is set by IMS`, `! "minDisk": is not a field`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the review lacks %q:\n%s", want, s)
+		}
+	}
+	p.keys("C-c")
+	p.waitFor("EXIT=")
+}
