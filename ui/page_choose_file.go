@@ -47,7 +47,12 @@ type fileChooser struct {
 
 	typing     bool // the path input has the focus
 	input      textinput.Model
-	completing int      // Tabs pressed: a completion's answer for an earlier one is dropped
+	completing int // Tabs pressed: a completion's answer for an earlier one is dropped
+	// awaiting: a Tab's completion is being computed; keys typed meanwhile
+	// (Tab Enter in one go) wait in typedAhead, to act on the completed
+	// path as a shell's would.
+	awaiting   bool
+	typedAhead []tea.KeyMsg
 	candidates []string // the entries the last Tab could not choose between
 	noMatch    bool     // the last Tab found no entry
 
@@ -302,16 +307,42 @@ func (p *fileChooser) update(msg tea.Msg) (tea.Cmd, tea.Msg) {
 		p.spin, cmd = p.spin.Update(msg)
 		return cmd, nil
 	case completedMsg:
-		if msg.seq == p.completing && p.typing && p.input.Value() == msg.typed {
+		if msg.seq != p.completing {
+			return nil, nil // an earlier Tab's
+		}
+		if p.typing && p.input.Value() == msg.typed {
 			p.input.SetValue(msg.value)
 			p.input.CursorEnd()
 			p.candidates, p.noMatch = msg.candidates, msg.none
 		}
-		return nil, nil
+		p.awaiting = false
+		return p.replayTypedAhead()
 	case tea.KeyMsg:
+		if p.awaiting {
+			p.typedAhead = append(p.typedAhead, msg)
+			return nil, nil
+		}
 		return p.key(msg)
 	}
 	return nil, nil
+}
+
+// replayTypedAhead handles the keys that waited for a completion, in
+// order, until one starts another completion (the rest wait again) or
+// leaves the page.
+func (p *fileChooser) replayTypedAhead() (tea.Cmd, tea.Msg) {
+	var cmds []tea.Cmd
+	for len(p.typedAhead) > 0 && !p.awaiting {
+		k := p.typedAhead[0]
+		p.typedAhead = p.typedAhead[1:]
+		cmd, up := p.key(k)
+		cmds = append(cmds, cmd)
+		if up != nil {
+			p.typedAhead = nil
+			return tea.Batch(cmds...), up
+		}
+	}
+	return tea.Batch(cmds...), nil
 }
 
 // completedMsg is Tab's completion of typed.
@@ -325,6 +356,7 @@ type completedMsg struct {
 // directory never blocks the screen).
 func (p *fileChooser) complete() tea.Cmd {
 	p.completing++
+	p.awaiting = true
 	seq, typed, dir := p.completing, p.input.Value(), p.dir
 	return func() tea.Msg {
 		return completedMsg{seq: seq, typed: typed, pathCompletion: completePath(typed, dir)}

@@ -335,3 +335,24 @@ func TestImageFileFirstQuestionInTmux(t *testing.T) {
 		t.Fatalf("images named %s: %+v (%v); want one, qcow2, min_disk 60, active", name, imgs, err)
 	}
 }
+
+// Tab then Enter in one go in the chooser's path field act on the
+// completed path, as in a shell: Enter used the half-typed one ("disk.q
+// does not exist") while the completion was still being computed.
+func TestChooserTabEnterTypedAheadInTmux(t *testing.T) {
+	t.Parallel()
+	qcow2 := createFile(t, "disk.qcow2")
+	p := newPane(t, 100, 30, "cd "+filepath.Dir(qcow2)+" && "+paneEnv(t, "TERM=xterm-256color", "XDG_STATE_HOME="+t.TempDir())+" "+binary+
+		" --name tab-enter; echo EXIT=$?; sleep 60")
+	p.waitFor("Is the image file on this machine?")
+	p.keys("Down", "Enter")
+	p.waitFor("disk.qcow2")
+	p.keys("Tab", "disk.q", "Tab", "Enter") // typing, the start of the name, complete, choose: read at once
+	p.waitFor("Image name")
+	s := p.enterUntil("Disk and container format")
+	if !strings.Contains(s, "detected: qcow2") {
+		t.Fatalf("the disk step does not say the file was read:\n%s", s)
+	}
+	p.keys("C-c")
+	p.waitFor("EXIT=")
+}
