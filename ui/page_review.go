@@ -278,7 +278,11 @@ func saveCurl(c *common, command string) tea.Cmd {
 			return curlSavedMsg{notice{text: c.T("ui.review.curl_save_failed", map[string]any{"Error": client.Inert(err.Error())})}}
 		}
 		path, _ := filepath.Abs(f.Name())
-		return curlSavedMsg{notice{warn: true, text: c.T("ui.review.curl_saved", map[string]any{"Command": "bash " + client.ShellArg(path)})}}
+		id := "ui.review.curl_saved"
+		if c.opts.Target.Kind == "sandbox" {
+			id = "ui.review.curl_saved_sandbox" // its port ends with the wizard
+		}
+		return curlSavedMsg{notice{warn: true, text: c.T(id, map[string]any{"Command": "bash " + client.ShellArg(path)})}}
 	}
 }
 

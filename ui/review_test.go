@@ -30,7 +30,7 @@ func TestReviewSavesARunnableCurl(t *testing.T) {
 	w := startWizardSize(t, o, 160, 45)
 	w.throughReview()
 	w.key("w")
-	v := flat(w.waitFlat("run it with: bash"))
+	v := flat(w.waitFlat("run it with: bash", "while this wizard is open")) // the built-in sandbox ends with the wizard
 	command := regexp.MustCompile(`run it with: (bash \S+)`).FindStringSubmatch(v)
 	if command == nil {
 		t.Fatalf("no command in the notice:\n%s", v)

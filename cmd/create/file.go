@@ -87,7 +87,7 @@ func refuseInvalid(deps Deps, errs client.Problems) error {
 // after it and the file's facts (on stderr with -o json, whose stdout is
 // the body alone).
 func (f *Flags) dryRun(deps Deps, target factory.Target, auth client.AuthInfo, req client.Request) error {
-	if err := printDryRun(deps.IO, deps.Loc, f.Output, target, auth, req); err != nil || f.file == nil {
+	if err := printDryRun(deps.IO, deps.Loc, f.Output, target, auth, serveCommand(deps, target), req); err != nil || f.file == nil {
 		return err
 	}
 	w, gap := deps.IO.Out, "\n"

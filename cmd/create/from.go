@@ -77,7 +77,7 @@ func runFrom(ctx context.Context, deps Deps, f *Flags) error {
 			return exitcode.Reported(exitcode.Invalid, &client.ValidationError{Problems: errs})
 		}
 		printWarnings(deps, problems.Warnings())
-		if err := printDryRun(io, loc, f.Output, target, auth.Info(), sent); err != nil {
+		if err := printDryRun(io, loc, f.Output, target, auth.Info(), serveCommand(deps, target), sent); err != nil {
 			return err
 		}
 		printDifferences(deps, f.Output, pasted.Differences(sent))
@@ -131,7 +131,7 @@ func sendAsPasted(ctx context.Context, deps Deps, f *Flags, pasted *client.Paste
 		printLines(io.ErrOut, notices)
 		printPasteNotices(deps, pasted, a, target, true)
 		fmt.Fprintln(io.ErrOut, loc.T("paste.from.no_validate"))
-		return printDryRunBody(io, loc, f.Output, target, a.Info(), pasted.Body)
+		return printDryRunBody(io, loc, f.Output, target, a.Info(), serveCommand(deps, target), pasted.Body)
 	}
 	conn, err := deps.Conn.Connect(deps.Env, io.ErrOut)
 	if err != nil {

@@ -23,12 +23,23 @@ func printSending(io *factory.IOStreams, loc *l10n.Localizer, conn *factory.Conn
 		"Auth": conn.Auth.Text(loc)}))
 }
 
-func printDryRun(io *factory.IOStreams, loc *l10n.Localizer, output string, target factory.Target, auth client.AuthInfo, req client.Request) error {
-	return printDryRunBody(io, loc, output, target, auth, req.Body())
+// serveCommand is the command that serves the built-in sandbox when it is
+// the dry run's target, else "".
+func serveCommand(deps Deps, target factory.Target) string {
+	if target.Kind != "sandbox" {
+		return ""
+	}
+	return deps.Conn.ServeCommand(deps.Env)
+}
+
+func printDryRun(io *factory.IOStreams, loc *l10n.Localizer, output string, target factory.Target, auth client.AuthInfo, serve string, req client.Request) error {
+	return printDryRunBody(io, loc, output, target, auth, serve, req.Body())
 }
 
 // printDryRunBody is printDryRun for a body as it is (--from --no-validate).
-func printDryRunBody(io *factory.IOStreams, loc *l10n.Localizer, output string, target factory.Target, auth client.AuthInfo, body []byte) error {
+// serve, when the target is the built-in sandbox, is the command that
+// serves it, for the curl to reach.
+func printDryRunBody(io *factory.IOStreams, loc *l10n.Localizer, output string, target factory.Target, auth client.AuthInfo, serve string, body []byte) error {
 	if output == "json" {
 		fmt.Fprintf(io.Out, "%s\n", body)
 		return nil
@@ -37,6 +48,10 @@ func printDryRunBody(io *factory.IOStreams, loc *l10n.Localizer, output string, 
 		loc.T("cli.dry_run.title"),
 		loc.T("cli.dry_run.target", l10n.Args{"URL": strings.TrimRight(target.Endpoint, "/") + "/v2/images", "Target": target.Label, "Auth": auth.Text(loc)}),
 		body, loc.T("cli.dry_run.curl"), client.CurlCommandIn(loc, target.Endpoint, auth, body))
+	if serve != "" {
+		// Nothing listens there until the sandbox is served.
+		fmt.Fprintf(io.Out, "\n%s\n  %s\n", loc.T("cli.dry_run.serve_sandbox"), client.Inert(serve))
+	}
 	return nil
 }
 

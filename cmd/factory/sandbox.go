@@ -88,6 +88,17 @@ func (c *Connection) Command(args ...string) string {
 	return c.commandLine(append(args, c.repeat...))
 }
 
+// ServeCommand is the `ims-wizard sandbox` command that serves the
+// built-in sandbox's state this command line would use, on SandboxAddr:
+// where a dry run's curl for the sandbox goes.
+func (f *ConnFlags) ServeCommand(env Env) string {
+	args := []string{"sandbox"}
+	if f.SandboxDir != "" {
+		args = append(args, "--sandbox-dir", f.SandboxDir)
+	}
+	return (&Connection{program: env.Program}).commandLine(args)
+}
+
 // SandboxCommand is an `ims-wizard sandbox …` command line on this
 // connection's sandbox state.
 func (c *Connection) SandboxCommand(args ...string) string {

@@ -506,3 +506,55 @@ func TestPrintedCommandsUseTheProgramAsStarted(t *testing.T) {
 		t.Fatalf("%s\n= %d\n%s\n%s", next, up.code, up.stdout, up.stderr)
 	}
 }
+
+// A dry run on the built-in sandbox prints a curl for 127.0.0.1:9292 and
+// the command that serves the sandbox there: both run as printed, and the
+// image lands in the state the dry run named. (Before, nothing said the
+// curl needs `ims-wizard sandbox` running: it failed with curl's exit 7.)
+func TestDryRunCurlRunsAgainstTheServedSandbox(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl is not installed")
+	}
+	state := filepath.Join(t.TempDir(), "state")
+	env := cleanEnv(t)
+	r := runCLI(t, env, "--yes", "--name", "dry-curl", "--dry-run", "--sandbox-dir", state)
+	_, rest, ok := strings.Cut(r.stdout, "Equivalent curl:\n\n")
+	curl, serve, ok2 := strings.Cut(rest, "\n\nThe built-in sandbox answers it while it is served; start it in another terminal with:\n")
+	if r.code != 0 || !ok || !ok2 {
+		t.Fatalf("dry run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	serve = strings.TrimSpace(serve)
+	if want := "ims-wizard sandbox --sandbox-dir " + state; serve != want {
+		t.Fatalf("serve command %q, want %q", serve, want)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	server := exec.CommandContext(ctx, "bash", "-c", "exec "+serve)
+	server.Env = env
+	server.Cancel = func() error { return server.Process.Signal(os.Interrupt) }
+	var log syncBuffer
+	server.Stdout, server.Stderr = &log, &log
+	if err := server.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = server.Wait(); close(exited) }()
+	t.Cleanup(func() { cancel(); <-exited })
+	for deadline := time.Now().Add(15 * time.Second); !strings.Contains(log.String(), "127.0.0.1:9292"); {
+		select {
+		case <-exited:
+			t.Skipf("127.0.0.1:9292 is taken here, so the printed command cannot serve:\n%s", log.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the sandbox never said it listens:\n%s", log.String())
+		}
+	}
+	out, err := exec.Command("bash", "-c", curl).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), `"dry-curl"`) {
+		t.Fatalf("the printed curl: %v\n%s", err, out)
+	}
+	if l := runCLI(t, env, "sandbox", "list", "--name", "dry-curl", "--sandbox-dir", state); !strings.Contains(l.stdout, "dry-curl") {
+		t.Errorf("the image is not in the state the dry run named:\n%s%s", l.stdout, l.stderr)
+	}
+}
