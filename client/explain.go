@@ -113,9 +113,15 @@ func Explain(err error, loc *l10n.Localizer) Explanation {
 		x.add(loc, RowError, x.Summary, true)
 		x.add(loc, RowHint, wt.hint(loc), false)
 	case errors.As(err, &ae):
-		x.Title = loc.T("explain.title.refused")
-		if ae.StatusCode >= 200 && ae.StatusCode < 300 {
+		switch {
+		case ae.StatusCode >= 200 && ae.StatusCode < 300:
 			x.Title = loc.T("explain.title.unreadable_answer")
+		case IsAmbiguous(ae):
+			// A gateway's 502/503/504 refuses nothing: the request may have
+			// reached IMS (the error view says the image may exist).
+			x.Title = loc.T("explain.title.gateway", l10n.Args{"Status": ae.StatusCode})
+		default:
+			x.Title = loc.T("explain.title.refused")
 		}
 		x.Summary = ae.summary(loc)
 		x.add(loc, RowStatus, fmt.Sprintf("HTTP %d · %s", ae.StatusCode, StatusTextIn(loc, ae.StatusCode)), true)

@@ -65,6 +65,11 @@ func TestExplainAPIError(t *testing.T) {
 	if x.Title != "The server refused the request" {
 		t.Errorf("title %q", x.Title)
 	}
+	// A gateway's 503 refuses nothing: the title says the outcome is open.
+	gw := Explain(&APIError{Method: "POST", URL: "https://ims.example/v2/images", StatusCode: 503}, nil)
+	if want := "No clear answer (HTTP 503): the image may or may not exist"; gw.Title != want {
+		t.Errorf("503 title %q, want %q", gw.Title, want)
+	}
 	if want := "POST https://ims.example/v2/images answered HTTP 429 (too many requests: throttled)"; x.Summary != want {
 		t.Errorf("summary %q, want %q", x.Summary, want)
 	}
