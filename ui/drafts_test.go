@@ -320,6 +320,11 @@ func TestDraftKeptAfterErrorAndCtrlC(t *testing.T) {
 		if !errors.As(m.finalErr, &se) || se.Request.Name != "kept" {
 			t.Errorf("quit from the error: %v, want a *SubmitError for the request", m.finalErr)
 		}
+		// What Run returns says the draft is kept, for the CLI to say how
+		// to resume (as after Ctrl+C).
+		if !errors.As(m.interrupted(m.finalErr), &se) || !se.DraftKept {
+			t.Errorf("Run's error after quitting from the error view does not say the draft is kept: %+v", se)
+		}
 		if d := readDraft(t, o.DraftPath); d.Answers.Name != "kept" || d.Answers.MinRAM != "1024" {
 			t.Errorf("after quitting the draft holds %+v", d.Answers)
 		}

@@ -125,8 +125,13 @@ func (e *InterruptedError) Error() string        { return ErrInterrupted.Error()
 func (e *InterruptedError) Is(target error) bool { return target == ErrInterrupted }
 
 // interrupted is err, told whether s's answers are in its draft when it is
-// an interrupt.
+// an interrupt or a failed create the user quit on.
 func (s *session) interrupted(err error) error {
+	var se *SubmitError
+	if errors.As(err, &se) {
+		se.DraftKept = s.draftKept()
+		return err
+	}
 	if errors.Is(err, ErrInterrupted) {
 		return &InterruptedError{DraftKept: s.draftKept()}
 	}
@@ -139,6 +144,9 @@ func (s *session) interrupted(err error) error {
 type SubmitError struct {
 	Request client.Request
 	Err     error
+	// DraftKept: the answers (and the unknown outcome, if any) are in the
+	// draft, for the next start to offer.
+	DraftKept bool
 }
 
 func (e *SubmitError) Error() string { return e.Err.Error() }

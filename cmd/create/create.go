@@ -299,6 +299,9 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 	case errors.As(err, &submitErr):
 		// The wizard's error view is gone with its screen: say it again.
 		printFailure(deps.IO, deps.Loc, submitErr.Err, submitErr.Request, conn)
+		if submitErr.DraftKept {
+			fmt.Fprintln(deps.IO.ErrOut, deps.Loc.T("cli.create.draft_kept", l10n.Args{"Command": client.Inert(conn.Command())}))
+		}
 		return exitcode.Reported(exitcode.Of(err), err)
 	case errors.As(err, &uploadErr):
 		// So is the upload's, as `ims-wizard upload` says it.
