@@ -260,7 +260,7 @@ func (p *Pasted) Notices(auth AuthInfo, target, endpoint string) []Note {
 	var out []Note
 	if len(p.creds) > 0 {
 		out = append(out, Note{ID: "paste.note.credentials", Args: l10n.Args{
-			"Names": strings.Join(p.creds, ", "), "Count": len(p.creds), "Auth": auth.String()}})
+			"Names": strings.Join(p.creds, ", "), "Count": len(p.creds), "Auth": auth}}) // a Texter: said in the note's language
 	}
 	switch {
 	case p.Endpoint == "":

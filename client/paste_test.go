@@ -517,3 +517,27 @@ func FuzzParsePasted(f *testing.F) {
 		}
 	})
 }
+
+// The credentials note names the ones used instead in the note's own
+// language ("none (sandbox)" was English in a Spanish run).
+func TestPasteCredentialsNoteInEitherLanguage(t *testing.T) {
+	t.Parallel()
+	p := ParsePasted([]byte(`curl -H "X-Auth-Token: abc" -d '{"name":"x"}' https://ims.la-north-2.myhuaweicloud.com/v2/images`), PasteOptions{})
+	auth := AuthInfo{Kind: AuthNone, Source: SourceSandbox}
+	var note *Note
+	for _, n := range p.Notices(auth, "built-in sandbox", "http://127.0.0.1:9292") {
+		if n.ID == "paste.note.credentials" {
+			note = &n
+		}
+	}
+	if note == nil {
+		t.Fatal("no credentials note")
+	}
+	es := l10n.New(l10n.Spanish)
+	if got, want := note.Text(es), auth.Text(es); !strings.Contains(got, want) || strings.Contains(got, auth.Text(nil)) {
+		t.Errorf("Spanish note %q should name %q", got, want)
+	}
+	if got := note.Text(nil); !strings.Contains(got, auth.Text(nil)) {
+		t.Errorf("English note %q should name %q", got, auth.Text(nil))
+	}
+}
