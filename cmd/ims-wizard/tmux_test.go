@@ -166,6 +166,10 @@ func TestWizardSmokeInTmux(t *testing.T) {
 	if !strings.Contains(s, "EXIT=0") || !strings.Contains(s, `"smoke-test" (queued)`) {
 		t.Fatalf("quit should leave the summary and exit 0:\n%s", s)
 	}
+	// The image is queued: how to send its file is said, as after --yes.
+	if !regexp.MustCompile(`Next: upload the image file \(PUT /v2/images/[0-9a-f-]+/file\):\n\s+ims-wizard upload [0-9a-f-]+ FILE --sandbox`).MatchString(s) {
+		t.Errorf("quitting with a queued image does not say how to upload its file:\n%s", s)
+	}
 }
 
 // startSandboxServer runs `ims-wizard sandbox` on a free loopback port
