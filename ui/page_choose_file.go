@@ -623,6 +623,10 @@ func refusalLines(c *common, err error, width int) []string {
 func refusalText(c *common, err error) (msg, hint string) {
 	var pe problemError
 	if errors.As(err, &pe) {
+		if pe.p.ID == "imagefile.disk_format.mismatch" {
+			// The image's disk_format is fixed once created: the way on.
+			return pe.p.Text(c.loc), c.T("ui.chooser.mismatch_hint")
+		}
 		return pe.p.Text(c.loc), ""
 	}
 	x := client.Explain(err, c.loc)

@@ -845,3 +845,22 @@ func TestResolvePathJudgesQuotesInTheWorkDir(t *testing.T) {
 		}
 	}
 }
+
+// A file whose format is not the image's disk_format is refused with the
+// way on (another file, or another image for this one), not the fact alone.
+func TestChooserFormatMismatchSaysWhatToDo(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	qemuImage(t, dir, "disk.qcow2", "qcow2", "1G")
+	c := startSandbox(t, sandbox.Options{})
+	o := testOptions(c)
+	o.Uploader, o.Dir = c, dir
+	w := startWizardSize(t, o, 120, 40)
+	createThrough(w, uniqueName("mismatch-hint"))
+	w.key("u")
+	w.waitView("> disk.qcow2")
+	w.press(tea.KeyEnter)
+	w.waitFlat("zvhd2 does not fit the file", "what to do: choose a file of the image's disk format; for this file, go back (esc) to the result and create another image (n)")
+	w.press(tea.KeyEsc)
+	w.waitView("Image metadata created", "n create another")
+}
