@@ -46,7 +46,6 @@ func (ps Problems) Errors() Problems { return ps.filter(SeverityError) }
 // Warnings are the problems that are shown but do not block.
 func (ps Problems) Warnings() Problems { return ps.filter(SeverityWarning) }
 
-// For returns the problems of the fields given.
 // RequestFields are the fields of a create request, in the seed's order:
 // the ones a step of the wizard and a flag hold.
 var RequestFields = []string{FieldName, FieldOSVersion, FieldVisibility, FieldContainerFormat,
@@ -64,6 +63,20 @@ func (ps Problems) NotInRequest() Problems {
 	return out
 }
 
+// FieldLabel names a problem's field for a person: the request's fields and
+// a paste's parts as they are, any other key (a pasted property, a
+// misspelt field) quoted, as the customer's text.
+func FieldLabel(field string) string {
+	switch {
+	case slices.Contains(RequestFields, field):
+		return field
+	case field == FieldPaste, field == FieldBody, field == FieldMethod, field == FieldURL, field == FieldCurl, field == FieldProperties:
+		return field
+	}
+	return fmt.Sprintf("%q", Inert(field))
+}
+
+// For returns the problems of the fields given.
 func (ps Problems) For(fields ...string) Problems {
 	var out Problems
 	for _, p := range ps {

@@ -107,7 +107,7 @@ func reviewContent(c *common, a Answers) (content string, blocked bool) {
 		// mistake is seen, and not sent.
 		b.WriteString("\n" + renderLines(st.warn, wrapText(c.T("ui.review.paste_dropped"), cw)) + "\n")
 		for _, p := range dropped {
-			b.WriteString(strings.Join(wrapPrefix(st.warn, "! ", fmt.Sprintf("%q", client.Inert(p.Field))+": "+p.Text(c.loc), cw), "\n") + "\n")
+			b.WriteString(strings.Join(wrapPrefix(st.warn, "! ", client.FieldLabel(p.Field)+": "+p.Text(c.loc), cw), "\n") + "\n")
 		}
 	}
 	b.WriteString("\n" + st.bold.Render(c.T("ui.review.body")) + "\n")

@@ -282,9 +282,8 @@ func runWizard(ctx context.Context, deps Deps, f *Flags, initial client.Request,
 	// An image left queued still wants its file: the command that sends
 	// it, as a scripted create says (on stderr: stdout is the list above).
 	for _, r := range images.list {
-		if img := r.Image; img.Status == "queued" && !(conn.Target.Kind == "sandbox" && conn.SandboxDir == "") {
-			fmt.Fprintf(deps.IO.ErrOut, "%s\n  %s\n", deps.Loc.T("cli.created.next_upload", l10n.Args{"File": client.Inert(img.File)}),
-				client.Inert(conn.Command("upload", img.ID, deps.Loc.T("cli.created.file_placeholder"))))
+		if img := r.Image; img.Status == "queued" && !conn.ForgetsOnExit() {
+			printNextUpload(deps.IO.ErrOut, deps.Loc, conn, img)
 		}
 	}
 	var submitErr *ui.SubmitError

@@ -149,7 +149,7 @@ func (f *Flags) sayKept(deps Deps, conn *factory.Connection, img *client.Image, 
 	switch {
 	case sent || (status != "" && status != "queued"):
 		// Nothing more to send; the explanation above says what to do.
-	case conn.Target.Kind == "sandbox" && conn.SandboxDir == "":
+	case conn.ForgetsOnExit():
 		fmt.Fprintln(w, loc.T("imagefile.create.sandbox_gone"))
 	default:
 		path := f.file.Path

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/ims-wizard/ims-wizard/client"
@@ -306,28 +305,15 @@ func printReplaced(deps Deps, replaced []string) {
 
 func printWarnings(deps Deps, warnings client.Problems) {
 	for _, w := range warnings {
-		fmt.Fprintln(deps.IO.ErrOut, deps.Loc.T("paste.from.warning", l10n.Args{"Field": fieldLabel(w.Field), "Text": w.Text(deps.Loc)}))
+		fmt.Fprintln(deps.IO.ErrOut, deps.Loc.T("paste.from.warning", l10n.Args{"Field": client.FieldLabel(w.Field), "Text": w.Text(deps.Loc)}))
 	}
 }
 
 func printPasteProblems(io *factory.IOStreams, loc *l10n.Localizer, errs client.Problems) {
 	fmt.Fprintln(io.ErrOut, loc.T("paste.from.invalid", l10n.Args{"Count": len(errs)}))
 	for _, p := range errs {
-		fmt.Fprintf(io.ErrOut, "  %s: %s\n", fieldLabel(p.Field), p.Text(loc))
+		fmt.Fprintf(io.ErrOut, "  %s: %s\n", client.FieldLabel(p.Field), p.Text(loc))
 	}
-}
-
-// fieldLabel names a problem's field: API fields and the paste's parts as
-// they are, extra property keys quoted (they are the customer's text).
-func fieldLabel(field string) string {
-	if slices.Contains(client.RequestFields, field) {
-		return field
-	}
-	switch field {
-	case client.FieldPaste, client.FieldBody, client.FieldMethod, client.FieldURL, client.FieldCurl, client.FieldProperties:
-		return field
-	}
-	return fmt.Sprintf("%q", client.Inert(field))
 }
 
 // printDifferences follows the dry run: on stdout with the text output,

@@ -2,6 +2,7 @@ package create
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/ims-wizard/ims-wizard/client"
@@ -55,6 +56,15 @@ func printDryRunBody(io *factory.IOStreams, loc *l10n.Localizer, output string, 
 	return nil
 }
 
+// printNextUpload says how to send the file of img, queued: the command as
+// the user can run it, the id quoted, and the flags that reach this image
+// again (the sandbox's URL of this run is gone once the command ends, its
+// state is not).
+func printNextUpload(w io.Writer, loc *l10n.Localizer, conn *factory.Connection, img *client.Image) {
+	fmt.Fprintf(w, "%s\n  %s\n", loc.T("cli.created.next_upload", l10n.Args{"File": client.Inert(img.File)}),
+		client.Inert(conn.Command("upload", img.ID, loc.T("cli.created.file_placeholder"))))
+}
+
 func printCreated(io *factory.IOStreams, loc *l10n.Localizer, output string, conn *factory.Connection, res *client.Result) error {
 	img := res.Image
 	if output == "json" {
@@ -62,16 +72,13 @@ func printCreated(io *factory.IOStreams, loc *l10n.Localizer, output string, con
 		return nil
 	}
 	printCreatedImage(io, loc, conn, res)
-	if img.Status == "queued" && conn.Target.Kind == "sandbox" && conn.SandboxDir == "" {
+	if img.Status == "queued" && conn.ForgetsOnExit() {
 		fmt.Fprintf(io.Out, "\n%s\n", loc.T("cli.created.no_state_note"))
 		return nil
 	}
 	if img.Status == "queued" {
-		// The command as the user can run it: the id quoted, and the flags
-		// that reach this image again (the sandbox's URL of this run is gone
-		// once the command ends, its state is not).
-		fmt.Fprintf(io.Out, "\n%s\n  %s\n", loc.T("cli.created.next_upload", l10n.Args{"File": client.Inert(img.File)}),
-			client.Inert(conn.Command("upload", img.ID, loc.T("cli.created.file_placeholder"))))
+		fmt.Fprintln(io.Out)
+		printNextUpload(io.Out, loc, conn, img)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ims-wizard/ims-wizard/client"
@@ -59,14 +60,17 @@ type Env struct {
 	// without OS_PASSWORD; nil when there is no terminal to ask on.
 	AskPassword func(user string) (string, error)
 	// Program is how the user runs ims-wizard, for the commands it prints
-	// ("" is "ims-wizard"): see ProgramName.
-	Program string
+	// (nil is "ims-wizard"): see ProgramName. A function, so that PATH is
+	// looked at only when a command is printed, not at every start.
+	Program func() string
 }
 
 // SystemEnv is the real environment.
 func SystemEnv() Env {
 	home, _ := os.UserHomeDir()
-	return Env{Getenv: os.Getenv, HomeDir: home, Program: ProgramName(os.Args[0], exec.LookPath, os.Executable)}
+	return Env{Getenv: os.Getenv, HomeDir: home, Program: sync.OnceValue(func() string {
+		return ProgramName(os.Args[0], exec.LookPath, os.Executable)
+	})}
 }
 
 // Target says where requests go, for the user.
@@ -89,8 +93,8 @@ type Connection struct {
 	// the target ("" for a state that lasts this command only).
 	SandboxDir       string
 	sandboxDirChosen bool
-	repeat           []string // flags that reach this target again, for Command
-	program          string   // Env.Program
+	repeat           []string      // flags that reach this target again, for Command
+	program          func() string // Env.Program
 	close            func()
 
 	osCache client.OSListCache // where the target's live OS list is kept

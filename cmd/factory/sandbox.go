@@ -85,8 +85,12 @@ func (f *ConnFlags) OpenSandbox(env Env, opts sandbox.Options) (*sandbox.Server,
 // target (--sandbox, --sandbox-dir, --endpoint, --region, --cacert,
 // --insecure), each argument shell-quoted where it needs to be.
 func (c *Connection) Command(args ...string) string {
-	return c.commandLine(append(args, c.repeat...))
+	return commandLine(c.program, append(args, c.repeat...))
 }
+
+// ForgetsOnExit: the target is a built-in sandbox whose state lasts this
+// command only, so no later command reaches its images.
+func (c *Connection) ForgetsOnExit() bool { return c.Target.Kind == "sandbox" && c.SandboxDir == "" }
 
 // ServeCommand is the `ims-wizard sandbox` command that serves the
 // built-in sandbox's state this command line would use, on SandboxAddr:
@@ -96,7 +100,7 @@ func (f *ConnFlags) ServeCommand(env Env) string {
 	if f.SandboxDir != "" {
 		args = append(args, "--sandbox-dir", f.SandboxDir)
 	}
-	return (&Connection{program: env.Program}).commandLine(args)
+	return commandLine(env.Program, args)
 }
 
 // SandboxCommand is an `ims-wizard sandbox …` command line on this
@@ -106,19 +110,20 @@ func (c *Connection) SandboxCommand(args ...string) string {
 	if c.sandboxDirChosen {
 		all = append(all, "--sandbox-dir", c.SandboxDir)
 	}
-	return c.commandLine(all)
+	return commandLine(c.program, all)
 }
 
-func (c *Connection) commandLine(args []string) string {
-	program := "ims-wizard"
-	if c.program != "" {
-		program = client.ShellArg(c.program)
+// commandLine is program (nil: "ims-wizard") with args, each shell-quoted.
+func commandLine(program func() string, args []string) string {
+	name := "ims-wizard"
+	if program != nil {
+		name = client.ShellArg(program())
 	}
 	quoted := make([]string, len(args))
 	for i, a := range args {
 		quoted[i] = client.ShellArg(a)
 	}
-	return strings.TrimSpace(program + " " + strings.Join(quoted, " "))
+	return strings.TrimSpace(name + " " + strings.Join(quoted, " "))
 }
 
 // ProgramName is how the user runs ims-wizard, for the commands it prints
