@@ -860,7 +860,7 @@ func TestChooserFormatMismatchSaysWhatToDo(t *testing.T) {
 	w.key("u")
 	w.waitView("> disk.qcow2")
 	w.press(tea.KeyEnter)
-	w.waitFlat("zvhd2 does not fit the file", "what to do: choose a file of the image's disk format; for this file, go back (esc) to the result and create another image (n)")
+	w.waitFlat("zvhd2 does not fit the file", "what to do: choose a file of the image's disk format; for this file, go back to the result and create another image (n)")
 	w.press(tea.KeyEsc)
 	w.waitView("Image metadata created", "n create another")
 }
