@@ -96,7 +96,7 @@ func errorContent(c *common, err error, plain bool) string {
 func errorRows(c *common, x client.Explanation) []string {
 	st := c.st
 	cw := c.contentWidth()
-	lines := []string{st.err.Render("✗ " + x.Title), ""}
+	lines := append(wrapPrefix(st.err, "✗ ", x.Title, cw), "") // a title can be long ("No clear answer (HTTP 503): …")
 	// The labels' column is as wide as the widest (they are translated).
 	lw := 0
 	for _, r := range x.Rows {

@@ -284,3 +284,21 @@ func TestLayoutAt60x20(t *testing.T) {
 		t.Errorf("the resume screen cuts a sentence or its choices:\n%s", v)
 	}
 }
+
+// An error view's title wraps at 60 columns instead of running off the
+// screen ("No clear answer (HTTP 503): the image may or may not e").
+func TestErrorTitleWrapsAt60(t *testing.T) {
+	t.Parallel()
+	m := newWizard(context.Background(), testOptions(failing{}), testRenderer())
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	err := &client.APIError{Method: "POST", URL: "http://sandbox.test/v2/images", StatusCode: 503, Meaning: client.StatusText(503)}
+	v := flat(errorContent(m.c, err, false))
+	if !strings.Contains(v, "No clear answer (HTTP 503): the image may or may not exist") {
+		t.Errorf("the title is cut:\n%s", errorContent(m.c, err, false))
+	}
+	for _, line := range strings.Split(errorContent(m.c, err, false), "\n") {
+		if w := ansi.StringWidth(line); w > m.c.contentWidth() {
+			t.Errorf("a line of %d cells, wider than %d: %q", w, m.c.contentWidth(), line)
+		}
+	}
+}
